@@ -1,0 +1,1 @@
+return CohortKit.Cli.CliApp.Run(args);
