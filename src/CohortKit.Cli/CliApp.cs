@@ -23,7 +23,13 @@ internal static class CliApp
         {
             foreach (var e in parse.Errors)
             {
-                console.Fail(CliConsole.BadInput, e.Message);
+                var option = e.SymbolResult switch
+                {
+                    System.CommandLine.Parsing.OptionResult o => o.Option.Name,
+                    System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option.Name,
+                    _ => null,
+                };
+                console.Fail(CliConsole.BadInput, option is null ? e.Message : $"{option}: {e.Message}");
             }
 
             return CliConsole.BadInput;

@@ -12,7 +12,12 @@ public static class SimulationCohortKitBuilderExtensions
     /// <summary>Registers <see cref="PlatformSimulator"/> with default <see cref="SimulationOptions"/>, validated on start.</summary>
     /// <param name="builder">The CohortKit builder.</param>
     /// <returns>The builder.</returns>
-    public static ICohortKitBuilder AddSimulation(this ICohortKitBuilder builder) => builder.AddSimulation(static _ => { });
+    public static ICohortKitBuilder AddSimulation(this ICohortKitBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        Register(builder);
+        return builder;
+    }
 
     /// <summary>Registers <see cref="PlatformSimulator"/> and configures its options.</summary>
     /// <param name="builder">The CohortKit builder.</param>
@@ -38,10 +43,12 @@ public static class SimulationCohortKitBuilderExtensions
         return builder;
     }
 
+    // Idempotent: the validate-on-start hook is added with the first registration only.
     private static OptionsBuilder<SimulationOptions> Register(ICohortKitBuilder builder)
     {
+        var first = !builder.Services.Any(d => d.ServiceType == typeof(PlatformSimulator));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulationOptions>, SimulationOptionsValidator>());
         builder.Services.TryAddSingleton<PlatformSimulator>();
-        return builder.Services.AddOptionsWithValidateOnStart<SimulationOptions>();
+        return first ? builder.Services.AddOptionsWithValidateOnStart<SimulationOptions>() : builder.Services.AddOptions<SimulationOptions>();
     }
 }
