@@ -1,0 +1,12 @@
+using BenchmarkDotNet.Running;
+using CohortKit.Benchmarks.Simulation;
+
+// Usage: dotnet run -c Release -- --filter '*MetricSummary*'      (any BenchmarkDotNet arguments)
+//        dotnet run -c Release -- --simulate-peak 1000000 90       (one timed generation with peak memory)
+if (args.Length > 0 && args[0] == "--simulate-peak")
+{
+    return PeakMemoryRun.Run(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
