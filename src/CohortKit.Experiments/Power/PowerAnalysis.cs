@@ -1,0 +1,163 @@
+using CohortKit.Experiments.Distributions;
+using MathNet.Numerics.RootFinding;
+
+namespace CohortKit.Experiments.Power;
+
+/// <summary>
+/// Power, required sample size and minimum detectable effect for two-sided two-sample tests, matching statsmodels:
+/// <c>TTestIndPower</c> (noncentral t, effect in Cohen's d) and <c>NormalIndPower</c> (normal, effect in Cohen's h for
+/// proportions). <c>ratio</c> is treatment units per control unit; sample sizes are for the control arm.
+/// </summary>
+public static class PowerAnalysis
+{
+    /// <summary>Power of the two-sided Welch/Student t-test for a standardised effect d.</summary>
+    /// <param name="effectSize">Cohen's d (difference / standard deviation).</param>
+    /// <param name="controlN">Control units (&gt; 1).</param>
+    /// <param name="alpha">Significance level in (0, 1).</param>
+    /// <param name="ratio">Treatment units per control unit (&gt; 0).</param>
+    /// <returns>The probability of rejecting at level alpha.</returns>
+    public static double TTestPower(double effectSize, double controlN, double alpha = 0.05, double ratio = 1)
+    {
+        Guard.Alpha(alpha);
+        CheckRatio(ratio);
+        var treatmentN = controlN * ratio;
+        var df = controlN + treatmentN - 2;
+        if (!(df > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(controlN), controlN, "The two arms together need more than 2 units.");
+        }
+
+        var nc = effectSize * Math.Sqrt(1 / (1 / controlN + 1 / treatmentN));
+        var crit = Probability.StudentTQuantile(1 - alpha / 2, df);
+        return 1 - Probability.NoncentralTCdf(crit, df, nc) + Probability.NoncentralTCdf(-crit, df, nc);
+    }
+
+    /// <summary>Power of the two-sided z-test for a standardised effect (Cohen's h for proportions).</summary>
+    /// <param name="effectSize">The standardised effect.</param>
+    /// <param name="controlN">Control units (&gt; 0).</param>
+    /// <param name="alpha">Significance level.</param>
+    /// <param name="ratio">Treatment units per control unit.</param>
+    /// <returns>The probability of rejecting.</returns>
+    public static double NormalPower(double effectSize, double controlN, double alpha = 0.05, double ratio = 1)
+    {
+        Guard.Alpha(alpha);
+        CheckRatio(ratio);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(controlN);
+        var shift = effectSize * Math.Sqrt(1 / (1 / controlN + 1 / (controlN * ratio)));
+        var crit = Probability.NormalQuantile(1 - alpha / 2);
+        return Probability.NormalSurvival(crit - shift) + Probability.NormalCdf(-crit - shift);
+    }
+
+    /// <summary>Control-arm units the t-test needs to reach the given power (statsmodels <c>TTestIndPower.solve_power</c>).</summary>
+    /// <param name="effectSize">Cohen's d (non-zero).</param>
+    /// <param name="alpha">Significance level.</param>
+    /// <param name="power">Target power in (alpha, 1).</param>
+    /// <param name="ratio">Treatment units per control unit.</param>
+    /// <returns>The (fractional) control-arm size; round up to plan.</returns>
+    public static double TTestSampleSize(double effectSize, double alpha = 0.05, double power = 0.8, double ratio = 1)
+    {
+        CheckPowerTarget(effectSize, alpha, power);
+        CheckRatio(ratio);
+        var minimum = 1 + 1e-9 + Math.Max(0, 1 / ratio - 1) + 1.0 / (1 + ratio);
+        return SolveIncreasing(n => TTestPower(effectSize, n, alpha, ratio) - power, Math.Max(2, minimum), 1e12);
+    }
+
+    /// <summary>Control-arm units the z-test needs for a standardised effect (Cohen's h for proportions).</summary>
+    /// <param name="effectSize">The standardised effect (non-zero).</param>
+    /// <param name="alpha">Significance level.</param>
+    /// <param name="power">Target power.</param>
+    /// <param name="ratio">Treatment units per control unit.</param>
+    /// <returns>The (fractional) control-arm size.</returns>
+    public static double NormalSampleSize(double effectSize, double alpha = 0.05, double power = 0.8, double ratio = 1)
+    {
+        CheckPowerTarget(effectSize, alpha, power);
+        CheckRatio(ratio);
+        return SolveIncreasing(n => NormalPower(effectSize, n, alpha, ratio) - power, 1e-6, 1e15);
+    }
+
+    /// <summary>The smallest standardised effect (Cohen's d) the t-test detects with the given power.</summary>
+    /// <param name="controlN">Control units.</param>
+    /// <param name="alpha">Significance level.</param>
+    /// <param name="power">Target power.</param>
+    /// <param name="ratio">Treatment units per control unit.</param>
+    /// <returns>The minimum detectable d (positive).</returns>
+    public static double TTestMinimumDetectableEffect(double controlN, double alpha = 0.05, double power = 0.8, double ratio = 1)
+    {
+        Guard.Alpha(alpha);
+        CheckPower(power, alpha);
+        return SolveIncreasing(d => TTestPower(d, controlN, alpha, ratio) - power, 1e-12, 100);
+    }
+
+    /// <summary>The smallest standardised effect the z-test detects with the given power (closed form).</summary>
+    /// <param name="controlN">Control units.</param>
+    /// <param name="alpha">Significance level.</param>
+    /// <param name="power">Target power.</param>
+    /// <param name="ratio">Treatment units per control unit.</param>
+    /// <returns>The minimum detectable standardised effect.</returns>
+    public static double NormalMinimumDetectableEffect(double controlN, double alpha = 0.05, double power = 0.8, double ratio = 1)
+    {
+        Guard.Alpha(alpha);
+        CheckPower(power, alpha);
+        return SolveIncreasing(d => NormalPower(d, controlN, alpha, ratio) - power, 1e-12, 100);
+    }
+
+    /// <summary>Cohen's h between two proportions: 2·asin(√target) − 2·asin(√baseline).</summary>
+    /// <param name="baseline">The control rate in (0, 1).</param>
+    /// <param name="target">The treatment rate in (0, 1).</param>
+    /// <returns>h.</returns>
+    public static double CohensH(double baseline, double target)
+    {
+        Guard.Probability(baseline, nameof(baseline));
+        Guard.Probability(target, nameof(target));
+        return 2 * Math.Asin(Math.Sqrt(target)) - 2 * Math.Asin(Math.Sqrt(baseline));
+    }
+
+    private static double SolveIncreasing(Func<double, double> f, double low, double high)
+    {
+        // Power rises with n and |effect|; bracket on a log scale, then Brent to near machine precision.
+        var lo = low;
+        var hi = lo * 2;
+        while (f(hi) < 0)
+        {
+            lo = hi;
+            hi *= 2;
+            if (hi > high)
+            {
+                throw new ArgumentOutOfRangeException(nameof(high), high, "The target power is not reached within the search range.");
+            }
+        }
+
+        if (f(lo) > 0)
+        {
+            return lo;
+        }
+
+        return Brent.FindRoot(f, lo, hi, 1e-12 * hi, 1000);
+    }
+
+    private static void CheckPowerTarget(double effectSize, double alpha, double power)
+    {
+        Guard.Alpha(alpha);
+        CheckPower(power, alpha);
+        if (effectSize == 0 || !double.IsFinite(effectSize))
+        {
+            throw new ArgumentOutOfRangeException(nameof(effectSize), effectSize, "The effect size must be finite and non-zero.");
+        }
+    }
+
+    private static void CheckPower(double power, double alpha)
+    {
+        if (!(power > alpha && power < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(power), power, $"power must be in (alpha = {alpha}, 1).");
+        }
+    }
+
+    private static void CheckRatio(double ratio)
+    {
+        if (!(ratio > 0 && double.IsFinite(ratio)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ratio), ratio, "ratio (treatment units per control unit) must be positive.");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using CohortKit.Experiments.Distributions;
+using CohortKit.Experiments.Effects;
+using CohortKit.Metrics;
+
+namespace CohortKit.Experiments.Tests;
+
+/// <summary>Welch's unequal-variance t-test of treatment − control, as <c>scipy.stats.ttest_ind(treatment, control, equal_var=False)</c>.</summary>
+public static class WelchTTest
+{
+    /// <summary>Runs the test on raw values (one SIMD pass per arm through <see cref="MetricSummary.FromSpan(ReadOnlySpan{double})"/>).</summary>
+    /// <param name="control">Control values.</param>
+    /// <param name="treatment">Treatment values.</param>
+    /// <param name="alpha">Significance level for the intervals.</param>
+    /// <returns>The result with Welch–Satterthwaite degrees of freedom and t-based interval.</returns>
+    /// <exception cref="ArgumentException">An arm has fewer than 2 values, a value is not finite, or both arms have zero variance.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">alpha is outside (0, 1).</exception>
+    public static TwoSampleResult Compute(ReadOnlySpan<double> control, ReadOnlySpan<double> treatment, double alpha = 0.05)
+        => Compute(Summarise(control, nameof(control)), Summarise(treatment, nameof(treatment)), alpha);
+
+    /// <summary>Runs the test on mergeable summaries (e.g. merged across shards or regions).</summary>
+    /// <param name="control">Control summary.</param>
+    /// <param name="treatment">Treatment summary.</param>
+    /// <param name="alpha">Significance level for the intervals.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ArgumentException">An arm has fewer than 2 observations or both arms have zero variance.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">alpha is outside (0, 1).</exception>
+    public static TwoSampleResult Compute(in MetricSummary control, in MetricSummary treatment, double alpha = 0.05)
+    {
+        Guard.Alpha(alpha);
+        Guard.AtLeast(control.Count, 2, nameof(control), "The control arm");
+        Guard.AtLeast(treatment.Count, 2, nameof(treatment), "The treatment arm");
+        double vc = control.Variance / control.Count, vt = treatment.Variance / treatment.Count;
+        if (vc + vt == 0)
+        {
+            throw new ArgumentException("Both arms have zero variance; the t statistic is undefined.", nameof(treatment));
+        }
+
+        var se = Math.Sqrt(vc + vt);
+        var diff = treatment.Mean - control.Mean;
+        var t = diff / se;
+        var df = (vc + vt) * (vc + vt) / (vc * vc / (control.Count - 1) + vt * vt / (treatment.Count - 1));
+        var half = Probability.StudentTQuantile(1 - alpha / 2, df) * se;
+        var (rel, relLow, relHigh) = RelativeEffect.Compute(control.Mean, Math.Sqrt(vc), treatment.Mean, Math.Sqrt(vt), alpha);
+        return new TwoSampleResult
+        {
+            Test = "welch",
+            ControlN = control.Count,
+            TreatmentN = treatment.Count,
+            ControlMean = control.Mean,
+            TreatmentMean = treatment.Mean,
+            AbsoluteEffect = diff,
+            StandardError = se,
+            CiLow = diff - half,
+            CiHigh = diff + half,
+            RelativeEffect = rel,
+            RelativeCiLow = relLow,
+            RelativeCiHigh = relHigh,
+            PValue = Probability.StudentTTwoSided(t, df),
+            Statistic = t,
+            DegreesOfFreedom = df,
+            Alpha = alpha,
+        };
+    }
+
+    internal static MetricSummary Summarise(ReadOnlySpan<double> values, string name)
+    {
+        Guard.AtLeast(values.Length, 2, name, name == "control" ? "The control arm" : $"'{name}'");
+        try
+        {
+            return MetricSummary.FromSpan(values);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"{name}: {ex.Message}", name, ex);
+        }
+    }
+}
