@@ -187,3 +187,20 @@ public class ReferenceTests
         }
     }
 }
+
+public class KolmogorovSmirnovReferenceTests
+{
+    [Fact]
+    public void KsUniform_MatchesScipyKstest()
+    {
+        foreach (var c in SharedData.Cases("experiments/ks_uniform.json"))
+        {
+            var (d, p) = KolmogorovSmirnovTest.Uniform(c.Doubles("values"));
+            var name = c.GetProperty("name").GetString();
+            var expected = c.GetProperty("expected");
+            d.Should().BeApproximately(expected.GetProperty("d").GetDouble(), 1e-12, name);
+            var ep = expected.GetProperty("pValue").GetDouble();
+            p.Should().BeApproximately(ep, 1e-9 * ep, name);
+        }
+    }
+}

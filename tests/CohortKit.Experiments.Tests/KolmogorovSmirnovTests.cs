@@ -1,0 +1,39 @@
+using CohortKit.Experiments.Tests;
+
+namespace CohortKit.Experiments.Tests.Ks;
+
+public class KolmogorovSmirnovTests
+{
+    [Theory]
+    [InlineData(10, 0.12)]
+    [InlineData(50, 0.1)]
+    [InlineData(100, 0.08)]
+    [InlineData(140, 0.07)]
+    public void Durbin_And_Pomeranz_ExactMethods_Agree(int n, double d)
+    {
+        // Two independent exact algorithms for P(Dn <= d).
+        KolmogorovSmirnovTest.DurbinCdf(n, d).Should().BeApproximately(KolmogorovSmirnovTest.PomeranzCdf(n, d), 1e-11);
+    }
+
+    [Fact]
+    public void KolmogorovLimit_GivesTheClassicCriticalValue()
+    {
+        // P(K >= 1.3580986) = 0.05 and P(K >= 1.6276236) = 0.01 (Kolmogorov's limiting distribution tables).
+        KolmogorovSmirnovTest.KolmogorovSurvival(1.3580986393225507).Should().BeApproximately(0.05, 1e-9);
+        KolmogorovSmirnovTest.KolmogorovSurvival(1.6276236115189502).Should().BeApproximately(0.01, 1e-9);
+    }
+
+    [Fact]
+    public void Smirnov_MatchesClosedFormForNEquals1()
+    {
+        // n = 1: P(D1+ >= d) = 1 - d.
+        KolmogorovSmirnovTest.SmirnovSurvival(1, 0.3).Should().BeApproximately(0.7, 1e-15);
+    }
+
+    [Fact]
+    public void Uniform_EmptyOrNaN_Throws()
+    {
+        ((Action)(() => KolmogorovSmirnovTest.Uniform([]))).Should().Throw<ArgumentException>().And.ParamName.Should().Be("values");
+        ((Action)(() => KolmogorovSmirnovTest.Uniform([0.5, double.NaN]))).Should().Throw<ArgumentException>().WithMessage("*values[1]*");
+    }
+}
