@@ -5,7 +5,7 @@ using CohortKit.Features;
 using CohortKit.Learners;
 using CohortKit.Simulation.Experiments;
 using CohortKit.Simulation.Model;
-using CohortKit.Simulation.Randomness;
+using CohortKit.Randomness;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -3,7 +3,7 @@ using CohortKit.Features;
 using CohortKit.Learners;
 using CohortKit.Simulation.Experiments;
 using CohortKit.Simulation.Model;
-using CohortKit.Simulation.Randomness;
+using CohortKit.Randomness;
 
 namespace CohortKit.Simulation;
 
@@ -71,7 +71,7 @@ internal sealed class World
         _timezoneOfCountry = PlatformModel.Countries.Select(c => Array.IndexOf(_timezones, PlatformModel.TimezoneName(c.UtcOffsetMinutes))).ToArray();
 
         // Personas: the planted groups.
-        var pr = new SimRandom(_seed, PersonaStream);
+        var pr = new Xoshiro256(_seed, PersonaStream);
         var p = o.Personas;
         var k = o.SkillDimensions;
         _personaEngagement = new double[p];
@@ -148,7 +148,7 @@ internal sealed class World
                 order[i] = i;
             }
 
-            var cr = new SimRandom(_seed, CohortStreamBase - 1);
+            var cr = new Xoshiro256(_seed, CohortStreamBase - 1);
             for (var i = n - 1; i > 0; i--)
             {
                 var j = (int)((cr.NextUInt64() >> 11) % (ulong)(i + 1));
@@ -166,7 +166,7 @@ internal sealed class World
             _cohortShift = new double[cohorts];
             for (var c = 0; c < cohorts; c++)
             {
-                var r = new SimRandom(_seed, CohortStreamBase + (ulong)c);
+                var r = new Xoshiro256(_seed, CohortStreamBase + (ulong)c);
                 _armOfCohort[c] = r.NextCategorical(_armCumulative);
                 _cohortShift[c] = _design.CohortEngagementSd * r.NextGaussian();
             }
@@ -197,7 +197,7 @@ internal sealed class World
     public void SimulateLearner(int row, PlatformSimulator.ChunkEvents output)
     {
         var o = _o;
-        var r = new SimRandom(_seed, (ulong)row);
+        var r = new Xoshiro256(_seed, (ulong)row);
 
         // Attributes.
         for (var d = 0; d < Distributions.Length; d++)
@@ -249,7 +249,7 @@ internal sealed class World
             }
             else
             {
-                var ar = new SimRandom(_seed, ArmStreamBase + (ulong)row);
+                var ar = new Xoshiro256(_seed, ArmStreamBase + (ulong)row);
                 arm = ar.NextCategorical(_armCumulative);
             }
 

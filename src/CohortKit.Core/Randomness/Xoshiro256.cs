@@ -1,19 +1,24 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace CohortKit.Simulation.Randomness;
+namespace CohortKit.Randomness;
 
 /// <summary>
-/// xoshiro256** (Blackman and Vigna), seeded through SplitMix64. Each learner gets its own stream derived from
-/// (seed, stream id), so results do not depend on how the work is split across threads.
+/// A small, fast, seeded generator: xoshiro256** (Blackman and Vigna), seeded through SplitMix64 from a seed and a
+/// stream id. Give each independent unit of work (a learner, an A/A iteration) its own stream and results do not depend
+/// on how the work is split across threads.
 /// </summary>
-internal struct SimRandom
+/// <remarks>A mutable value type: copy it and both copies produce the same sequence. Not thread-safe; not for cryptography.</remarks>
+public struct Xoshiro256
 {
     private ulong _s0, _s1, _s2, _s3;
     private double _spareGaussian;
     private bool _hasSpare;
 
-    public SimRandom(ulong seed, ulong stream)
+    /// <summary>Creates the generator for one stream of a seed.</summary>
+    /// <param name="seed">The seed.</param>
+    /// <param name="stream">The stream id (e.g. a learner row or an iteration number).</param>
+    public Xoshiro256(ulong seed, ulong stream)
     {
         var sm = seed ^ (stream * 0x9E3779B97F4A7C15UL) ^ 0xD1B54A32D192ED03UL;
         _s0 = SplitMix(ref sm);
@@ -32,6 +37,8 @@ internal struct SimRandom
         return z ^ (z >> 31);
     }
 
+    /// <summary>Returns 64 random bits.</summary>
+    /// <returns>The next value.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong NextUInt64()
     {
@@ -47,16 +54,23 @@ internal struct SimRandom
     }
 
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
+    /// <returns>The draw.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
-    /// <summary>Uniform integer in [0, n) (Lemire's multiply-shift; bias below 2^-32 for the small n used here).</summary>
+    /// <summary>Uniform integer in [0, n) (multiply-shift on 32 random bits; bias below n / 2³², negligible for small n).</summary>
+    /// <param name="n">The exclusive upper bound (positive).</param>
+    /// <returns>The draw.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int NextInt(int n) => (int)(((NextUInt64() >> 32) * (ulong)n) >> 32);
 
+    /// <summary>Bernoulli draw.</summary>
+    /// <param name="p">The probability of <see langword="true"/>.</param>
+    /// <returns>The draw.</returns>
     public bool NextBool(double p) => NextDouble() < p;
 
     /// <summary>Standard normal by the Marsaglia polar method.</summary>
+    /// <returns>The draw.</returns>
     public double NextGaussian()
     {
         if (_hasSpare)
@@ -80,7 +94,9 @@ internal struct SimRandom
         return u * f;
     }
 
-    /// <summary>Poisson by inversion (Knuth) for small means, normal approximation above 30.</summary>
+    /// <summary>Poisson by multiplication of uniforms (Knuth) for means up to 30, a rounded normal approximation above.</summary>
+    /// <param name="mean">The mean (≤ 0 gives 0).</param>
+    /// <returns>The draw.</returns>
     public int NextPoisson(double mean)
     {
         if (mean <= 0)
@@ -105,7 +121,9 @@ internal struct SimRandom
         return k;
     }
 
-    /// <summary>Draws an index from cumulative probabilities (last entry 1).</summary>
+    /// <summary>Draws an index from cumulative probabilities (non-decreasing, last entry 1).</summary>
+    /// <param name="cumulative">The cumulative probabilities.</param>
+    /// <returns>The index.</returns>
     public int NextCategorical(ReadOnlySpan<double> cumulative)
     {
         var u = NextDouble();

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using CohortKit.Experiments.Power;
+using CohortKit.Experiments.Tests;
+using CohortKit.Learners;
+using MathNet.Numerics.Distributions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CohortKit.Experiments.AaValidation;
+
+/// <summary>
+/// Validates that the measurement system does not see differences where there are none: re-randomises a population
+/// into two arms many times (seeded), runs a Welch test per metric each time, and reports the empirical false-positive
+/// rate with its Clopper–Pearson interval, a Kolmogorov–Smirnov test of the p-values' uniformity and the minimum
+/// detectable effect, overall and per segment.
+/// </summary>
+/// <remarks>Thread-safe: <see cref="Rerandomize"/> may be called concurrently. Iterations run in parallel; each draws
+/// from its own random stream, so the report does not depend on the thread count.</remarks>
+public sealed partial class AaTestValidator
+{
+    /// <summary>The name of the Experiments <see cref="Meter"/> and <see cref="ActivitySource"/>.</summary>
+    public const string TelemetryName = "CohortKit.Experiments";
+
+    internal static readonly ActivitySource Source = new(TelemetryName);
+    internal static readonly Meter Meter = new(TelemetryName);
+    private static readonly Counter<long> IterationsRun = Meter.CreateCounter<long>("cohortkit.experiments.aa.iterations", "{iteration}", "A/A re-randomisations run.");
+
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a validator (the non-DI entry).</summary>
+    /// <param name="options">The settings; validated now.</param>
+    /// <param name="timeProvider">The clock used to time runs.</param>
+    /// <param name="logger">Optional logger (counts and durations only).</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the parameter name is the option's).</exception>
+    public AaTestValidator(AaValidationOptions options, TimeProvider? timeProvider = null, ILogger<AaTestValidator>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<AaTestValidator>.Instance;
+    }
+
+    /// <summary>Creates a validator from DI.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">Optional logger.</param>
+    [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
+    public AaTestValidator(IOptions<AaValidationOptions> options, TimeProvider timeProvider, ILogger<AaTestValidator>? logger = null)
+        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), timeProvider, logger)
+    {
+    }
+
+    /// <summary>Gets the settings.</summary>
+    public AaValidationOptions Options { get; }
+
+    /// <summary>Re-randomises the population <see cref="AaValidationOptions.Iterations"/> times and tests every metric each time.</summary>
+    /// <param name="metrics">Metrics with one value per unit, all the same length (at least 4 units), finite.</param>
+    /// <param name="segment">Optional segment column (one code per unit) for per-segment results.</param>
+    /// <param name="cancellationToken">Stops between iterations.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentException">No metric, lengths differ, too few units, a non-finite value or duplicate names.</exception>
+    public AaValidationReport Rerandomize(IReadOnlyList<MetricColumn> metrics, CategoricalColumn? segment = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        Validate(metrics, segment);
+        using var activity = Source.StartActivity("AaTestValidator.Rerandomize");
+        var started = _time.GetTimestamp();
+        var o = Options;
+        var n = metrics[0].Values.Length;
+        var segmentCount = segment?.Categories.Count ?? 1;
+        var codes = segment is null ? new int[n] : segment.Codes.ToArray();
+        var engine = new RerandomizationEngine(metrics.Select(m => m.Values).ToArray(), codes, segmentCount);
+        var m = metrics.Count;
+        var k = o.Iterations;
+        var overall = new double[m * k];          // [metric * k + iteration]
+        var perSegment = new double[segmentCount * m * k];
+        var seed = unchecked((ulong)o.Seed);
+        var workers = Math.Min(o.MaxDegreeOfParallelism, k);
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, worker =>
+        {
+            var scratch = new RerandomizationEngine.Scratch(engine);
+            var segmentP = new double[segmentCount * m];
+            var overallP = new double[m];
+            for (var it = worker; it < k; it += workers)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                engine.RunIteration(seed, it, o.Split, scratch, segmentP, overallP);
+                for (var j = 0; j < m; j++) { overall[j * k + it] = overallP[j]; }
+                for (var j = 0; j < segmentP.Length; j++) { perSegment[j * k + it] = segmentP[j]; }
+            }
+        });
+
+        var summaries = metrics.Select(x => Metrics.MetricSummary.FromSpan(x.Values.Span)).ToArray();
+        var results = new List<AaMetricResult>(m);
+        for (var j = 0; j < m; j++)
+        {
+            results.Add(Summarise(metrics[j].Name, null, n, summaries[j], overall.AsSpan(j * k, k)));
+        }
+
+        var segments = new List<AaMetricResult>();
+        if (segment is not null)
+        {
+            for (var s = 0; s < segmentCount; s++)
+            {
+                for (var j = 0; j < m; j++)
+                {
+                    var inSegment = Metrics.MetricSummary.Empty;
+                    var values = metrics[j].Values.Span;
+                    for (var i = 0; i < n; i++) { if (codes[i] == s) { inSegment = inSegment.Add(values[i]); } }
+                    segments.Add(Summarise(metrics[j].Name, segment.Categories[s], (int)engine.UnitsIn(s), inSegment, perSegment.AsSpan((s * m + j) * k, k)));
+                }
+            }
+        }
+
+        IterationsRun.Add(k);
+        var seconds = _time.GetElapsedTime(started).TotalSeconds;
+        LogRun(_logger, k, n, m, seconds);
+        return new AaValidationReport(results, segments, o);
+    }
+
+    private AaMetricResult Summarise(string metric, string? segment, int units, Metrics.MetricSummary summary, ReadOnlySpan<double> pValues)
+    {
+        var o = Options;
+        var valid = new List<double>(pValues.Length);
+        var positives = 0;
+        foreach (var p in pValues)
+        {
+            if (double.IsNaN(p)) { continue; }
+            valid.Add(p);
+            if (p < o.Alpha) { positives++; }
+        }
+
+        var tested = valid.Count;
+        var (low, high) = tested == 0 ? (0.0, 1.0) : ClopperPearson(positives, tested, 1 - o.ConfidenceLevel);
+        var (d, ksP) = tested == 0 ? (0.0, 1.0) : KolmogorovSmirnovTest.Uniform(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(valid));
+        double? mde = null;
+        var controlN = (1 - o.Split) * units;
+        if (summary.Count >= 2 && summary.Mean != 0 && controlN > 2 && summary.Variance > 0)
+        {
+            var effect = PowerAnalysis.TTestMinimumDetectableEffect(controlN, o.Alpha, o.Power, o.Split / (1 - o.Split));
+            mde = effect * summary.StandardDeviation / Math.Abs(summary.Mean);
+        }
+
+        return new AaMetricResult
+        {
+            Metric = metric,
+            Segment = segment,
+            Units = units,
+            Iterations = tested,
+            FalsePositives = positives,
+            FalsePositiveRate = tested == 0 ? 0 : (double)positives / tested,
+            FalsePositiveRateCiLow = low,
+            FalsePositiveRateCiHigh = high,
+            KsStatistic = d,
+            KsPValue = ksP,
+            MinimumDetectableRelativeEffect = mde,
+            Alpha = o.Alpha,
+        };
+    }
+
+    /// <summary>The exact (Clopper–Pearson) binomial interval.</summary>
+    /// <param name="successes">Successes x.</param>
+    /// <param name="trials">Trials n (≥ 1).</param>
+    /// <param name="alpha">1 − confidence level.</param>
+    /// <returns>The interval.</returns>
+    public static (double Low, double High) ClopperPearson(int successes, int trials, double alpha)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(successes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(successes, trials);
+        Guard.Alpha(alpha);
+        var low = successes == 0 ? 0 : Beta.InvCDF(successes, trials - successes + 1, alpha / 2);
+        var high = successes == trials ? 1 : Beta.InvCDF(successes + 1, trials - successes, 1 - alpha / 2);
+        return (low, high);
+    }
+
+    private static void Validate(IReadOnlyList<MetricColumn> metrics, CategoricalColumn? segment)
+    {
+        if (metrics.Count == 0)
+        {
+            throw new ArgumentException("At least one metric is needed.", nameof(metrics));
+        }
+
+        var n = metrics[0].Values.Length;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var metric in metrics)
+        {
+            ArgumentNullException.ThrowIfNull(metric, nameof(metrics));
+            if (!names.Add(metric.Name)) { throw new ArgumentException($"Metric '{metric.Name}' appears twice.", nameof(metrics)); }
+            if (metric.Values.Length != n) { throw new ArgumentException($"Metric '{metric.Name}' has {metric.Values.Length} values; '{metrics[0].Name}' has {n}.", nameof(metrics)); }
+            var span = metric.Values.Span;
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (!double.IsFinite(span[i])) { throw new ArgumentException($"Metric '{metric.Name}' has {span[i]} at unit {i}; values must be finite.", nameof(metrics)); }
+            }
+        }
+
+        if (n < 4)
+        {
+            throw new ArgumentException($"The population has {n} units; at least 4 are needed to split into two testable arms.", nameof(metrics));
+        }
+
+        if (segment is not null && segment.Count != n)
+        {
+            throw new ArgumentException($"The segment column '{segment.Name}' has {segment.Count} rows; the metrics have {n}.", nameof(segment));
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "A/A validation: {Iterations} re-randomisations of {Units} units, {Metrics} metrics, in {Seconds:F2} s")]
+    private static partial void LogRun(ILogger logger, int iterations, int units, int metrics, double seconds);
+}

@@ -1,0 +1,51 @@
+namespace CohortKit.Experiments.AaValidation;
+
+/// <summary>The outcome of re-randomised A/A tests of one metric, overall or in one segment.</summary>
+public sealed record AaMetricResult
+{
+    /// <summary>Gets the metric name.</summary>
+    public required string Metric { get; init; }
+
+    /// <summary>Gets the segment value, or <see langword="null"/> for the whole population.</summary>
+    public string? Segment { get; init; }
+
+    /// <summary>Gets the number of units.</summary>
+    public required int Units { get; init; }
+
+    /// <summary>Gets the number of re-randomisations that produced a test (both arms with ≥ 2 units and some variance).</summary>
+    public required int Iterations { get; init; }
+
+    /// <summary>Gets how many of them rejected at <see cref="AaValidationOptions.Alpha"/>.</summary>
+    public required int FalsePositives { get; init; }
+
+    /// <summary>Gets the empirical false-positive rate; it should be close to alpha.</summary>
+    public required double FalsePositiveRate { get; init; }
+
+    /// <summary>Gets the lower Clopper–Pearson bound of the false-positive rate.</summary>
+    public required double FalsePositiveRateCiLow { get; init; }
+
+    /// <summary>Gets the upper Clopper–Pearson bound of the false-positive rate.</summary>
+    public required double FalsePositiveRateCiHigh { get; init; }
+
+    /// <summary>Gets the Kolmogorov–Smirnov statistic of the p-values against the uniform distribution.</summary>
+    public required double KsStatistic { get; init; }
+
+    /// <summary>Gets the KS p-value: small means the A/A p-values are not uniform (the test is miscalibrated for this metric).</summary>
+    public required double KsPValue { get; init; }
+
+    /// <summary>Gets the smallest relative change in the mean that a Welch test with this population and split detects
+    /// with the configured power and alpha, or <see langword="null"/> when the mean is 0.</summary>
+    public double? MinimumDetectableRelativeEffect { get; init; }
+
+    /// <summary>Gets whether alpha lies inside the false-positive-rate interval and the KS p-value is at least 0.001.</summary>
+    public bool IsCalibrated => FalsePositiveRateCiLow <= Alpha && Alpha <= FalsePositiveRateCiHigh && KsPValue >= 0.001;
+
+    /// <summary>Gets the nominal alpha.</summary>
+    public required double Alpha { get; init; }
+}
+
+/// <summary>The report of <see cref="AaTestValidator.Rerandomize"/>.</summary>
+/// <param name="Metrics">One result per metric for the whole population.</param>
+/// <param name="Segments">One result per (segment value, metric), when a segment column was given.</param>
+/// <param name="Options">The settings used.</param>
+public sealed record AaValidationReport(IReadOnlyList<AaMetricResult> Metrics, IReadOnlyList<AaMetricResult> Segments, AaValidationOptions Options);

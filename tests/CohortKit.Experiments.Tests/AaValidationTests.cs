@@ -1,0 +1,149 @@
+using CohortKit.Events;
+using CohortKit.Experiments.AaValidation;
+using CohortKit.Learners;
+using CohortKit.Simulation;
+using MathNet.Numerics.Distributions;
+
+namespace CohortKit.Experiments.Tests.AaValidation;
+
+public class RerandomizationKernelTests
+{
+    public static TheoryData<int, int> Ranges() => new() { { 0, 1 }, { 0, 7 }, { 3, 4 }, { 2, 13 }, { 0, 40 } };
+
+    [Theory]
+    [MemberData(nameof(Ranges))]
+    public void MaskedSums_MatchScalar(int from, int to)
+    {
+        var rng = new Random(from * 31 + to);
+        var words = 40;
+        var y = Enumerable.Range(0, words * 64).Select(_ => rng.NextDouble() * 10 - 3).ToArray();
+        var y2 = y.Select(v => v * v).ToArray();
+        var mask = Enumerable.Range(0, words).Select(_ => (ulong)rng.NextInt64() ^ ((ulong)rng.NextInt64() << 1)).ToArray();
+        var valid = Enumerable.Range(0, words).Select(w => w % 5 == 4 ? 0x00FF_FFFF_FFFF_0F0FUL : ulong.MaxValue).ToArray();
+        var (s, q) = RerandomizationEngine.MaskedSums(y, y2, mask, valid, from, to);
+        double es = 0, eq = 0;
+        for (var i = from * 64; i < to * 64; i++)
+        {
+            if (((mask[i / 64] & valid[i / 64]) >> (i % 64) & 1) == 1) { es += y[i]; eq += y2[i]; }
+        }
+
+        s.Should().BeApproximately(es, 1e-10);
+        q.Should().BeApproximately(eq, 1e-9);
+    }
+
+    [Fact]
+    public void WelchFromSums_EqualsWelchOnTheExplicitSplit()
+    {
+        var rng = new Random(4);
+        var values = Enumerable.Range(0, 1000).Select(_ => Math.Exp(rng.NextDouble() * 2)).ToArray();
+        var mean = values.Average();
+        var inTreatment = values.Select(_ => rng.NextDouble() < 0.4).ToArray();
+        double st = 0, qt = 0, s = 0, q = 0;
+        long nt = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var c = values[i] - mean;
+            s += c; q += c * c;
+            if (inTreatment[i]) { st += c; qt += c * c; nt++; }
+        }
+
+        var p = RerandomizationEngine.WelchP(nt, st, qt, values.Length, s, q);
+        var expected = WelchTTest.Compute(values.Where((_, i) => !inTreatment[i]).ToArray(), values.Where((_, i) => inTreatment[i]).ToArray()).PValue;
+        p.Should().BeApproximately(expected, 1e-10);
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.3)]
+    [InlineData(0.9)]
+    public void Assign_GivesTheRequestedShare(double split)
+    {
+        var mask = new ulong[2000];
+        RerandomizationEngine.Assign(7, 3, split, mask);
+        var ones = mask.Sum(w => System.Numerics.BitOperations.PopCount(w));
+        var n = mask.Length * 64;
+        ((double)ones / n).Should().BeApproximately(split, 4.5 * Math.Sqrt(split * (1 - split) / n));
+    }
+}
+
+public class AaTestValidatorTests
+{
+    private static (MetricColumn Minutes, MetricColumn Active, CategoricalColumn Plan) PlatformMetrics(int learners, long seed)
+    {
+        var p = new PlatformSimulator(new SimulationOptions { Learners = learners, Days = 30, Seed = seed }).Generate();
+        var minutes = new double[learners];
+        var active = new double[learners];
+        for (var i = 0; i < learners; i++)
+        {
+            var e = p.Activity.ForLearner(i);
+            for (var j = 0; j < e.Count; j++) { if (e.Kinds[j] == LearnerEventKind.Session) { minutes[i] += e.Values[j]; } }
+            active[i] = e.Count > 0 ? 1 : 0;
+        }
+
+        return (new MetricColumn("minutes", minutes), new MetricColumn("active", active), p.Learners["plan"]);
+    }
+
+    [Fact]
+    public void Rerandomize_2000AaTests_FalsePositiveRateInsideTheBinomial999Interval()
+    {
+        var (minutes, active, plan) = PlatformMetrics(20_000, 5);
+        var report = new AaTestValidator(new AaValidationOptions { Iterations = 2_000, Seed = 11 }).Rerandomize([minutes, active], plan);
+        // The 99.9% interval of Binomial(2000, 0.05) false positives.
+        var low = Enumerable.Range(0, 2001).First(x => Binomial.CDF(0.05, 2000, x) >= 0.0005);
+        var high = Enumerable.Range(0, 2001).First(x => Binomial.CDF(0.05, 2000, x) >= 0.9995);
+        foreach (var r in report.Metrics)
+        {
+            r.Iterations.Should().Be(2000);
+            r.FalsePositives.Should().BeInRange(low, high, r.Metric);
+            r.KsPValue.Should().BeGreaterThan(0.001, r.Metric);
+            r.FalsePositiveRateCiLow.Should().BeLessThan(r.FalsePositiveRate);
+            r.MinimumDetectableRelativeEffect.Should().BePositive();
+        }
+
+        report.Segments.Should().HaveCount(3 * 2);
+        report.Segments.Where(s => s.Segment == "team").Should().OnlyContain(s => s.Units < 2000 && s.Units > 500);
+    }
+
+    [Fact]
+    public void Rerandomize_MinimumDetectableEffect_MatchesPowerFormula()
+    {
+        var values = Enumerable.Range(0, 10_000).Select(i => 10 + (i % 7)).Select(v => (double)v).ToArray();
+        var report = new AaTestValidator(new AaValidationOptions { Iterations = 10 }).Rerandomize([new MetricColumn("m", values)]);
+        var mean = values.Average();
+        var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+        var d = Power.PowerAnalysis.TTestMinimumDetectableEffect(5_000, 0.05, 0.8, 1);
+        report.Metrics[0].MinimumDetectableRelativeEffect.Should().BeApproximately(d * sd / mean, 1e-12);
+    }
+
+    [Fact]
+    public void Rerandomize_SameSeed_SameReportWhateverTheThreads()
+    {
+        var (minutes, _, plan) = PlatformMetrics(3_000, 9);
+        var a = new AaTestValidator(new AaValidationOptions { Iterations = 300, Seed = 3, MaxDegreeOfParallelism = 1 }).Rerandomize([minutes], plan);
+        var b = new AaTestValidator(new AaValidationOptions { Iterations = 300, Seed = 3, MaxDegreeOfParallelism = 2 }).Rerandomize([minutes], plan);
+        a.Metrics.Should().BeEquivalentTo(b.Metrics);
+        a.Segments.Should().BeEquivalentTo(b.Segments);
+        var c = new AaTestValidator(new AaValidationOptions { Iterations = 300, Seed = 4 }).Rerandomize([minutes], plan);
+        c.Metrics[0].KsStatistic.Should().NotBe(a.Metrics[0].KsStatistic);
+    }
+
+    [Fact]
+    public void ClopperPearson_MatchesKnownValues()
+    {
+        // R: binom.test(5, 100)$conf.int = 0.01643187 0.11283491
+        var (low, high) = AaTestValidator.ClopperPearson(5, 100, 0.05);
+        low.Should().BeApproximately(0.01643187, 1e-7);
+        high.Should().BeApproximately(0.11283491, 1e-7);
+    }
+
+    [Fact]
+    public void BadInput_Throws()
+    {
+        var v = new AaTestValidator(new AaValidationOptions());
+        ((Action)(() => v.Rerandomize([]))).Should().Throw<ArgumentException>().WithMessage("*At least one metric*");
+        ((Action)(() => v.Rerandomize([new MetricColumn("a", new double[] { 1, 2, double.NaN, 4 })]))).Should().Throw<ArgumentException>().WithMessage("*'a' has NaN at unit 2*");
+        ((Action)(() => v.Rerandomize([new MetricColumn("a", new double[5]), new MetricColumn("b", new double[4])]))).Should().Throw<ArgumentException>().WithMessage("*'b' has 4 values*");
+        ((Func<AaTestValidator>)(() => new AaTestValidator(new AaValidationOptions { Split = 1 }))).Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("Split");
+        ((Func<AaTestValidator>)(() => new AaTestValidator(new AaValidationOptions { Iterations = 0 }))).Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("Iterations");
+    }
+}
