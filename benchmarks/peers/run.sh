@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs a peer benchmark script with Debian's Python, installing its Debian packages first if they are missing.
+# Usage: bash benchmarks/peers/run.sh experiments
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+script="${1:?usage: run.sh <experiments|...>}"
+if ! /usr/bin/python3 -c "import numpy, scipy" 2>/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy python3-scipy >/dev/null
+fi
+exec /usr/bin/python3 "$here/$script.py"
