@@ -17,6 +17,7 @@ internal static class CliApp
         var console = new CliConsole(stdout, stderr, interactive);
         var root = new RootCommand("CohortKit: experiments, segments, cohorts and churn for learning platforms.");
         root.Subcommands.Add(SimulateCommand.Create(console));
+        root.Subcommands.Add(Experiments.ExperimentCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

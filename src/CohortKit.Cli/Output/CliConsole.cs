@@ -28,13 +28,24 @@ internal sealed class CliConsole(TextWriter stdout, TextWriter stderr, bool inte
     /// <summary>Gets whether progress bars may be drawn (a real terminal, not --json).</summary>
     public bool Interactive { get; } = interactive;
 
-    public IAnsiConsole Ansi { get; } = AnsiConsole.Create(new AnsiConsoleSettings
+    public IAnsiConsole Ansi { get; } = CreateAnsi(stdout, interactive);
+
+    private static IAnsiConsole CreateAnsi(TextWriter stdout, bool interactive)
     {
-        Out = new AnsiConsoleOutput(stdout),
-        Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+        var ansi = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!interactive)
+        {
+            ansi.Profile.Width = 200; // redirected output: do not wrap tables at 80 columns
+        }
+
+        return ansi;
+    }
 
     public void WriteJson<T>(T document)
     {

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using CohortKit.Cli.Output;
 using CohortKit.Csv;
+using CohortKit.Events;
+using CohortKit.Tables;
 using CohortKit.Simulation;
 using CohortKit.Simulation.Experiments;
 using Spectre.Console;
@@ -51,6 +53,7 @@ internal static class SimulateCommand
         Directory.CreateDirectory(outDir.FullName);
         var learnersPath = Path.Combine(outDir.FullName, "learners.csv");
         var eventsPath = Path.Combine(outDir.FullName, "events.csv");
+        var metricsPath = Path.Combine(outDir.FullName, "learner_metrics.csv");
         var clock = Stopwatch.StartNew();
         SimulatedPlatform? platform = null;
         double generateSeconds = 0;
@@ -61,6 +64,7 @@ internal static class SimulateCommand
             generateSeconds = clock.Elapsed.TotalSeconds;
             LearnerCsv.Save(learnersPath, platform.Learners);
             ActivityCsv.Save(eventsPath, platform.Activity, platform.Learners, write);
+            SaveLearnerMetrics(metricsPath, platform);
         }
 
         if (console.Interactive)
@@ -83,7 +87,7 @@ internal static class SimulateCommand
         var p = platform!;
         var churned = p.Truth.ChurnDay.Count(d => d >= 0 && d < p.Days);
         var result = new SimulateResult(options.Learners, options.Days, options.Seed, p.Activity.EventCount, churned,
-            learnersPath, eventsPath, Math.Round(generateSeconds, 3), Math.Round(clock.Elapsed.TotalSeconds - generateSeconds, 3));
+            learnersPath, eventsPath, metricsPath, Math.Round(generateSeconds, 3), Math.Round(clock.Elapsed.TotalSeconds - generateSeconds, 3));
         if (json)
         {
             console.WriteJson(result);
@@ -97,6 +101,7 @@ internal static class SimulateCommand
             table.AddRow("churned in window", result.ChurnedInWindow.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
             table.AddRow("learners file", Markup.Escape(learnersPath));
             table.AddRow("events file", Markup.Escape(eventsPath));
+            table.AddRow("learner metrics file", Markup.Escape(metricsPath));
             table.AddRow("generate / write", $"{result.GenerateSeconds:F2} s / {result.WriteSeconds:F2} s");
             console.Ansi.Write(table);
         }
@@ -105,5 +110,31 @@ internal static class SimulateCommand
     }
 
     /// <summary>The JSON document of <c>cohortkit simulate --json</c>.</summary>
-    internal sealed record SimulateResult(int Learners, int Days, long Seed, int Events, int ChurnedInWindow, string LearnersFile, string EventsFile, double GenerateSeconds, double WriteSeconds);
+    internal sealed record SimulateResult(int Learners, int Days, long Seed, int Events, int ChurnedInWindow, string LearnersFile, string EventsFile, string LearnerMetricsFile, double GenerateSeconds, double WriteSeconds);
+
+    /// <summary>One row per learner: segment columns, the arm, and activity totals over the window (input for <c>cohortkit experiment</c>).</summary>
+    private static void SaveLearnerMetrics(string path, SimulatedPlatform p)
+    {
+        var all = LearnerActivitySummary.Compute(p.Activity);
+        var end = p.StartDate.AddDays(p.Days).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks;
+        var lastWeek = LearnerActivitySummary.Compute(p.Activity, end - 7 * TimeSpan.TicksPerDay, end);
+        var learners = p.Learners;
+        var ids = new long[learners.Count];
+        for (var i = 0; i < ids.Length; i++) { ids[i] = learners.Ids[i].Value; }
+        var columns = new List<(string, object)> { ("learner_id", ids) };
+        foreach (var name in new[] { "arm", "cohort", "domain", "plan", "region", "experience", "device" })
+        {
+            if (learners.TryGetColumn(name, out var c))
+            {
+                columns.Add((name, Enumerable.Range(0, c.Count).Select(i => c[i]).ToArray()));
+            }
+        }
+
+        columns.Add(("sessions", all.Sessions));
+        columns.Add(("minutes", all.Minutes.Select(m => Math.Round(m, 2)).ToArray()));
+        columns.Add(("lessons", all.Lessons));
+        columns.Add(("active_days", all.ActiveDays));
+        columns.Add(("active_last_week", lastWeek.ActiveDays.Select(d => d > 0 ? 1.0 : 0.0).ToArray()));
+        CsvTable.Save(path, columns);
+    }
 }

@@ -1,0 +1,167 @@
+using System.Globalization;
+using CohortKit.Csv;
+using CohortKit.Errors;
+using CohortKit.Learners;
+
+namespace CohortKit.Tables;
+
+/// <summary>
+/// A CSV file held as text columns, for tools that pick their columns at run time (the CLI's experiment commands).
+/// Columns are converted on request with errors that name file, line, column and value.
+/// </summary>
+/// <remarks>Holds every field as a string; for very large event logs use <see cref="ActivityCsv"/> instead. Immutable and thread-safe.</remarks>
+public sealed class CsvTable
+{
+    private readonly Dictionary<string, string[]> _columns;
+    private readonly long[] _lines;
+
+    private CsvTable(string fileName, List<string> names, Dictionary<string, string[]> columns, long[] lines)
+    {
+        FileName = fileName;
+        ColumnNames = names;
+        _columns = columns;
+        _lines = lines;
+    }
+
+    /// <summary>Gets the file's name (for messages).</summary>
+    public string FileName { get; }
+
+    /// <summary>Gets the header's column names in file order.</summary>
+    public IReadOnlyList<string> ColumnNames { get; }
+
+    /// <summary>Gets the number of data rows.</summary>
+    public int RowCount => _lines.Length;
+
+    /// <summary>Loads a CSV file with a header (UTF-8, comma-separated, RFC 4180 quotes, LF or CRLF).</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The table.</returns>
+    /// <exception cref="CsvFormatException">The file is empty, a header name repeats, or a line's field count differs from the header's.</exception>
+    public static CsvTable Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using var reader = CsvRecordReader.Open(path);
+        if (!reader.Read())
+        {
+            throw new CsvFormatException(reader.FileName, 1, null, null, "The file is empty; a header line is required.");
+        }
+
+        var names = CsvFields.Header(reader);
+        var cells = names.Select(_ => new List<string>()).ToArray();
+        var lines = new List<long>();
+        while (reader.Read())
+        {
+            CsvFields.RequireFieldCount(reader, names.Count);
+            for (var f = 0; f < names.Count; f++) { cells[f].Add(reader.GetString(f)); }
+            lines.Add(reader.Line);
+        }
+
+        var columns = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        for (var f = 0; f < names.Count; f++) { columns[names[f]] = [.. cells[f]]; }
+        return new CsvTable(reader.FileName, names, columns, [.. lines]);
+    }
+
+    /// <summary>Gets whether a column exists (ignoring case).</summary>
+    /// <param name="name">The column name.</param>
+    /// <returns><see langword="true"/> when present.</returns>
+    public bool HasColumn(string name) => _columns.ContainsKey(name);
+
+    /// <summary>Reads a column as numbers: invariant-culture decimals, and <c>true</c>/<c>false</c> (any case) as 1/0.</summary>
+    /// <param name="name">The column name.</param>
+    /// <returns>One finite value per row.</returns>
+    /// <exception cref="CsvFormatException">The column is missing, or a value is empty, unparsable or not finite.</exception>
+    public double[] Numeric(string name)
+    {
+        var cells = Column(name);
+        var values = new double[cells.Length];
+        for (var i = 0; i < cells.Length; i++)
+        {
+            var text = cells[i].AsSpan().Trim();
+            if (text.Length == 0)
+            {
+                throw new CsvFormatException(FileName, _lines[i], name, cells[i], "The value is missing; every row needs a number here.");
+            }
+
+            if (text.Equals("true", StringComparison.OrdinalIgnoreCase)) { values[i] = 1; continue; }
+            if (text.Equals("false", StringComparison.OrdinalIgnoreCase)) { values[i] = 0; continue; }
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+            {
+                throw new CsvFormatException(FileName, _lines[i], name, cells[i], "It is not a finite number (or true/false).");
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Reads a column as integers.</summary>
+    /// <param name="name">The column name.</param>
+    /// <returns>One value per row.</returns>
+    /// <exception cref="CsvFormatException">The column is missing or a value is not an integer.</exception>
+    public long[] Integers(string name)
+    {
+        var cells = Column(name);
+        var values = new long[cells.Length];
+        for (var i = 0; i < cells.Length; i++)
+        {
+            if (!long.TryParse(cells[i].AsSpan().Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]))
+            {
+                throw new CsvFormatException(FileName, _lines[i], name, cells[i], "It is not an integer.");
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Reads a column as a dictionary-encoded categorical column (values trimmed; codes in order of first appearance).</summary>
+    /// <param name="name">The column name.</param>
+    /// <returns>The column.</returns>
+    /// <exception cref="CsvFormatException">The column is missing.</exception>
+    public CategoricalColumn Categorical(string name) => CategoricalColumn.Encode(ColumnNames.First(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)), Column(name).Select(v => v.Trim()));
+
+    /// <summary>Writes columns to a CSV file (overwritten): invariant culture, shortest round-trip numbers, RFC 4180 quoting.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="columns">(name, values) pairs; values are <c>double[]</c>, <c>long[]</c>, <c>int[]</c> or <c>IReadOnlyList&lt;string&gt;</c>, all the same length.</param>
+    /// <exception cref="ArgumentException">A column has another length or an unsupported type.</exception>
+    public static void Save(string path, IReadOnlyList<(string Name, object Values)> columns)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(columns);
+        static int Length(object values) => values switch
+        {
+            double[] d => d.Length,
+            long[] l => l.Length,
+            int[] i => i.Length,
+            IReadOnlyList<string> s => s.Count,
+            _ => throw new ArgumentException($"Unsupported column type {values.GetType().Name}.", nameof(columns)),
+        };
+
+        var rows = columns.Count == 0 ? 0 : Length(columns[0].Values);
+        foreach (var (name, values) in columns)
+        {
+            if (Length(values) != rows) { throw new ArgumentException($"Column '{name}' has {Length(values)} rows; the first has {rows}.", nameof(columns)); }
+        }
+
+        using var writer = CsvWriter.Create(path);
+        foreach (var (name, _) in columns) { writer.WriteField(name); }
+        writer.EndRecord();
+        for (var r = 0; r < rows; r++)
+        {
+            foreach (var (_, values) in columns)
+            {
+                switch (values)
+                {
+                    case double[] d: writer.WriteField(d[r]); break;
+                    case long[] l: writer.WriteField(l[r]); break;
+                    case int[] i: writer.WriteField(i[r]); break;
+                    case IReadOnlyList<string> s: writer.WriteField(s[r]); break;
+                }
+            }
+
+            writer.EndRecord();
+        }
+    }
+
+    private string[] Column(string name)
+        => _columns.TryGetValue(name, out var cells)
+            ? cells
+            : throw new CsvFormatException(FileName, 1, name, null, $"Column '{name}' is missing; the header has {string.Join(", ", ColumnNames)}.");
+}
