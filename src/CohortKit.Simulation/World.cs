@@ -15,7 +15,7 @@ internal sealed class World
     private const ulong ArmStreamBase = 1UL << 41;
     private const int FirstSessionMinute = 5 * 60;
     private const int LastSessionMinute = 21 * 60 + 59;
-    private const double MaxSessionMinutes = 240;
+    private const double MaxSessionMinutes = 480;
 
     private readonly SimulationOptions _o;
     private readonly ulong _seed;

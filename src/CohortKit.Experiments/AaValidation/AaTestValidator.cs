@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using CohortKit.Experiments.Power;
+using CohortKit.Experiments.Readout;
 using CohortKit.Experiments.Tests;
 using CohortKit.Learners;
 using MathNet.Numerics.Distributions;
@@ -160,6 +161,18 @@ public sealed partial class AaTestValidator
             MinimumDetectableRelativeEffect = mde,
             Alpha = o.Alpha,
         };
+    }
+
+    /// <summary>Reads a real A/A split (two or more arms that received the same experience) and checks that nothing differs:
+    /// the split matches its design (SRM) and no metric differs between arms after a Holm correction across metrics and arms.</summary>
+    /// <param name="data">The A/A experiment, one row per unit.</param>
+    /// <returns>The readout (Holm-adjusted) and whether it confirms "no difference".</returns>
+    /// <exception cref="ArgumentException">See <see cref="ExperimentAnalyzer.Analyze"/>.</exception>
+    public (ExperimentReadout Readout, bool NoDifference) AnalyzeSplit(ExperimentData data)
+    {
+        var readout = new ExperimentAnalyzer(new ReadoutOptions { Alpha = Options.Alpha, Correction = Multiplicity.Correction.Holm }).Analyze(data);
+        var noDifference = readout.Trustworthy && readout.Metrics.All(m => m.AdjustedPValue >= Options.Alpha);
+        return (readout, noDifference);
     }
 
     /// <summary>The exact (Clopper–Pearson) binomial interval.</summary>
