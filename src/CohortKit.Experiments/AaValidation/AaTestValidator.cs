@@ -160,6 +160,7 @@ public sealed partial class AaTestValidator
             KsPValue = ksP,
             MinimumDetectableRelativeEffect = mde,
             Alpha = o.Alpha,
+            IsCalibrated = tested > 0 && ksP >= 0.001 && ClopperPearson(positives, tested, 0.001) is var (lo999, hi999) && lo999 <= o.Alpha && o.Alpha <= hi999,
         };
     }
 

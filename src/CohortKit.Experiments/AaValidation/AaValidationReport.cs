@@ -37,8 +37,10 @@ public sealed record AaMetricResult
     /// with the configured power and alpha, or <see langword="null"/> when the mean is 0.</summary>
     public double? MinimumDetectableRelativeEffect { get; init; }
 
-    /// <summary>Gets whether alpha lies inside the false-positive-rate interval and the KS p-value is at least 0.001.</summary>
-    public bool IsCalibrated => FalsePositiveRateCiLow <= Alpha && Alpha <= FalsePositiveRateCiHigh && KsPValue >= 0.001;
+    /// <summary>Gets whether the metric looks calibrated: alpha lies inside the 99.9% Clopper–Pearson interval of the
+    /// false-positive rate and the KS p-value is at least 0.001 (strict bounds, so that a report of many metrics and
+    /// segments does not cry wolf; the reported interval uses <see cref="AaValidationOptions.ConfidenceLevel"/>).</summary>
+    public required bool IsCalibrated { get; init; }
 
     /// <summary>Gets the nominal alpha.</summary>
     public required double Alpha { get; init; }

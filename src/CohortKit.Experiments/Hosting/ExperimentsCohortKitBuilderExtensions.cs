@@ -53,25 +53,39 @@ public static class ExperimentsCohortKitBuilderExtensions
     {
         var s = builder.Services;
         var first = !s.Any(d => d.ServiceType == typeof(ExperimentAnalyzer));
-        s.TryAddSingleton<ExperimentAnalyzer>();
+        // A factory, because the analyzer's non-DI constructor has an optional options argument and would be ambiguous.
+        s.TryAddSingleton(sp => new ExperimentAnalyzer(sp.GetRequiredService<IOptions<ReadoutOptions>>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<ExperimentAnalyzer>>()));
         s.TryAddSingleton<AaTestValidator>();
-        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AaValidationOptions>, AaValidationOptionsValidator>());
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AaValidationOptions>, ExperimentsOptionsValidator>());
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReadoutOptions>, ExperimentsOptionsValidator>());
         return first
             ? (s.AddOptionsWithValidateOnStart<ReadoutOptions>(), s.AddOptionsWithValidateOnStart<AaValidationOptions>())
             : (s.AddOptions<ReadoutOptions>(), s.AddOptions<AaValidationOptions>());
     }
 }
 
-/// <summary>Validates <see cref="AaValidationOptions"/> for DI with the same rules as the constructor.</summary>
-public sealed class AaValidationOptionsValidator : IValidateOptions<AaValidationOptions>
+/// <summary>Validates the Experiments options for DI with the same rules as the constructors.</summary>
+public sealed class ExperimentsOptionsValidator : IValidateOptions<AaValidationOptions>, IValidateOptions<ReadoutOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, AaValidationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return Check(options.Validate);
+    }
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, ReadoutOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Check(options.Validate);
+    }
+
+    private static ValidateOptionsResult Check(Action validate)
+    {
         try
         {
-            options.Validate();
+            validate();
             return ValidateOptionsResult.Success;
         }
         catch (ArgumentOutOfRangeException ex)

@@ -26,9 +26,7 @@ public sealed partial class ExperimentAnalyzer
     public ExperimentAnalyzer(ReadoutOptions? options = null, ILogger<ExperimentAnalyzer>? logger = null)
     {
         Options = options ?? new ReadoutOptions();
-        Guard.Alpha(Options.Alpha, nameof(ReadoutOptions.Alpha));
-        Guard.Alpha(Options.SrmThreshold, nameof(ReadoutOptions.SrmThreshold));
-        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxSegments, 1, nameof(ReadoutOptions.MaxSegments));
+        Options.Validate();
         _logger = logger ?? NullLogger<ExperimentAnalyzer>.Instance;
     }
 

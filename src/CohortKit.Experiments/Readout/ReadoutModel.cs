@@ -129,4 +129,11 @@ public sealed class ReadoutOptions
     /// <summary>Gets or sets the largest number of segment values reported; the rest are pooled into "(other)".</summary>
     /// <value>The default value is 20.</value>
     public int MaxSegments { get; set; } = 20;
+
+    internal void Validate()
+    {
+        Guard.Alpha(Alpha, nameof(Alpha));
+        Guard.Alpha(SrmThreshold, nameof(SrmThreshold));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxSegments, 1, nameof(MaxSegments));
+    }
 }
