@@ -70,36 +70,12 @@ public static class ClusterRobust
         var diff = m1 - m0;
         var t = diff / se;
         var df = g - 1;
-        var half = Probability.StudentTQuantile(1 - alpha / 2, df) * se;
-        // Arm means' cluster-robust variances and covariance (zero when no cluster mixes arms) for the delta method.
-        double c00 = 0, c11 = 0, c01 = 0;
-        foreach (var (s0, s1) in score.Values)
-        {
-            var control = s0 - s1;
-            c00 += control * control;
-            c11 += s1 * s1;
-            c01 += control * s1;
-        }
 
-        var (rel, relLow, relHigh) = RelativeEffect.Compute(m0, factor * c00 / ((double)n0 * n0), m1, factor * c11 / ((double)n1 * n1), factor * c01 / ((double)n0 * n1), alpha);
-        return new TwoSampleResult
-        {
-            Test = "cluster",
-            ControlN = n0,
-            TreatmentN = n1,
-            ControlMean = m0,
-            TreatmentMean = m1,
-            AbsoluteEffect = diff,
-            StandardError = se,
-            CiLow = diff - half,
-            CiHigh = diff + half,
-            RelativeEffect = rel,
-            RelativeCiLow = relLow,
-            RelativeCiHigh = relHigh,
-            PValue = Probability.StudentTTwoSided(t, df),
-            Statistic = t,
-            DegreesOfFreedom = df,
-            Alpha = alpha,
-        };
+        // Arm means' cluster-robust variances and covariance for the delta method, from the same cluster scores:
+        // control score = s0 − s1, treatment score = s1 (the covariance is zero when no cluster mixes arms).
+        double c00 = m00 - 2 * m01 + m11, c11 = m11, c01 = m01 - m11;
+        var relative = RelativeEffect.Compute(m0, factor * c00 / ((double)n0 * n0), m1, factor * c11 / ((double)n1 * n1), factor * c01 / ((double)n0 * n1), alpha);
+        return TwoSampleResult.Create("cluster", n0, n1, m0, m1, se, Probability.StudentTQuantile(1 - alpha / 2, df), relative,
+            Probability.StudentTTwoSided(t, df), t, df, alpha);
     }
 }

@@ -52,4 +52,31 @@ public sealed record TwoSampleResult
 
     /// <summary>Gets the significance level the intervals use.</summary>
     public required double Alpha { get; init; }
+
+    /// <summary>Assembles a result: the absolute interval is effect ± critical × se.</summary>
+    internal static TwoSampleResult Create(string test, long controlN, long treatmentN, double controlMean, double treatmentMean, double standardError,
+        double critical, (double? Effect, double? Low, double? High) relative, double pValue, double statistic, double? degreesOfFreedom, double alpha)
+    {
+        var diff = treatmentMean - controlMean;
+        var half = critical * standardError;
+        return new TwoSampleResult
+        {
+            Test = test,
+            ControlN = controlN,
+            TreatmentN = treatmentN,
+            ControlMean = controlMean,
+            TreatmentMean = treatmentMean,
+            AbsoluteEffect = diff,
+            StandardError = standardError,
+            CiLow = diff - half,
+            CiHigh = diff + half,
+            RelativeEffect = relative.Effect,
+            RelativeCiLow = relative.Low,
+            RelativeCiHigh = relative.High,
+            PValue = pValue,
+            Statistic = statistic,
+            DegreesOfFreedom = degreesOfFreedom,
+            Alpha = alpha,
+        };
+    }
 }

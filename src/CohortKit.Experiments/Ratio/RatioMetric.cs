@@ -72,25 +72,7 @@ public static class RatioMetric
 
         var diff = rt - rc;
         var z = diff / se;
-        var half = Probability.NormalQuantile(1 - alpha / 2) * se;
-        var (rel, lo, hi) = RelativeEffect.Compute(rc, sec, rt, set, alpha);
-        return new TwoSampleResult
-        {
-            Test = "ratio",
-            ControlN = nc,
-            TreatmentN = nt,
-            ControlMean = rc,
-            TreatmentMean = rt,
-            AbsoluteEffect = diff,
-            StandardError = se,
-            CiLow = diff - half,
-            CiHigh = diff + half,
-            RelativeEffect = rel,
-            RelativeCiLow = lo,
-            RelativeCiHigh = hi,
-            PValue = Probability.NormalTwoSided(z),
-            Statistic = z,
-            Alpha = alpha,
-        };
+        var relative = RelativeEffect.Compute(rc, sec, rt, set, alpha);
+        return TwoSampleResult.Create("ratio", nc, nt, rc, rt, se, Probability.NormalQuantile(1 - alpha / 2), relative, Probability.NormalTwoSided(z), z, null, alpha);
     }
 }

@@ -43,25 +43,8 @@ public static class TwoProportionZTest
         var z = diff / Math.Sqrt(pooled * (1 - pooled) * (1.0 / controlN + 1.0 / treatmentN));
         double sec = Math.Sqrt(pc * (1 - pc) / controlN), set = Math.Sqrt(pt * (1 - pt) / treatmentN);
         var se = Math.Sqrt(sec * sec + set * set);
-        var half = Probability.NormalQuantile(1 - alpha / 2) * se;
-        var (rel, relLow, relHigh) = RelativeEffect.Compute(pc, sec, pt, set, alpha);
-        return new TwoSampleResult
-        {
-            Test = "proportion",
-            ControlN = controlN,
-            TreatmentN = treatmentN,
-            ControlMean = pc,
-            TreatmentMean = pt,
-            AbsoluteEffect = diff,
-            StandardError = se,
-            CiLow = diff - half,
-            CiHigh = diff + half,
-            RelativeEffect = rel,
-            RelativeCiLow = relLow,
-            RelativeCiHigh = relHigh,
-            PValue = Probability.NormalTwoSided(z),
-            Statistic = z,
-            Alpha = alpha,
-        };
+        var relative = RelativeEffect.Compute(pc, sec, pt, set, alpha);
+        return TwoSampleResult.Create("proportion", controlN, treatmentN, pc, pt, se, Probability.NormalQuantile(1 - alpha / 2), relative,
+            Probability.NormalTwoSided(z), z, null, alpha);
     }
 }

@@ -39,27 +39,9 @@ public static class WelchTTest
         var diff = treatment.Mean - control.Mean;
         var t = diff / se;
         var df = (vc + vt) * (vc + vt) / (vc * vc / (control.Count - 1) + vt * vt / (treatment.Count - 1));
-        var half = Probability.StudentTQuantile(1 - alpha / 2, df) * se;
-        var (rel, relLow, relHigh) = RelativeEffect.Compute(control.Mean, Math.Sqrt(vc), treatment.Mean, Math.Sqrt(vt), alpha);
-        return new TwoSampleResult
-        {
-            Test = "welch",
-            ControlN = control.Count,
-            TreatmentN = treatment.Count,
-            ControlMean = control.Mean,
-            TreatmentMean = treatment.Mean,
-            AbsoluteEffect = diff,
-            StandardError = se,
-            CiLow = diff - half,
-            CiHigh = diff + half,
-            RelativeEffect = rel,
-            RelativeCiLow = relLow,
-            RelativeCiHigh = relHigh,
-            PValue = Probability.StudentTTwoSided(t, df),
-            Statistic = t,
-            DegreesOfFreedom = df,
-            Alpha = alpha,
-        };
+        var relative = RelativeEffect.Compute(control.Mean, Math.Sqrt(vc), treatment.Mean, Math.Sqrt(vt), alpha);
+        return TwoSampleResult.Create("welch", control.Count, treatment.Count, control.Mean, treatment.Mean, se,
+            Probability.StudentTQuantile(1 - alpha / 2, df), relative, Probability.StudentTTwoSided(t, df), t, df, alpha);
     }
 
     internal static MetricSummary Summarise(ReadOnlySpan<double> values, string name)
