@@ -39,6 +39,7 @@ internal static class ExperimentCommand
         var group = new Option<string>("--group") { Description = "The arm column.", Required = true };
         var control = new Option<string>("--control") { Description = "The control arm's value in the arm column.", Required = true };
         var metric = new Option<string>("--metric") { Description = "Metric column(s), comma-separated.", Required = true };
+        var secondary = new Option<string?>("--secondary") { Description = "Secondary metric column(s), comma-separated." };
         var guardrail = new Option<string?>("--guardrail") { Description = "Guardrail metric column(s), comma-separated: must not regress overall or in any segment." };
         var covariate = new Option<string?>("--covariate") { Description = "Pre-period covariate column for CUPED (applied to every metric)." };
         var cluster = new Option<string?>("--cluster") { Description = "Cluster column (cohort, class) when clusters were randomised: cluster-robust errors." };
@@ -52,7 +53,7 @@ internal static class ExperimentCommand
         var json = Json();
         var command = new Command("ab", "Read out an A/B (or multi-arm) test: SRM gate, effects with intervals, corrections, segments, guardrails.")
         {
-            input, group, control, metric, guardrail, covariate, cluster, segment, test, alpha, correction, markdown, json,
+            input, group, control, metric, secondary, guardrail, covariate, cluster, segment, test, alpha, correction, markdown, json,
         };
         command.SetAction(parse =>
         {
@@ -60,6 +61,11 @@ internal static class ExperimentCommand
             var covariateName = parse.GetValue(covariate);
             var cov = covariateName is null ? null : new MetricColumn(covariateName, table.Numeric(covariateName));
             var metrics = List(parse.GetValue(metric)!).Select(m => new ExperimentMetric(new MetricColumn(m, table.Numeric(m)), MetricRole.Primary, true, cov)).ToList();
+            foreach (var m in List(parse.GetValue(secondary) ?? ""))
+            {
+                metrics.Add(new ExperimentMetric(new MetricColumn(m, table.Numeric(m)), MetricRole.Secondary, true, cov));
+            }
+
             foreach (var g in List(parse.GetValue(guardrail) ?? ""))
             {
                 metrics.Add(new ExperimentMetric(new MetricColumn(g, table.Numeric(g)), MetricRole.Guardrail, true, cov));
