@@ -29,16 +29,26 @@ internal static class SharedData
             return Directory.Exists(overridden) ? overridden : throw new DirectoryNotFoundException($"{variable}={overridden} does not exist.");
         }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        // Beside the repository (../shared), above the test binaries, or the workplace's fixed location.
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
-            var candidate = Path.Combine(dir.FullName, "shared", folder);
-            if (Directory.Exists(candidate))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return candidate;
+                var candidate = Path.Combine(dir.FullName, "shared", folder);
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
             }
         }
 
+        var fixedLocation = Path.Combine("/work/shared", folder);
+        if (Directory.Exists(fixedLocation))
+        {
+            return fixedLocation;
+        }
+
         throw new DirectoryNotFoundException(
-            $"The shared '{folder}' folder was not found above {AppContext.BaseDirectory}; set {variable}. Tests that need it fail rather than skip.");
+            $"The shared '{folder}' folder was not found above {AppContext.BaseDirectory} nor at /work/shared; set {variable}. Tests that need it fail rather than skip.");
     }
 }
