@@ -1,0 +1,222 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace CohortKit.Similarity.Kernels;
+
+/// <summary>
+/// Similarity kernels over spans, in the shape of TensorPrimitives: spans in, a destination span out, no allocation.
+/// Pairwise scores call TensorPrimitives; the one-query-against-many-rows scan is a fused SIMD loop (AVX-512, AVX2 or scalar).
+/// </summary>
+/// <remarks>Thread-safe (pure functions). NaN inputs propagate into scores; indexes reject non-finite features on insert.</remarks>
+public static class SimilarityKernels
+{
+    /// <summary>Cosine similarity a·b / (‖a‖‖b‖); 0 when either vector is zero (documented instead of NaN).</summary>
+    /// <param name="a">One vector.</param>
+    /// <param name="b">The other, same length.</param>
+    /// <returns>The cosine in [−1, 1].</returns>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static float Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        CheckLengths(a, b);
+        if (a.IsEmpty)
+        {
+            return 0;
+        }
+
+        var c = TensorPrimitives.CosineSimilarity(a, b);
+        return float.IsNaN(c) && TensorPrimitives.Norm(a) * TensorPrimitives.Norm(b) == 0 ? 0 : c;
+    }
+
+    /// <summary>The dot product a·b.</summary>
+    /// <param name="a">One vector.</param>
+    /// <param name="b">The other, same length.</param>
+    /// <returns>The dot product.</returns>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        CheckLengths(a, b);
+        return TensorPrimitives.Dot(a, b);
+    }
+
+    /// <summary>The Euclidean distance ‖a − b‖.</summary>
+    /// <param name="a">One vector.</param>
+    /// <param name="b">The other, same length.</param>
+    /// <returns>The distance (≥ 0).</returns>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static float Euclidean(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        CheckLengths(a, b);
+        return a.IsEmpty ? 0 : TensorPrimitives.Distance(a, b);
+    }
+
+    /// <summary>Scores a pair under a metric.</summary>
+    /// <param name="a">One vector.</param>
+    /// <param name="b">The other.</param>
+    /// <param name="metric">The metric.</param>
+    /// <returns>The score (for <see cref="SimilarityMetric.Euclidean"/>, a distance).</returns>
+    public static float Score(ReadOnlySpan<float> a, ReadOnlySpan<float> b, SimilarityMetric metric) => metric switch
+    {
+        SimilarityMetric.Cosine => Cosine(a, b),
+        SimilarityMetric.Dot => Dot(a, b),
+        SimilarityMetric.Euclidean => Euclidean(a, b),
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown metric."),
+    };
+
+    /// <summary>Jaccard similarity |A ∩ B| / |A ∪ B| of two sets given as sorted, distinct ids (e.g. courses or skills).</summary>
+    /// <param name="a">Sorted ascending, no duplicates.</param>
+    /// <param name="b">Sorted ascending, no duplicates.</param>
+    /// <returns>The similarity in [0, 1]; 0 when both sets are empty.</returns>
+    /// <exception cref="ArgumentException">A set is not strictly ascending.</exception>
+    public static double Jaccard(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    {
+        CheckSorted(a, nameof(a));
+        CheckSorted(b, nameof(b));
+        int i = 0, j = 0, both = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j]) { both++; i++; j++; }
+            else if (a[i] < b[j]) { i++; }
+            else { j++; }
+        }
+
+        var union = a.Length + b.Length - both;
+        return union == 0 ? 0 : (double)both / union;
+    }
+
+    /// <summary>Scores one query against every row of a row-major matrix: destination[r] = score(query, row r).</summary>
+    /// <param name="query">The query (length = dimensions).</param>
+    /// <param name="matrix">Rows × dimensions, row-major.</param>
+    /// <param name="dimensions">The row length.</param>
+    /// <param name="destination">One score per row.</param>
+    /// <param name="metric">Dot, cosine (rows and query must then be L2-normalised; it is the dot product) or Euclidean (squared distance is not taken: distance).</param>
+    /// <exception cref="ArgumentException">Shapes disagree.</exception>
+    public static void ScoreMany(ReadOnlySpan<float> query, ReadOnlySpan<float> matrix, int dimensions, Span<float> destination, SimilarityMetric metric = SimilarityMetric.Dot)
+    {
+        if (dimensions < 1 || query.Length != dimensions)
+        {
+            throw new ArgumentException($"The query has {query.Length} values; the rows have {dimensions}.", nameof(query));
+        }
+
+        if (matrix.Length % dimensions != 0 || destination.Length < matrix.Length / dimensions)
+        {
+            throw new ArgumentException($"The matrix ({matrix.Length} values) must hold whole rows of {dimensions} and the destination one score per row.", nameof(destination));
+        }
+
+        if (metric == SimilarityMetric.Euclidean)
+        {
+            SquaredDistances(query, matrix, dimensions, destination);
+            TensorPrimitives.Sqrt(destination[..(matrix.Length / dimensions)], destination);
+        }
+        else
+        {
+            DotRows(query, matrix, dimensions, destination);
+        }
+    }
+
+    /// <summary>destination[r] = Σⱼ matrix[r, j] · query[j] (fused SIMD scan).</summary>
+    internal static void DotRows(ReadOnlySpan<float> query, ReadOnlySpan<float> matrix, int dims, Span<float> destination)
+    {
+        var rows = matrix.Length / dims;
+        ref var q = ref MemoryMarshal.GetReference(query);
+        ref var m = ref MemoryMarshal.GetReference(matrix);
+        if (Vector512.IsHardwareAccelerated && dims >= 16)
+        {
+            var full = dims & ~15;
+            for (var r = 0; r < rows; r++)
+            {
+                ref var row = ref Unsafe.Add(ref m, r * dims);
+                var acc = Vector512<float>.Zero;
+                for (var j = 0; j < full; j += 16)
+                {
+                    acc = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, (nuint)j), Vector512.LoadUnsafe(ref q, (nuint)j), acc);
+                }
+
+                var s = Vector512.Sum(acc);
+                for (var j = full; j < dims; j++) { s += Unsafe.Add(ref row, j) * Unsafe.Add(ref q, j); }
+                destination[r] = s;
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && dims >= 8)
+        {
+            var full = dims & ~7;
+            for (var r = 0; r < rows; r++)
+            {
+                ref var row = ref Unsafe.Add(ref m, r * dims);
+                var acc = Vector256<float>.Zero;
+                for (var j = 0; j < full; j += 8)
+                {
+                    acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)j), Vector256.LoadUnsafe(ref q, (nuint)j), acc);
+                }
+
+                var s = Vector256.Sum(acc);
+                for (var j = full; j < dims; j++) { s += Unsafe.Add(ref row, j) * Unsafe.Add(ref q, j); }
+                destination[r] = s;
+            }
+        }
+        else
+        {
+            DotRowsScalar(query, matrix, dims, destination);
+        }
+    }
+
+    internal static void DotRowsScalar(ReadOnlySpan<float> query, ReadOnlySpan<float> matrix, int dims, Span<float> destination)
+    {
+        var rows = matrix.Length / dims;
+        for (var r = 0; r < rows; r++)
+        {
+            var row = matrix.Slice(r * dims, dims);
+            float s = 0;
+            for (var j = 0; j < dims; j++) { s += row[j] * query[j]; }
+            destination[r] = s;
+        }
+    }
+
+    /// <summary>destination[r] = ‖row r − query‖².</summary>
+    internal static void SquaredDistances(ReadOnlySpan<float> query, ReadOnlySpan<float> matrix, int dims, Span<float> destination)
+    {
+        var rows = matrix.Length / dims;
+        ref var q = ref MemoryMarshal.GetReference(query);
+        ref var m = ref MemoryMarshal.GetReference(matrix);
+        var full = Vector512.IsHardwareAccelerated ? dims & ~15 : 0;
+        for (var r = 0; r < rows; r++)
+        {
+            ref var row = ref Unsafe.Add(ref m, r * dims);
+            var acc = Vector512<float>.Zero;
+            for (var j = 0; j < full; j += 16)
+            {
+                var d = Vector512.LoadUnsafe(ref row, (nuint)j) - Vector512.LoadUnsafe(ref q, (nuint)j);
+                acc = Vector512.FusedMultiplyAdd(d, d, acc);
+            }
+
+            var s = full > 0 ? Vector512.Sum(acc) : 0f;
+            for (var j = full; j < dims; j++)
+            {
+                var d = Unsafe.Add(ref row, j) - Unsafe.Add(ref q, j);
+                s += d * d;
+            }
+
+            destination[r] = s;
+        }
+    }
+
+    private static void CheckLengths(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length)
+        {
+            throw new ArgumentException($"The vectors have {a.Length} and {b.Length} dimensions; they must match.", nameof(b));
+        }
+    }
+
+    private static void CheckSorted(ReadOnlySpan<int> set, string name)
+    {
+        for (var i = 1; i < set.Length; i++)
+        {
+            if (set[i] <= set[i - 1])
+            {
+                throw new ArgumentException($"{name} must be strictly ascending (sorted, no duplicates); position {i} breaks the order.", name);
+            }
+        }
+    }
+}

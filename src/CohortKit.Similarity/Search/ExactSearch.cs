@@ -1,0 +1,148 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using CohortKit.Features;
+using CohortKit.Similarity.Kernels;
+
+namespace CohortKit.Similarity.Search;
+
+/// <summary>
+/// Exact top-k search: a blocked SIMD scan of every row (multi-threaded), keeping a bounded heap per worker; only
+/// scores that beat the worker's current k-th best are looked at one by one (found with a SIMD compare).
+/// </summary>
+/// <remarks>Thread-safe. For <see cref="SimilarityMetric.Cosine"/> the rows must be L2-normalised
+/// (<see cref="FeatureMatrix.NormalizeRows"/>); the query is normalised here.</remarks>
+public static class ExactSearch
+{
+    private const int BlockRows = 8192;
+
+    /// <summary>Finds the k rows most similar to the query.</summary>
+    /// <param name="matrix">The rows.</param>
+    /// <param name="query">The query vector.</param>
+    /// <param name="k">How many (1 ≤ k ≤ rows).</param>
+    /// <param name="metric">The metric.</param>
+    /// <param name="filter">Optional predicate on rows: only rows for which it returns true are returned.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; −1 for all cores.</param>
+    /// <returns>Up to k hits, best first (ties: lower row first).</returns>
+    /// <exception cref="ArgumentException">The query's length differs from the rows' or it has a non-finite value.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k is ≤ 0 or larger than the number of rows.</exception>
+    public static RowNeighbor[] TopK(FeatureMatrix matrix, ReadOnlySpan<float> query, int k, SimilarityMetric metric = SimilarityMetric.Cosine,
+        Func<int, bool>? filter = null, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        return TopK(matrix.AsSpan(), matrix.Dimensions, query, k, metric, filter, maxDegreeOfParallelism);
+    }
+
+    /// <summary>Finds the k rows most similar to the query in a row-major buffer.</summary>
+    /// <param name="matrix">Rows × dimensions, row-major.</param>
+    /// <param name="dimensions">The row length.</param>
+    /// <param name="query">The query vector.</param>
+    /// <param name="k">How many (1 ≤ k ≤ rows).</param>
+    /// <param name="metric">The metric.</param>
+    /// <param name="filter">Optional row predicate.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; −1 for all cores.</param>
+    /// <returns>Up to k hits, best first.</returns>
+    public static RowNeighbor[] TopK(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, int k, SimilarityMetric metric = SimilarityMetric.Cosine,
+        Func<int, bool>? filter = null, int maxDegreeOfParallelism = -1)
+    {
+        var rows = CheckArguments(matrix, dimensions, query, k);
+        var q = query.ToArray();
+        if (metric == SimilarityMetric.Cosine)
+        {
+            var norm = TensorPrimitives.Norm(q);
+            if (norm > 0) { TensorPrimitives.Divide(q, norm, q); }
+        }
+
+        var blocks = (rows + BlockRows - 1) / BlockRows;
+        var workers = maxDegreeOfParallelism < 1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+        workers = Math.Max(1, Math.Min(workers, blocks));
+        var heaps = new TopKHeap[workers];
+        unsafe
+        {
+            fixed (float* pm = matrix)
+            {
+                var basePtr = (nint)pm;
+                var length = matrix.Length;
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+                {
+                    var all = new ReadOnlySpan<float>((void*)basePtr, length);
+                    var heap = new TopKHeap(k);
+                    var scores = new float[BlockRows];
+                    for (var b = w; b < blocks; b += workers)
+                    {
+                        var first = b * BlockRows;
+                        var count = Math.Min(BlockRows, rows - first);
+                        var block = all.Slice(first * dimensions, count * dimensions);
+                        var keys = scores.AsSpan(0, count);
+                        if (metric == SimilarityMetric.Euclidean)
+                        {
+                            SimilarityKernels.SquaredDistances(q, block, dimensions, keys);
+                            TensorPrimitives.Negate(keys, keys); // higher key is better
+                        }
+                        else
+                        {
+                            SimilarityKernels.DotRows(q, block, dimensions, keys);
+                        }
+
+                        Collect(keys, first, heap, filter);
+                    }
+
+                    heaps[w] = heap;
+                });
+            }
+        }
+
+        var merged = new TopKHeap(k);
+        foreach (var h in heaps) { h.MergeInto(merged); }
+        return merged.Sorted().Select(x => new RowNeighbor(x.Row, metric == SimilarityMetric.Euclidean ? MathF.Sqrt(-x.Key) : x.Key)).ToArray();
+    }
+
+    /// <summary>Offers the block's keys that beat the heap's threshold (SIMD compare, then one by one).</summary>
+    private static void Collect(ReadOnlySpan<float> keys, int firstRow, TopKHeap heap, Func<int, bool>? filter)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= keys.Length - 16; i += 16)
+            {
+                var v = Vector512.Create(keys.Slice(i, 16));
+                var bits = Vector512.GreaterThanOrEqual(v, Vector512.Create(heap.Threshold)).ExtractMostSignificantBits();
+                while (bits != 0)
+                {
+                    var j = i + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    if (filter is null || filter(firstRow + j)) { heap.Offer(keys[j], firstRow + j); }
+                }
+            }
+        }
+
+        for (; i < keys.Length; i++)
+        {
+            if (keys[i] >= heap.Threshold && (filter is null || filter(firstRow + i))) { heap.Offer(keys[i], firstRow + i); }
+        }
+    }
+
+    private static int CheckArguments(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
+        if (query.Length != dimensions)
+        {
+            throw new ArgumentException($"The query has {query.Length} dimensions; the rows have {dimensions}.", nameof(query));
+        }
+
+        foreach (var v in query)
+        {
+            if (!float.IsFinite(v)) { throw new ArgumentException("The query has a NaN or infinite value.", nameof(query)); }
+        }
+
+        if (matrix.Length % dimensions != 0)
+        {
+            throw new ArgumentException($"The matrix ({matrix.Length} values) does not hold whole rows of {dimensions}.", nameof(matrix));
+        }
+
+        var rows = matrix.Length / dimensions;
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, rows);
+        return rows;
+    }
+}
