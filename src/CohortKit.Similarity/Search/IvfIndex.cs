@@ -1,0 +1,366 @@
+using System.Numerics.Tensors;
+using CohortKit.Features;
+using CohortKit.Learners;
+using CohortKit.Randomness;
+using CohortKit.Similarity.Kernels;
+
+namespace CohortKit.Similarity.Search;
+
+/// <summary>Settings of <see cref="IvfIndex"/>.</summary>
+public sealed class IvfIndexOptions
+{
+    /// <summary>Gets or sets the number of inverted lists (k-means cells); 0 chooses √N.</summary>
+    /// <value>The default value is 0.</value>
+    public int Lists { get; set; }
+
+    /// <summary>Gets or sets how many lists a query scans (more: higher recall, slower).</summary>
+    /// <value>The default value is 24.</value>
+    public int Probes { get; set; } = 24;
+
+    /// <summary>Gets or sets how many vectors train the coarse quantiser.</summary>
+    /// <value>The default value is 50,000.</value>
+    public int TrainingSample { get; set; } = 50_000;
+
+    /// <summary>Gets or sets the k-means iterations.</summary>
+    /// <value>The default value is 12.</value>
+    public int Iterations { get; set; } = 12;
+
+    /// <summary>Gets or sets the seed of the training sample and initial centroids.</summary>
+    /// <value>The default value is 42.</value>
+    public long Seed { get; set; } = 42;
+}
+
+/// <summary>
+/// An inverted-file index (IVF-Flat, as FAISS's IndexIVFFlat): a k-means coarse quantiser splits the vectors into lists;
+/// a query scores the centroids, scans the <see cref="Probes"/> nearest lists exactly with the SIMD kernels and keeps the
+/// best k. Adding and removing are O(1) per learner (swap-remove within a list). Cosine vectors are L2-normalised on insert.
+/// </summary>
+/// <remarks>Searches may run concurrently with each other; <see cref="Add"/> and <see cref="Remove"/> need exclusive access.</remarks>
+public sealed class IvfIndex : ISimilarityIndex
+{
+    private const int FormatVersion = 1;
+    private readonly float[] _centroids; // lists × dims
+    private readonly List<float>[] _vectors;
+    private readonly List<long>[] _ids;
+    private readonly Dictionary<long, (int List, int Slot)> _where = [];
+
+    private IvfIndex(int dims, SimilarityMetric metric, float[] centroids, int probes)
+    {
+        Dimensions = dims;
+        Metric = metric;
+        _centroids = centroids;
+        var lists = centroids.Length / dims;
+        _vectors = Enumerable.Range(0, lists).Select(_ => new List<float>()).ToArray();
+        _ids = Enumerable.Range(0, lists).Select(_ => new List<long>()).ToArray();
+        Probes = probes;
+    }
+
+    /// <inheritdoc />
+    public int Count => _where.Count;
+
+    /// <inheritdoc />
+    public int Dimensions { get; }
+
+    /// <inheritdoc />
+    public SimilarityMetric Metric { get; }
+
+    /// <summary>Gets the number of lists.</summary>
+    public int Lists => _vectors.Length;
+
+    /// <summary>Gets or sets how many lists a query scans.</summary>
+    public int Probes { get; set; }
+
+    /// <summary>Trains the quantiser on (a sample of) the vectors and indexes all of them.</summary>
+    /// <param name="vectors">One row per learner.</param>
+    /// <param name="ids">The learners, one per row, distinct.</param>
+    /// <param name="metric">The metric.</param>
+    /// <param name="options">Settings.</param>
+    /// <returns>The index.</returns>
+    /// <exception cref="ArgumentException">Lengths differ, an id repeats, or a vector is not finite.</exception>
+    public static IvfIndex Build(FeatureMatrix vectors, IReadOnlyList<LearnerId> ids, SimilarityMetric metric = SimilarityMetric.Cosine, IvfIndexOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        ArgumentNullException.ThrowIfNull(ids);
+        options ??= new IvfIndexOptions();
+        if (ids.Count != vectors.Rows)
+        {
+            throw new ArgumentException($"There are {ids.Count} ids for {vectors.Rows} vectors.", nameof(ids));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(vectors.Rows, 1, nameof(vectors));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Lists, nameof(options.Lists));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Probes, 1, nameof(options.Probes));
+        var dims = vectors.Dimensions;
+        var data = vectors.AsSpan().ToArray();
+        for (var r = 0; r < vectors.Rows; r++)
+        {
+            Prepare(data.AsSpan(r * dims, dims), metric, r);
+        }
+
+        var lists = options.Lists > 0 ? options.Lists : Math.Max(1, (int)Math.Round(Math.Sqrt(vectors.Rows)));
+        lists = Math.Min(lists, vectors.Rows);
+        var centroids = Train(data, dims, vectors.Rows, lists, metric, options);
+        var index = new IvfIndex(dims, metric, centroids, Math.Min(options.Probes, lists));
+        var assignment = new int[vectors.Rows];
+        Parallel.For(0, (vectors.Rows + 1023) / 1024, () => new float[lists], (b, _, scratch) =>
+        {
+            for (var r = b * 1024; r < Math.Min(vectors.Rows, (b + 1) * 1024); r++)
+            {
+                assignment[r] = index.Nearest(data.AsSpan(r * dims, dims), scratch);
+            }
+
+            return scratch;
+        }, _ => { });
+        for (var r = 0; r < vectors.Rows; r++)
+        {
+            index.Insert(ids[r].Value, data.AsSpan(r * dims, dims), assignment[r]);
+        }
+
+        return index;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The vector's length is wrong or it has a non-finite value.</exception>
+    public void Add(LearnerId id, ReadOnlySpan<float> vector)
+    {
+        if (vector.Length != Dimensions)
+        {
+            throw new ArgumentException($"The vector has {vector.Length} dimensions; the index has {Dimensions}.", nameof(vector));
+        }
+
+        var v = vector.ToArray();
+        Prepare(v, Metric, -1);
+        Remove(id);
+        Insert(id.Value, v, Nearest(v, new float[Lists]));
+    }
+
+    /// <inheritdoc />
+    public bool Remove(LearnerId id)
+    {
+        if (!_where.Remove(id.Value, out var at))
+        {
+            return false;
+        }
+
+        var ids = _ids[at.List];
+        var vectors = _vectors[at.List];
+        var last = ids.Count - 1;
+        if (at.Slot != last)
+        {
+            var moved = ids[last];
+            ids[at.Slot] = moved;
+            for (var j = 0; j < Dimensions; j++) { vectors[at.Slot * Dimensions + j] = vectors[last * Dimensions + j]; }
+            _where[moved] = (at.List, at.Slot);
+        }
+
+        ids.RemoveAt(last);
+        vectors.RemoveRange(last * Dimensions, Dimensions);
+        return true;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The query's length is wrong or it is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k is not positive.</exception>
+    public IReadOnlyList<Neighbor> Search(ReadOnlySpan<float> query, int k, Func<LearnerId, bool>? filter = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (query.Length != Dimensions)
+        {
+            throw new ArgumentException($"The query has {query.Length} dimensions; the index has {Dimensions}.", nameof(query));
+        }
+
+        var q = query.ToArray();
+        Prepare(q, Metric, -1, nameof(query));
+        var centroidKeys = new float[Lists];
+        Keys(q, _centroids, centroidKeys);
+        var probes = Math.Min(Probes, Lists);
+        var order = new int[Lists];
+        for (var i = 0; i < order.Length; i++) { order[i] = i; }
+        Array.Sort(centroidKeys, order, Comparer<float>.Create(static (a, b) => b.CompareTo(a)));
+        var heap = new TopKHeap(k);
+        var ids = new List<long>();
+        float[] scratch = [];
+        for (var p = 0; p < probes; p++)
+        {
+            var list = order[p];
+            var count = _ids[list].Count;
+            if (count == 0) { continue; }
+            if (scratch.Length < count) { scratch = new float[Math.Max(count, scratch.Length * 2)]; }
+            var keys = scratch.AsSpan(0, count);
+            Keys(q, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_vectors[list]), keys);
+            var listIds = _ids[list];
+            for (var i = 0; i < count; i++)
+            {
+                if (keys[i] < heap.Threshold) { continue; }
+                if (filter is not null && !filter(new LearnerId(listIds[i]))) { continue; }
+                heap.Offer(keys[i], ids.Count);
+                ids.Add(listIds[i]);
+            }
+        }
+
+        return heap.Sorted().Select(x => new Neighbor(new LearnerId(ids[x.Row]), Metric == SimilarityMetric.Euclidean ? MathF.Sqrt(-x.Key) : x.Key)).ToArray();
+    }
+
+    /// <inheritdoc />
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        w.Write("CKIVF"u8);
+        w.Write(FormatVersion);
+        w.Write(Dimensions);
+        w.Write((int)Metric);
+        w.Write(Lists);
+        w.Write(Probes);
+        foreach (var c in _centroids) { w.Write(c); }
+        for (var l = 0; l < Lists; l++)
+        {
+            w.Write(_ids[l].Count);
+            foreach (var id in _ids[l]) { w.Write(id); }
+            foreach (var v in _vectors[l]) { w.Write(v); }
+        }
+    }
+
+    /// <summary>Reads an index written by <see cref="Save"/>.</summary>
+    /// <param name="stream">The source.</param>
+    /// <returns>The index.</returns>
+    /// <exception cref="InvalidDataException">The stream is not a CohortKit IVF index or has an unknown version.</exception>
+    public static IvfIndex Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        if (!r.ReadBytes(5).AsSpan().SequenceEqual("CKIVF"u8)) { throw new InvalidDataException("Not a CohortKit IVF index."); }
+        var version = r.ReadInt32();
+        if (version != FormatVersion) { throw new InvalidDataException($"Unknown IVF index format version {version}."); }
+        var dims = r.ReadInt32();
+        var metric = (SimilarityMetric)r.ReadInt32();
+        var lists = r.ReadInt32();
+        var probes = r.ReadInt32();
+        var centroids = new float[lists * dims];
+        for (var i = 0; i < centroids.Length; i++) { centroids[i] = r.ReadSingle(); }
+        var index = new IvfIndex(dims, metric, centroids, probes);
+        for (var l = 0; l < lists; l++)
+        {
+            var count = r.ReadInt32();
+            var ids = new long[count];
+            for (var i = 0; i < count; i++) { ids[i] = r.ReadInt64(); }
+            var v = new float[dims];
+            for (var i = 0; i < count; i++)
+            {
+                for (var j = 0; j < dims; j++) { v[j] = r.ReadSingle(); }
+                index.Insert(ids[i], v, l);
+            }
+        }
+
+        return index;
+    }
+
+    private void Insert(long id, ReadOnlySpan<float> vector, int list)
+    {
+        if (!_where.TryAdd(id, (list, _ids[list].Count)))
+        {
+            throw new ArgumentException($"Learner {id} is indexed twice.", nameof(id));
+        }
+
+        _ids[list].Add(id);
+        _vectors[list].AddRange(vector);
+    }
+
+    private int Nearest(ReadOnlySpan<float> v, float[] scratch)
+    {
+        Keys(v, _centroids, scratch);
+        return TensorPrimitives.IndexOfMax(scratch);
+    }
+
+    /// <summary>Higher-is-better keys of one vector against rows: dot for cosine/dot, negative squared distance for Euclidean.</summary>
+    private void Keys(ReadOnlySpan<float> v, ReadOnlySpan<float> rows, Span<float> keys) => KeysFor(Metric, v, rows, Dimensions, keys);
+
+    private static void KeysFor(SimilarityMetric metric, ReadOnlySpan<float> v, ReadOnlySpan<float> rows, int dims, Span<float> keys)
+    {
+        if (metric == SimilarityMetric.Euclidean)
+        {
+            SimilarityKernels.SquaredDistances(v, rows, dims, keys);
+            TensorPrimitives.Negate(keys[..(rows.Length / dims)], keys);
+        }
+        else
+        {
+            SimilarityKernels.DotRows(v, rows, dims, keys);
+        }
+    }
+
+    private static void Prepare(Span<float> v, SimilarityMetric metric, int row, string name = "vectors")
+    {
+        foreach (var x in v)
+        {
+            if (!float.IsFinite(x))
+            {
+                throw new ArgumentException(row >= 0 ? $"Row {row} has a NaN or infinite feature." : "The vector has a NaN or infinite value.", name);
+            }
+        }
+
+        if (metric == SimilarityMetric.Cosine)
+        {
+            var norm = TensorPrimitives.Norm(v);
+            if (norm > 0) { TensorPrimitives.Divide(v, norm, v); }
+        }
+    }
+
+    /// <summary>k-means (spherical for cosine) on a seeded sample; empty cells are re-seeded from the sample.</summary>
+    private static float[] Train(float[] data, int dims, int rows, int lists, SimilarityMetric metric, IvfIndexOptions options)
+    {
+        var rng = new Xoshiro256(unchecked((ulong)options.Seed), 0);
+        var sampleSize = Math.Min(rows, Math.Max(options.TrainingSample, lists));
+        var sample = new int[rows];
+        for (var i = 0; i < rows; i++) { sample[i] = i; }
+        for (var i = 0; i < sampleSize; i++)
+        {
+            var j = i + (int)((rng.NextUInt64() >> 11) % (ulong)(rows - i));
+            (sample[i], sample[j]) = (sample[j], sample[i]);
+        }
+
+        var centroids = new float[lists * dims];
+        for (var c = 0; c < lists; c++) { data.AsSpan(sample[c] * dims, dims).CopyTo(centroids.AsSpan(c * dims)); }
+        var assign = new int[sampleSize];
+        for (var it = 0; it < options.Iterations; it++)
+        {
+            Parallel.For(0, (sampleSize + 511) / 512, () => new float[lists], (b, _, scratch) =>
+            {
+                for (var s = b * 512; s < Math.Min(sampleSize, (b + 1) * 512); s++)
+                {
+                    KeysFor(metric, data.AsSpan(sample[s] * dims, dims), centroids, dims, scratch);
+                    assign[s] = TensorPrimitives.IndexOfMax(scratch);
+                }
+
+                return scratch;
+            }, _ => { });
+            var sums = new double[lists * dims];
+            var counts = new int[lists];
+            for (var s = 0; s < sampleSize; s++)
+            {
+                var c = assign[s];
+                counts[c]++;
+                var v = data.AsSpan(sample[s] * dims, dims);
+                for (var j = 0; j < dims; j++) { sums[c * dims + j] += v[j]; }
+            }
+
+            for (var c = 0; c < lists; c++)
+            {
+                var centroid = centroids.AsSpan(c * dims, dims);
+                if (counts[c] == 0)
+                {
+                    data.AsSpan(sample[rng.NextInt(sampleSize)] * dims, dims).CopyTo(centroid);
+                    continue;
+                }
+
+                for (var j = 0; j < dims; j++) { centroid[j] = (float)(sums[c * dims + j] / counts[c]); }
+                if (metric == SimilarityMetric.Cosine)
+                {
+                    var norm = TensorPrimitives.Norm(centroid);
+                    if (norm > 0) { TensorPrimitives.Divide(centroid, norm, centroid); }
+                }
+            }
+        }
+
+        return centroids;
+    }
+}
