@@ -18,6 +18,8 @@ internal static class CliApp
         var root = new RootCommand("CohortKit: experiments, segments, cohorts and churn for learning platforms.");
         root.Subcommands.Add(SimulateCommand.Create(console));
         root.Subcommands.Add(Experiments.ExperimentCommand.Create(console));
+        root.Subcommands.Add(Similarity.SimilarityCommands.Features(console));
+        root.Subcommands.Add(Similarity.SimilarityCommands.Peers(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -119,7 +119,7 @@ public sealed class CsvTable
 
     /// <summary>Writes columns to a CSV file (overwritten): invariant culture, shortest round-trip numbers, RFC 4180 quoting.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="columns">(name, values) pairs; values are <c>double[]</c>, <c>long[]</c>, <c>int[]</c> or <c>IReadOnlyList&lt;string&gt;</c>, all the same length.</param>
+    /// <param name="columns">(name, values) pairs; values are <c>double[]</c>, <c>float[]</c>, <c>long[]</c>, <c>int[]</c> or <c>IReadOnlyList&lt;string&gt;</c>, all the same length.</param>
     /// <exception cref="ArgumentException">A column has another length or an unsupported type.</exception>
     public static void Save(string path, IReadOnlyList<(string Name, object Values)> columns)
     {
@@ -128,6 +128,7 @@ public sealed class CsvTable
         static int Length(object values) => values switch
         {
             double[] d => d.Length,
+            float[] f => f.Length,
             long[] l => l.Length,
             int[] i => i.Length,
             IReadOnlyList<string> s => s.Count,
@@ -150,6 +151,7 @@ public sealed class CsvTable
                 switch (values)
                 {
                     case double[] d: writer.WriteField(d[r]); break;
+                    case float[] f: writer.WriteField(f[r]); break;
                     case long[] l: writer.WriteField(l[r]); break;
                     case int[] i: writer.WriteField(i[r]); break;
                     case IReadOnlyList<string> s: writer.WriteField(s[r]); break;

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using CohortKit.Cli.Output;
+using CohortKit.Csv;
+using CohortKit.Learners;
+using CohortKit.Similarity.Features;
+using CohortKit.Similarity.Kernels;
+using CohortKit.Similarity.Search;
+using Spectre.Console;
+
+namespace CohortKit.Cli.Similarity;
+
+/// <summary><c>cohortkit features</c> and <c>cohortkit peers</c>.</summary>
+internal static class SimilarityCommands
+{
+    public static Command Features(CliConsole console)
+    {
+        var learners = new Option<FileInfo>("--learners") { Description = "learners.csv.", Required = true };
+        var events = new Option<FileInfo>("--events") { Description = "events.csv.", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "The features CSV to write (learner_id, then one column per feature).", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document to stdout and nothing else." };
+        var command = new Command("features", "Build standardised learner feature vectors (time of day, weekday, weekly activity, engagement, profile) from learners and events.")
+        {
+            learners, events, output, json,
+        };
+        command.SetAction(parse =>
+        {
+            var l = LearnerCsv.Load(parse.GetValue(learners)!.FullName);
+            var log = ActivityCsv.Load(parse.GetValue(events)!.FullName, l);
+            if (log.EventCount == 0)
+            {
+                throw new ArgumentException("The events file has no events; features need activity.");
+            }
+
+            var first = new DateTime(log.Timestamps.ToArray().Min(), DateTimeKind.Utc);
+            var last = new DateTime(log.Timestamps.ToArray().Max(), DateTimeKind.Utc);
+            var start = DateOnly.FromDateTime(first);
+            var days = Math.Max(7, (int)(DateOnly.FromDateTime(last).DayNumber - start.DayNumber) + 1);
+            var features = new LearnerFeatureBuilder().Build(l, log, start, days);
+            FeatureCsv.Save(parse.GetValue(output)!.FullName, l.Ids.ToArray(), features);
+            var result = new { learners = features.Rows, dimensions = features.Dimensions, start = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), days, file = parse.GetValue(output)!.FullName };
+            if (parse.GetValue(json)) { console.WriteJson(result); }
+            else { console.Ansi.MarkupLine($"Wrote {features.Rows:N0} × {features.Dimensions} features ({start:yyyy-MM-dd}, {days} days) to {Markup.Escape(result.file)}"); }
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Peers(CliConsole console)
+    {
+        var features = new Option<FileInfo>("--features") { Description = "Features CSV: learner id first, then numeric features.", Required = true };
+        var learner = new Option<long>("--learner") { Description = "The learner whose peers to find.", Required = true };
+        var k = new Option<int>("--k") { Description = "How many peers.", DefaultValueFactory = _ => 10 };
+        var metric = new Option<string>("--metric") { Description = "cosine or euclidean.", DefaultValueFactory = _ => "cosine" };
+        metric.AcceptOnlyFromAmong("cosine", "euclidean");
+        var json = new Option<bool>("--json") { Description = "Print one JSON document to stdout and nothing else." };
+        var command = new Command("peers", "Find a learner's most similar peers (exact search), best first.") { features, learner, k, metric, json };
+        command.SetAction(parse =>
+        {
+            var (ids, matrix) = FeatureCsv.Load(parse.GetValue(features)!.FullName);
+            var id = parse.GetValue(learner);
+            var row = Array.IndexOf(ids, new LearnerId(id));
+            if (row < 0)
+            {
+                throw new ArgumentException($"Learner {id} is not in the features file.");
+            }
+
+            var count = parse.GetValue(k);
+            if (count < 1 || count > ids.Length - 1)
+            {
+                throw new ArgumentException($"--k must be in [1, {ids.Length - 1}] (the other learners in the file), not {count}.");
+            }
+
+            var m = parse.GetValue(metric) == "euclidean" ? SimilarityMetric.Euclidean : SimilarityMetric.Cosine;
+            var query = matrix.Row(row).ToArray();
+            if (m == SimilarityMetric.Cosine) { matrix.NormalizeRows(); }
+            var hits = ExactSearch.TopK(matrix, query, count, m, filter: r => r != row);
+            var peers = hits.Select(h => new { learnerId = ids[h.Row].Value, score = h.Score }).ToArray();
+            if (parse.GetValue(json))
+            {
+                console.WriteJson(new { learner = id, metric = parse.GetValue(metric), peers });
+                return 0;
+            }
+
+            var t = new Table().AddColumns("rank", "learner", m == SimilarityMetric.Cosine ? "cosine" : "distance");
+            for (var i = 0; i < peers.Length; i++)
+            {
+                t.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), peers[i].learnerId.ToString(CultureInfo.InvariantCulture), peers[i].score.ToString("G4", CultureInfo.InvariantCulture));
+            }
+
+            console.Ansi.Write(t);
+            return 0;
+        });
+        return command;
+    }
+}

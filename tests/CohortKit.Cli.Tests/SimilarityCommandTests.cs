@@ -1,0 +1,51 @@
+using System.Text.Json;
+
+namespace CohortKit.Cli.Tests;
+
+public sealed class SimilarityCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cohortkit-cli-sim-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        return (CliApp.Run(args, stdout, stderr), stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void FeaturesThenPeers_ReturnsKPeersBestFirst_WithoutTheLearnerItself()
+    {
+        Run("simulate", "--learners", "1500", "--days", "60", "--seed", "9", "--out", _dir, "--json").Code.Should().Be(0);
+        var features = Path.Combine(_dir, "features.csv");
+        var f = Run("features", "--learners", Path.Combine(_dir, "learners.csv"), "--events", Path.Combine(_dir, "events.csv"), "--out", features, "--json");
+        f.Code.Should().Be(0, f.Err);
+        JsonDocument.Parse(f.Out).RootElement.GetProperty("learners").GetInt32().Should().Be(1500);
+        var (code, stdout, stderr) = Run("peers", "--features", features, "--learner", "7", "--k", "10", "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        doc.RootElement.GetProperty("learner").GetInt64().Should().Be(7);
+        var peers = doc.RootElement.GetProperty("peers").EnumerateArray().ToList();
+        peers.Should().HaveCount(10);
+        peers.Select(p => p.GetProperty("learnerId").GetInt64()).Should().NotContain(7);
+        var scores = peers.Select(p => p.GetProperty("score").GetDouble()).ToList();
+        scores.Should().BeInDescendingOrder();
+        var euclid = Run("peers", "--features", features, "--learner", "7", "--k", "3", "--metric", "euclidean", "--json");
+        JsonDocument.Parse(euclid.Out).RootElement.GetProperty("peers").EnumerateArray().Select(p => p.GetProperty("score").GetDouble()).Should().BeInAscendingOrder();
+    }
+
+    [Fact]
+    public void Peers_BadInput_ExitsWith2()
+    {
+        var file = Path.Combine(_dir, "f.csv");
+        File.WriteAllText(file, "learner_id,a,b\n1,0.1,0.2\n2,0.3,x\n");
+        Run("peers", "--features", file, "--learner", "1", "--json").Err.Should().Contain("f.csv line 3, column 'b'");
+        File.WriteAllText(file, "learner_id,a,b\n1,0.1,0.2\n2,0.3,0.4\n");
+        Run("peers", "--features", file, "--learner", "5", "--json").Err.Should().Contain("Learner 5 is not in the features file");
+        var (code, _, err) = Run("peers", "--features", file, "--learner", "1", "--k", "0", "--json");
+        code.Should().Be(2);
+        err.Should().Contain("--k must be in [1, 1]");
+    }
+}
