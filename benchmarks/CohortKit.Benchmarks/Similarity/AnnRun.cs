@@ -11,21 +11,31 @@ namespace CohortKit.Benchmarks.Similarity;
 /// search, and query latency percentiles for several probe counts. Usage: --ann LEARNERS QUERIES.</summary>
 internal static class AnnRun
 {
-    public static int Run(int learners, int queries)
+    public static int Run(int learners, int queries, string? export = null)
     {
         var clock = Stopwatch.StartNew();
         var p = new PlatformSimulator(new SimulationOptions { Learners = learners, Days = 90, Seed = 1 }).Generate();
         var features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
         Console.WriteLine($"simulate + features: {clock.Elapsed.TotalSeconds:F1} s, {features.Rows:N0} × {features.Dimensions}");
         var ids = p.Learners.Ids.ToArray();
+        if (export is not null)
+        {
+            // Raw little-endian float32, rows × 64, for benchmarks/peers/similarity.py (identical data and queries).
+            using var file = File.Create(export);
+            file.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(features.AsSpan()));
+            Console.WriteLine($"exported {features.Rows} × {features.Dimensions} float32 to {export}");
+        }
+
         clock.Restart();
         var index = IvfIndex.Build(features, ids, SimilarityMetric.Cosine);
         Console.WriteLine($"IVF build: {clock.Elapsed.TotalSeconds:F1} s, {index.Lists} lists");
         var normalised = new FeatureMatrix(features.AsSpan().ToArray(), features.Rows, features.Dimensions);
         normalised.NormalizeRows();
-        var rng = new Random(7);
-        var rows = Enumerable.Range(0, queries).Select(_ => rng.Next(features.Rows)).ToArray();
+        // Query rows i·7919 mod N: the Python peer uses the same ones.
+        var rows = Enumerable.Range(0, queries).Select(i => (int)((long)i * 7919 % features.Rows)).ToArray();
+        var exactClock = Stopwatch.StartNew();
         var exact = rows.Select(r => ExactSearch.TopK(normalised, normalised.Row(r), 10).Select(h => ids[h.Row]).ToHashSet()).ToArray();
+        Console.WriteLine($"exact top-10: {exactClock.Elapsed.TotalMilliseconds / queries:F2} ms per query ({queries} queries, one at a time)");
         foreach (var probes in new[] { 8, 16, 24, 32, 48, 64 })
         {
             index.Probes = probes;
