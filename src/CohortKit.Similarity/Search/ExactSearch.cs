@@ -92,6 +92,8 @@ public static class ExactSearch
             }
         }
 
+        SimilarityTelemetry.Searches.Add(1);
+        SimilarityTelemetry.VectorsScanned.Add(rows);
         var merged = new TopKHeap(k);
         foreach (var h in heaps) { h.MergeInto(merged); }
         return merged.Sorted().Select(x => new RowNeighbor(x.Row, metric == SimilarityMetric.Euclidean ? MathF.Sqrt(-x.Key) : x.Key)).ToArray();

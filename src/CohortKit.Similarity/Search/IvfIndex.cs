@@ -82,6 +82,7 @@ public sealed class IvfIndex : ISimilarityIndex
         ArgumentNullException.ThrowIfNull(vectors);
         ArgumentNullException.ThrowIfNull(ids);
         options ??= new IvfIndexOptions();
+        using var activity = SimilarityTelemetry.ActivitySource.StartActivity("IvfIndex.Build");
         if (ids.Count != vectors.Rows)
         {
             throw new ArgumentException($"There are {ids.Count} ids for {vectors.Rows} vectors.", nameof(ids));
@@ -180,6 +181,7 @@ public sealed class IvfIndex : ISimilarityIndex
         var heap = new TopKHeap(k);
         var ids = new List<long>();
         float[] scratch = [];
+        long scanned = 0;
         for (var p = 0; p < probes; p++)
         {
             var list = order[p];
@@ -188,6 +190,7 @@ public sealed class IvfIndex : ISimilarityIndex
             if (scratch.Length < count) { scratch = new float[Math.Max(count, scratch.Length * 2)]; }
             var keys = scratch.AsSpan(0, count);
             Keys(q, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_vectors[list]), keys);
+            scanned += count;
             var listIds = _ids[list];
             for (var i = 0; i < count; i++)
             {
@@ -198,6 +201,8 @@ public sealed class IvfIndex : ISimilarityIndex
             }
         }
 
+        SimilarityTelemetry.Searches.Add(1);
+        SimilarityTelemetry.VectorsScanned.Add(scanned);
         return heap.Sorted().Select(x => new Neighbor(new LearnerId(ids[x.Row]), Metric == SimilarityMetric.Euclidean ? MathF.Sqrt(-x.Key) : x.Key)).ToArray();
     }
 
