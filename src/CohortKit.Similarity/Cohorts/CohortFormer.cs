@@ -1,0 +1,453 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using CohortKit.Features;
+using CohortKit.Randomness;
+using CohortKit.Similarity.Kernels;
+
+namespace CohortKit.Similarity.Cohorts;
+
+/// <summary>Cohorts of learners: the cohort of every row and the cohort sizes.</summary>
+/// <param name="CohortOf">The cohort of each row, in [0, <see cref="CohortCount"/>).</param>
+/// <param name="CohortCount">The number of cohorts.</param>
+public sealed record CohortAssignment(int[] CohortOf, int CohortCount)
+{
+    /// <summary>Gets the size of each cohort.</summary>
+    /// <returns>One size per cohort.</returns>
+    public int[] Sizes()
+    {
+        var sizes = new int[CohortCount];
+        foreach (var c in CohortOf) { sizes[c]++; }
+        return sizes;
+    }
+}
+
+/// <summary>
+/// Partitions learners into cohorts whose sizes lie in [<see cref="CohortFormationOptions.MinSize"/>,
+/// <see cref="CohortFormationOptions.MaxSize"/>], maximising intra-cohort cosine similarity: large populations are first
+/// split by spherical k-means into parts of about <see cref="CohortFormationOptions.PartSize"/> learners (parts too small to
+/// split legally are merged into their nearest part); inside each part, rounds of capacity-constrained assignment to
+/// centroids (best pairs first, sizes capped at the maximum, then topped up to the minimum at the least loss) alternate
+/// with centroid updates, and a final pass moves and swaps learners while that raises similarity. Optional groups (e.g. a
+/// time-zone band) are never mixed in a cohort. Deterministic by seed.
+/// </summary>
+/// <remarks>Thread-safe; parts are solved in parallel.</remarks>
+public sealed class CohortFormer
+{
+    /// <summary>Creates a former.</summary>
+    /// <param name="options">The settings; validated now.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public CohortFormer(CohortFormationOptions? options = null)
+    {
+        Options = options ?? new CohortFormationOptions();
+        Options.Validate();
+    }
+
+    /// <summary>Gets the settings.</summary>
+    public CohortFormationOptions Options { get; }
+
+    /// <summary>Forms cohorts.</summary>
+    /// <param name="features">One row per learner (any scale; rows are L2-normalised internally for cosine similarity).</param>
+    /// <param name="groups">Optional group code per row; cohorts never mix groups (e.g. time-zone bands).</param>
+    /// <param name="groupNames">Optional names of the group codes, for messages.</param>
+    /// <returns>The cohorts.</returns>
+    /// <exception cref="CohortFormationInfeasibleException">The population (or a group) cannot be split within the bounds.</exception>
+    /// <exception cref="ArgumentException">A feature is NaN or infinite, or the groups' length differs from the rows.</exception>
+    public CohortAssignment Form(FeatureMatrix features, IReadOnlyList<int>? groups = null, IReadOnlyList<string>? groupNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        using var activity = SimilarityTelemetry.ActivitySource.StartActivity("CohortFormer.Form");
+        var x = Normalised(features);
+        var n = features.Rows;
+        if (groups is not null && groups.Count != n)
+        {
+            throw new ArgumentException($"groups has {groups.Count} entries for {n} rows.", nameof(groups));
+        }
+
+        var byGroup = Enumerable.Range(0, n).GroupBy(i => groups?[i] ?? 0).OrderBy(g => g.Key).Select(g => (g.Key, Rows: g.ToArray())).ToList();
+        foreach (var (key, rows) in byGroup)
+        {
+            CheckFeasible(rows.Length, groups is null ? null : groupNames is not null && key < groupNames.Count ? groupNames[key] : key.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var parts = byGroup.SelectMany(g => Split(x, features.Dimensions, g.Rows)).ToList();
+        var local = new int[parts.Count][];
+        var counts = new int[parts.Count];
+        Parallel.For(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism }, p =>
+        {
+            (local[p], counts[p]) = SolvePart(x, features.Dimensions, parts[p], p, constrained: true);
+        });
+
+        var cohortOf = new int[n];
+        var offset = 0;
+        for (var p = 0; p < parts.Count; p++)
+        {
+            for (var i = 0; i < parts[p].Length; i++) { cohortOf[parts[p][i]] = offset + local[p][i]; }
+            offset += counts[p];
+        }
+
+        return new CohortAssignment(cohortOf, offset);
+    }
+
+    /// <summary>Unconstrained spherical k-means with the same parts and the same number of clusters per part as
+    /// <see cref="Form"/> — the baseline the quality report compares against.</summary>
+    /// <param name="features">One row per learner.</param>
+    /// <returns>The clusters (sizes unbounded; empty clusters are dropped from the count).</returns>
+    public CohortAssignment KMeansBaseline(FeatureMatrix features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var x = Normalised(features);
+        var all = Enumerable.Range(0, features.Rows).ToArray();
+        var parts = Split(x, features.Dimensions, all).ToList();
+        var local = new int[parts.Count][];
+        var counts = new int[parts.Count];
+        Parallel.For(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism }, p =>
+        {
+            (local[p], counts[p]) = SolvePart(x, features.Dimensions, parts[p], p, constrained: false);
+        });
+
+        var cohortOf = new int[features.Rows];
+        var offset = 0;
+        for (var p = 0; p < parts.Count; p++)
+        {
+            for (var i = 0; i < parts[p].Length; i++) { cohortOf[parts[p][i]] = offset + local[p][i]; }
+            offset += counts[p];
+        }
+
+        return new CohortAssignment(cohortOf, offset);
+    }
+
+    /// <summary>The number of cohorts for n learners: n / ((min + max) / 2), clamped to the feasible range [⌈n/max⌉, ⌊n/min⌋].</summary>
+    internal int CohortsFor(int n)
+    {
+        int lo = (n + Options.MaxSize - 1) / Options.MaxSize, hi = n / Options.MinSize;
+        var target = (int)Math.Round(2.0 * n / (Options.MinSize + Options.MaxSize));
+        return Math.Clamp(target, lo, hi);
+    }
+
+    internal bool Feasible(int n) => n >= Options.MinSize && (n + Options.MaxSize - 1) / Options.MaxSize <= n / Options.MinSize;
+
+    private void CheckFeasible(int n, string? group)
+    {
+        var where = group is null ? $"{n} learners" : $"{n} learners in group '{group}'";
+        if (n < Options.MinSize)
+        {
+            throw new CohortFormationInfeasibleException(nameof(Options.MinSize), $"{where} cannot fill one cohort of at least {Options.MinSize} (MinSize).");
+        }
+
+        if (!Feasible(n))
+        {
+            throw new CohortFormationInfeasibleException(nameof(Options.MaxSize),
+                $"{where} cannot be split into cohorts of {Options.MinSize}–{Options.MaxSize}: {(n + Options.MaxSize - 1) / Options.MaxSize} cohorts are needed to respect MaxSize but then one would have fewer than {Options.MinSize} (MinSize).");
+        }
+    }
+
+    private static float[] Normalised(FeatureMatrix features)
+    {
+        var x = features.AsSpan().ToArray();
+        var d = features.Dimensions;
+        for (var r = 0; r < features.Rows; r++)
+        {
+            var row = x.AsSpan(r * d, d);
+            foreach (var v in row)
+            {
+                if (!float.IsFinite(v)) { throw new ArgumentException($"Row {r} has a NaN or infinite feature.", nameof(features)); }
+            }
+
+            var norm = TensorPrimitives.Norm((ReadOnlySpan<float>)row);
+            if (norm > 0) { TensorPrimitives.Divide(row, norm, row); }
+        }
+
+        return x;
+    }
+
+    /// <summary>Splits rows into parts of about PartSize by spherical k-means; merges parts whose size cannot be split legally.</summary>
+    private IEnumerable<int[]> Split(float[] x, int d, int[] rows)
+    {
+        if (rows.Length <= Options.PartSize)
+        {
+            return [rows];
+        }
+
+        var p = (int)Math.Ceiling(2.0 * rows.Length / Options.PartSize);
+        var rng = new Xoshiro256(unchecked((ulong)Options.Seed), 0xC0FFEE);
+        var centroids = InitCentroids(x, d, rows, p, ref rng);
+        var assign = new int[rows.Length];
+        for (var it = 0; it < 6; it++)
+        {
+            AssignNearest(x, d, rows, centroids, p, assign);
+            UpdateCentroids(x, d, rows, assign, centroids, p, ref rng);
+        }
+
+        var parts = Enumerable.Range(0, p).Select(_ => new List<int>()).ToArray();
+        for (var i = 0; i < rows.Length; i++) { parts[assign[i]].Add(rows[i]); }
+
+        // Merge parts that are empty or cannot be split within the bounds into their nearest feasible neighbour.
+        var alive = Enumerable.Range(0, p).Where(c => parts[c].Count > 0).ToList();
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var c in alive.ToList())
+            {
+                if (Feasible(parts[c].Count) || alive.Count == 1) { continue; }
+                var best = alive.Where(o => o != c).MaxBy(o => TensorPrimitives.Dot(centroids.AsSpan(c * d, d), centroids.AsSpan(o * d, d)));
+                parts[best].AddRange(parts[c]);
+                parts[c].Clear();
+                alive.Remove(c);
+                changed = true;
+            }
+        }
+        while (changed);
+
+        return alive.Select(c => parts[c].ToArray());
+    }
+
+    /// <summary>Forms the cohorts of one part; returns local labels and the cohort count.</summary>
+    private (int[] Labels, int Count) SolvePart(float[] x, int d, int[] rows, int partIndex, bool constrained)
+    {
+        var n = rows.Length;
+        var k = CohortsFor(n);
+        var rng = new Xoshiro256(unchecked((ulong)Options.Seed), (ulong)partIndex + 1);
+        var centroids = InitCentroids(x, d, rows, k, ref rng);
+        var labels = new int[n];
+        var sims = new float[n * k];
+        for (var it = 0; it < Options.Iterations; it++)
+        {
+            Similarities(x, d, rows, centroids, k, sims);
+            if (constrained) { CapacitatedAssign(sims, n, k, labels); }
+            else { for (var i = 0; i < n; i++) { labels[i] = TensorPrimitives.IndexOfMax(sims.AsSpan(i * k, k)); } }
+            UpdateCentroids(x, d, rows, labels, centroids, k, ref rng);
+        }
+
+        Similarities(x, d, rows, centroids, k, sims);
+        if (constrained)
+        {
+            CapacitatedAssign(sims, n, k, labels);
+            LocalSearch(x, d, rows, labels, k);
+            return (labels, k);
+        }
+
+        for (var i = 0; i < n; i++) { labels[i] = TensorPrimitives.IndexOfMax(sims.AsSpan(i * k, k)); }
+        // Renumber densely (unconstrained k-means can leave clusters empty).
+        var map = new int[k];
+        Array.Fill(map, -1);
+        var used = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (map[labels[i]] < 0) { map[labels[i]] = used++; }
+            labels[i] = map[labels[i]];
+        }
+
+        return (labels, used);
+    }
+
+    /// <summary>Greedy capacitated assignment: (point, cohort) pairs best first, each cohort capped at MaxSize; then cohorts
+    /// below MinSize take, at the least loss, points from cohorts that can spare them.</summary>
+    private void CapacitatedAssign(float[] sims, int n, int k, int[] labels)
+    {
+        var pairs = new long[n * k];
+        var keys = new float[n * k];
+        for (var i = 0; i < n * k; i++) { pairs[i] = i; keys[i] = -sims[i]; }
+        Array.Sort(keys, pairs);
+        var size = new int[k];
+        Array.Fill(labels, -1);
+        var assigned = 0;
+        foreach (var pair in pairs)
+        {
+            int i = (int)(pair / k), c = (int)(pair % k);
+            if (labels[i] >= 0 || size[c] >= Options.MaxSize) { continue; }
+            labels[i] = c;
+            size[c]++;
+            if (++assigned == n) { break; }
+        }
+
+        for (var c = 0; c < k; c++)
+        {
+            while (size[c] < Options.MinSize)
+            {
+                var best = -1;
+                var bestLoss = float.PositiveInfinity;
+                for (var i = 0; i < n; i++)
+                {
+                    var from = labels[i];
+                    if (from == c || size[from] <= Options.MinSize) { continue; }
+                    var loss = sims[i * k + from] - sims[i * k + c];
+                    if (loss < bestLoss) { bestLoss = loss; best = i; }
+                }
+
+                if (best < 0)
+                {
+                    throw new InvalidOperationException($"No learner can move to cohort {c}: the part's size does not allow {k} cohorts of at least {Options.MinSize}.");
+                }
+
+                size[labels[best]]--;
+                labels[best] = c;
+                size[c]++;
+            }
+        }
+    }
+
+    /// <summary>Moves and swaps learners between cohorts while the sum of each learner's similarity to its cohort's centroid rises.</summary>
+    private void LocalSearch(float[] x, int d, int[] rows, int[] labels, int k)
+    {
+        var n = rows.Length;
+        var centroids = new float[k * d];
+        var size = new int[k];
+        var sims = new float[n * k];
+        for (var pass = 0; pass < 3; pass++)
+        {
+            Array.Clear(centroids);
+            Array.Clear(size);
+            for (var i = 0; i < n; i++)
+            {
+                TensorPrimitives.Add(centroids.AsSpan(labels[i] * d, d), x.AsSpan(rows[i] * d, d), centroids.AsSpan(labels[i] * d, d));
+                size[labels[i]]++;
+            }
+
+            for (var c = 0; c < k; c++)
+            {
+                var cen = centroids.AsSpan(c * d, d);
+                var norm = TensorPrimitives.Norm((ReadOnlySpan<float>)cen);
+                if (norm > 0) { TensorPrimitives.Divide(cen, norm, cen); }
+            }
+
+            Similarities(x, d, rows, centroids, k, sims);
+            var improved = 0;
+            var members = Enumerable.Range(0, k).Select(_ => new List<int>()).ToArray();
+            for (var i = 0; i < n; i++) { members[labels[i]].Add(i); }
+            for (var i = 0; i < n; i++)
+            {
+                var a = labels[i];
+                var b = TensorPrimitives.IndexOfMax(sims.AsSpan(i * k, k));
+                if (b == a) { continue; }
+                var gain = sims[i * k + b] - sims[i * k + a];
+                if (gain <= 0) { continue; }
+                if (size[b] < Options.MaxSize && size[a] > Options.MinSize)
+                {
+                    labels[i] = b;
+                    size[a]--;
+                    size[b]++;
+                    members[a].Remove(i);
+                    members[b].Add(i);
+                    improved++;
+                    continue;
+                }
+
+                // Swap with the member of b that loses least by moving to a.
+                var bestJ = -1;
+                var bestGain = 0f;
+                foreach (var j in members[b])
+                {
+                    var total = gain + sims[j * k + a] - sims[j * k + b];
+                    if (total > bestGain) { bestGain = total; bestJ = j; }
+                }
+
+                if (bestJ >= 0)
+                {
+                    labels[i] = b;
+                    labels[bestJ] = a;
+                    members[a].Remove(i);
+                    members[b].Add(i);
+                    members[b].Remove(bestJ);
+                    members[a].Add(bestJ);
+                    improved++;
+                }
+            }
+
+            if (improved == 0) { break; }
+        }
+    }
+
+    private static void Similarities(float[] x, int d, int[] rows, float[] centroids, int k, float[] sims)
+    {
+        for (var i = 0; i < rows.Length; i++)
+        {
+            SimilarityKernels.DotRows(x.AsSpan(rows[i] * d, d), centroids.AsSpan(0, k * d), d, sims.AsSpan(i * k, k));
+        }
+    }
+
+    private static void AssignNearest(float[] x, int d, int[] rows, float[] centroids, int k, int[] assign)
+    {
+        Parallel.For(0, (rows.Length + 1023) / 1024, () => new float[k], (b, _, scratch) =>
+        {
+            for (var i = b * 1024; i < Math.Min(rows.Length, (b + 1) * 1024); i++)
+            {
+                SimilarityKernels.DotRows(x.AsSpan(rows[i] * d, d), centroids.AsSpan(0, k * d), d, scratch);
+                assign[i] = TensorPrimitives.IndexOfMax(scratch);
+            }
+
+            return scratch;
+        }, _ => { });
+    }
+
+    /// <summary>k-means++ seeding (on at most 20,000 sampled rows).</summary>
+    private static float[] InitCentroids(float[] x, int d, int[] rows, int k, ref Xoshiro256 rng)
+    {
+        var sample = rows;
+        if (rows.Length > 20_000)
+        {
+            sample = new int[20_000];
+            for (var i = 0; i < sample.Length; i++) { sample[i] = rows[(int)((rng.NextUInt64() >> 11) % (ulong)rows.Length)]; }
+        }
+
+        var centroids = new float[k * d];
+        var best = new float[sample.Length];
+        Array.Fill(best, float.NegativeInfinity);
+        var first = sample[rng.NextInt(sample.Length)];
+        x.AsSpan(first * d, d).CopyTo(centroids);
+        var weights = new double[sample.Length];
+        for (var c = 1; c < k; c++)
+        {
+            var prev = centroids.AsSpan((c - 1) * d, d);
+            double total = 0;
+            for (var i = 0; i < sample.Length; i++)
+            {
+                best[i] = Math.Max(best[i], TensorPrimitives.Dot(x.AsSpan(sample[i] * d, d), prev));
+                var dist = Math.Max(0, 2 - 2 * best[i]); // squared distance between unit vectors
+                weights[i] = dist;
+                total += dist;
+            }
+
+            var pick = sample[0];
+            var u = rng.NextDouble() * total;
+            for (var i = 0; i < sample.Length; i++)
+            {
+                u -= weights[i];
+                if (u <= 0) { pick = sample[i]; break; }
+            }
+
+            x.AsSpan(pick * d, d).CopyTo(centroids.AsSpan(c * d, d));
+        }
+
+        return centroids;
+    }
+
+    private static void UpdateCentroids(float[] x, int d, int[] rows, int[] assign, float[] centroids, int k, ref Xoshiro256 rng)
+    {
+        var sums = new double[k * d];
+        var counts = new int[k];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var c = assign[i];
+            counts[c]++;
+            var v = x.AsSpan(rows[i] * d, d);
+            for (var j = 0; j < d; j++) { sums[c * d + j] += v[j]; }
+        }
+
+        for (var c = 0; c < k; c++)
+        {
+            var cen = centroids.AsSpan(c * d, d);
+            if (counts[c] == 0)
+            {
+                x.AsSpan(rows[rng.NextInt(rows.Length)] * d, d).CopyTo(cen);
+                continue;
+            }
+
+            for (var j = 0; j < d; j++) { cen[j] = (float)sums[c * d + j]; }
+            var norm = TensorPrimitives.Norm((ReadOnlySpan<float>)cen);
+            if (norm > 0) { TensorPrimitives.Divide(cen, norm, cen); }
+        }
+
+        Debug.Assert(centroids.Length == k * d);
+    }
+}
