@@ -20,6 +20,7 @@ internal static class CliApp
         root.Subcommands.Add(Experiments.ExperimentCommand.Create(console));
         root.Subcommands.Add(Similarity.SimilarityCommands.Features(console));
         root.Subcommands.Add(Similarity.SimilarityCommands.Peers(console));
+        root.Subcommands.Add(Similarity.CohortsCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

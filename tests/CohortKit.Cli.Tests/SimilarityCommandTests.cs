@@ -37,6 +37,38 @@ public sealed class SimilarityCommandTests : IDisposable
     }
 
     [Fact]
+    public void Cohorts_Json_FollowsTheContract_AndWritesAssignments()
+    {
+        Run("simulate", "--learners", "2000", "--days", "60", "--seed", "3", "--out", _dir, "--json").Code.Should().Be(0);
+        var output = Path.Combine(_dir, "cohorts.csv");
+        var (code, stdout, stderr) = Run("cohorts", "--learners", Path.Combine(_dir, "learners.csv"), "--events", Path.Combine(_dir, "events.csv"),
+            "--min", "15", "--max", "30", "--seed", "1", "--out", output, "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        root.GetProperty("learners").GetInt32().Should().Be(2000);
+        root.GetProperty("minSize").GetInt32().Should().BeGreaterThanOrEqualTo(15);
+        root.GetProperty("maxSize").GetInt32().Should().BeLessThanOrEqualTo(30);
+        root.GetProperty("meanIntraSimilarity").GetDouble().Should().BeGreaterThan(root.GetProperty("randomBaselineSimilarity").GetDouble());
+        root.GetProperty("kmeansSimilarity").GetDouble().Should().BePositive();
+        root.GetProperty("seconds").GetDouble().Should().BePositive();
+        var lines = File.ReadAllLines(output);
+        lines[0].Should().Be("learnerId,cohortId");
+        lines.Should().HaveCount(2001);
+        lines.Skip(1).GroupBy(l => l.Split(',')[1]).Should().HaveCount(root.GetProperty("cohortCount").GetInt32());
+    }
+
+    [Fact]
+    public void Cohorts_Infeasible_ExitsWith2SayingWhichBound()
+    {
+        var file = Path.Combine(_dir, "few.csv");
+        File.WriteAllText(file, "learner_id,a\n" + string.Join("\n", Enumerable.Range(1, 10).Select(i => $"{i},{i * 0.1}")));
+        var (code, _, err) = Run("cohorts", "--features", file, "--json");
+        code.Should().Be(2);
+        err.Should().Contain("10 learners cannot fill one cohort of at least 15 (MinSize)");
+    }
+
+    [Fact]
     public void Peers_BadInput_ExitsWith2()
     {
         var file = Path.Combine(_dir, "f.csv");

@@ -94,3 +94,95 @@ internal static class SimilarityCommands
         return command;
     }
 }
+
+/// <summary><c>cohortkit cohorts</c>.</summary>
+internal static class CohortsCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var learners = new Option<FileInfo?>("--learners") { Description = "learners.csv (with --events)." };
+        var events = new Option<FileInfo?>("--events") { Description = "events.csv (with --learners)." };
+        var features = new Option<FileInfo?>("--features") { Description = "Features CSV (instead of --learners/--events)." };
+        var min = new Option<int>("--min") { Description = "Smallest cohort.", DefaultValueFactory = _ => 15 };
+        var max = new Option<int>("--max") { Description = "Largest cohort.", DefaultValueFactory = _ => 30 };
+        var seed = new Option<long>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 42 };
+        var output = new Option<FileInfo?>("--out") { Description = "Write learnerId,cohortId to this CSV." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document to stdout and nothing else." };
+        var command = new Command("cohorts", "Form cohorts of similar learners with sizes in [min, max], and report their quality against random and k-means baselines.")
+        {
+            learners, events, features, min, max, seed, output, json,
+        };
+        command.SetAction(parse =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            LearnerId[] ids;
+            CohortKit.Features.FeatureMatrix matrix;
+            if (parse.GetValue(features) is { } f)
+            {
+                if (parse.GetValue(learners) is not null || parse.GetValue(events) is not null)
+                {
+                    throw new ArgumentException("Give either --features or --learners with --events, not both.");
+                }
+
+                (ids, matrix) = FeatureCsv.Load(f.FullName);
+            }
+            else
+            {
+                var l = parse.GetValue(learners) ?? throw new ArgumentException("Give --features, or --learners with --events.");
+                var e = parse.GetValue(events) ?? throw new ArgumentException("--learners needs --events.");
+                var table = LearnerCsv.Load(l.FullName);
+                var log = ActivityCsv.Load(e.FullName, table);
+                if (log.EventCount == 0) { throw new ArgumentException("The events file has no events; features need activity."); }
+                var start = DateOnly.FromDateTime(new DateTime(log.Timestamps.ToArray().Min(), DateTimeKind.Utc));
+                var last = DateOnly.FromDateTime(new DateTime(log.Timestamps.ToArray().Max(), DateTimeKind.Utc));
+                matrix = new LearnerFeatureBuilder().Build(table, log, start, Math.Max(7, last.DayNumber - start.DayNumber + 1));
+                ids = table.Ids.ToArray();
+            }
+
+            var former = new CohortKit.Similarity.Cohorts.CohortFormer(new CohortKit.Similarity.Cohorts.CohortFormationOptions
+            {
+                MinSize = parse.GetValue(min), MaxSize = parse.GetValue(max), Seed = parse.GetValue(seed),
+                PartSize = Math.Max(2_000, 2 * parse.GetValue(max)),
+            });
+            var cohorts = former.Form(matrix);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var report = CohortKit.Similarity.Cohorts.CohortQuality.Evaluate(matrix, cohorts, former.KMeansBaseline(matrix));
+            if (parse.GetValue(output) is { } o)
+            {
+                CohortKit.Tables.CsvTable.Save(o.FullName, [("learnerId", ids.Select(i => i.Value).ToArray()), ("cohortId", cohorts.CohortOf)]);
+            }
+
+            var result = new
+            {
+                learners = ids.Length,
+                cohortCount = report.CohortCount,
+                minSize = report.MinSize,
+                maxSize = report.MaxSize,
+                meanIntraSimilarity = report.MeanIntraSimilarity,
+                randomBaselineSimilarity = report.RandomBaselineSimilarity,
+                kmeansSimilarity = report.KMeansSimilarity,
+                seconds = Math.Round(seconds, 3),
+                sizeHistogram = report.SizeHistogram.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
+            };
+            if (parse.GetValue(json))
+            {
+                console.WriteJson(result);
+                return 0;
+            }
+
+            var t = new Table().AddColumns("", "");
+            t.AddRow("learners / cohorts", $"{result.learners:N0} / {result.cohortCount:N0} (sizes {result.minSize}–{result.maxSize})");
+            t.AddRow("mean intra-cohort cosine", result.meanIntraSimilarity.ToString("F4", CultureInfo.InvariantCulture));
+            t.AddRow("random partition / k-means", $"{result.randomBaselineSimilarity.ToString("F4", CultureInfo.InvariantCulture)} / {result.kmeansSimilarity?.ToString("F4", CultureInfo.InvariantCulture)}");
+            t.AddRow("formed in", $"{result.seconds:F2} s");
+            console.Ansi.Write(t);
+            foreach (var e in report.Explanations.Take(5))
+            {
+                console.Ansi.MarkupLine(Markup.Escape($"cohort {e.Cohort} ({e.Size}): " + string.Join(", ", e.Features.Select(x => $"{x.Feature} {x.Mean:+0.00;-0.00}"))));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

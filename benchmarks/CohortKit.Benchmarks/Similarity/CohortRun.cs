@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using CohortKit.Similarity.Cohorts;
+using CohortKit.Similarity.Features;
+using CohortKit.Simulation;
+
+namespace CohortKit.Benchmarks.Similarity;
+
+/// <summary>Cohort formation on simulated learners outside BenchmarkDotNet (one run takes seconds): formation time, the
+/// k-means baseline's time and the quality report. Usage: --cohorts LEARNERS [kmeans].</summary>
+internal static class CohortRun
+{
+    public static int Run(int learners, bool kmeans)
+    {
+        var p = new PlatformSimulator(new SimulationOptions { Learners = learners, Days = 90, Seed = 1 }).Generate();
+        var features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+        var former = new CohortFormer();
+        var clock = Stopwatch.StartNew();
+        var cohorts = former.Form(features);
+        var formSeconds = clock.Elapsed.TotalSeconds;
+        CohortAssignment? baseline = null;
+        double? kmeansSeconds = null;
+        if (kmeans)
+        {
+            clock.Restart();
+            baseline = former.KMeansBaseline(features);
+            kmeansSeconds = clock.Elapsed.TotalSeconds;
+        }
+
+        var report = CohortQuality.Evaluate(features, cohorts, baseline);
+        Console.WriteLine($"learners={learners} cohorts={report.CohortCount} sizes=[{report.MinSize},{report.MaxSize}] form={formSeconds:F2} s "
+            + $"intra={report.MeanIntraSimilarity:F4} random={report.RandomBaselineSimilarity:F4} kmeans={report.KMeansSimilarity?.ToString("F4") ?? "-"} "
+            + $"kmeansSeconds={kmeansSeconds?.ToString("F2") ?? "-"} ratio={(report.KMeansSimilarity is { } k ? (report.MeanIntraSimilarity / k).ToString("F4") : "-")}");
+        return 0;
+    }
+}
