@@ -19,7 +19,19 @@ public sealed record CohortAssignment(int[] CohortOf, int CohortCount)
         foreach (var c in CohortOf) { sizes[c]++; }
         return sizes;
     }
+
+    /// <summary>Gets the sizes of the cohorts that have members (after a rebalance some ids are unused).</summary>
+    /// <returns>The non-zero sizes.</returns>
+    public int[] OccupiedSizes() => Sizes().Where(s => s > 0).ToArray();
 }
+
+/// <summary>What <see cref="CohortFormer.Rebalance"/> changed.</summary>
+/// <param name="Cohorts">The updated cohorts (ids of kept cohorts unchanged; dissolved ids unused).</param>
+/// <param name="Moved">Existing members whose cohort changed.</param>
+/// <param name="Placed">Newcomers and dissolved members placed into existing cohorts.</param>
+/// <param name="NewCohorts">Cohorts created.</param>
+/// <param name="Dissolved">Cohorts dissolved (below the minimum, or borrowed to seat leftovers).</param>
+public sealed record RebalanceResult(CohortAssignment Cohorts, int Moved, int Placed, int NewCohorts, int Dissolved);
 
 /// <summary>
 /// Partitions learners into cohorts whose sizes lie in [<see cref="CohortFormationOptions.MinSize"/>,
@@ -86,6 +98,113 @@ public sealed class CohortFormer
         }
 
         return new CohortAssignment(cohortOf, offset);
+    }
+
+    /// <summary>
+    /// Updates existing cohorts while moving as few current members as possible: cohorts that fell below the minimum are
+    /// dissolved, newcomers and dissolved members join the most similar cohort of their group that has room (best pairs
+    /// first), and whoever is left forms new cohorts (borrowing the single most similar cohort when too few are left).
+    /// Ids of kept cohorts never change; dissolved ids stay unused; new cohorts get new ids.
+    /// </summary>
+    /// <param name="features">One row per current learner (departed learners are simply absent).</param>
+    /// <param name="currentCohort">Each row's cohort id, or −1 for a newcomer.</param>
+    /// <param name="groups">Optional group per row (cohorts never mix groups).</param>
+    /// <returns>The updated cohorts and what changed.</returns>
+    /// <exception cref="CohortFormationInfeasibleException">Some learners cannot be placed within the bounds.</exception>
+    /// <exception cref="ArgumentException">Lengths differ or a feature is not finite.</exception>
+    public RebalanceResult Rebalance(FeatureMatrix features, IReadOnlyList<int> currentCohort, IReadOnlyList<int>? groups = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(currentCohort);
+        var n = features.Rows;
+        if (currentCohort.Count != n) { throw new ArgumentException($"currentCohort has {currentCohort.Count} entries for {n} rows.", nameof(currentCohort)); }
+        if (groups is not null && groups.Count != n) { throw new ArgumentException($"groups has {groups.Count} entries for {n} rows.", nameof(groups)); }
+        var d = features.Dimensions;
+        var x = Normalised(features);
+        var label = currentCohort.ToArray();
+        var nextId = label.Length == 0 ? 0 : Math.Max(0, label.Max() + 1);
+        var size = new int[nextId];
+        foreach (var c in label) { if (c >= 0) { size[c]++; } }
+        var dissolved = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (label[i] >= 0 && size[label[i]] < Options.MinSize) { label[i] = -1; }
+        }
+
+        for (var c = 0; c < nextId; c++) { if (size[c] > 0 && size[c] < Options.MinSize) { dissolved++; size[c] = 0; } }
+        int GroupOf(int row) => groups?[row] ?? 0;
+        var cohortGroup = new int[nextId];
+        var centroids = new float[nextId * d];
+        for (var i = 0; i < n; i++)
+        {
+            if (label[i] < 0) { continue; }
+            cohortGroup[label[i]] = GroupOf(i);
+            TensorPrimitives.Add(centroids.AsSpan(label[i] * d, d), x.AsSpan(i * d, d), centroids.AsSpan(label[i] * d, d));
+        }
+
+        for (var c = 0; c < nextId; c++)
+        {
+            var cen = centroids.AsSpan(c * d, d);
+            var norm = TensorPrimitives.Norm((ReadOnlySpan<float>)cen);
+            if (norm > 0) { TensorPrimitives.Divide(cen, norm, cen); }
+        }
+
+        // Place the unassigned into cohorts with room, best (learner, cohort) pairs first.
+        var waiting = Enumerable.Range(0, n).Where(i => label[i] < 0).ToArray();
+        var pairs = new List<(float Sim, int Row, int Cohort)>();
+        var scratch = new float[Math.Max(1, nextId)];
+        foreach (var i in waiting)
+        {
+            if (nextId == 0) { break; }
+            SimilarityKernels.DotRows(x.AsSpan(i * d, d), centroids, d, scratch);
+            for (var c = 0; c < nextId; c++)
+            {
+                if (size[c] > 0 && size[c] < Options.MaxSize && cohortGroup[c] == GroupOf(i)) { pairs.Add((scratch[c], i, c)); }
+            }
+        }
+
+        pairs.Sort((a, b) => a.Sim != b.Sim ? b.Sim.CompareTo(a.Sim) : a.Row != b.Row ? a.Row.CompareTo(b.Row) : a.Cohort.CompareTo(b.Cohort));
+        var placed = 0;
+        foreach (var (_, row, cohort) in pairs)
+        {
+            if (label[row] >= 0 || size[cohort] >= Options.MaxSize) { continue; }
+            label[row] = cohort;
+            size[cohort]++;
+            placed++;
+        }
+
+        // Whoever is left forms new cohorts, per group.
+        var newCohorts = 0;
+        foreach (var group in Enumerable.Range(0, n).Where(i => label[i] < 0).GroupBy(GroupOf))
+        {
+            var rows = group.ToList();
+            if (!Feasible(rows.Count))
+            {
+                // Borrow the existing cohort of this group most similar to the leftovers and re-form the union.
+                var mean = new float[d];
+                foreach (var r in rows) { TensorPrimitives.Add(mean, x.AsSpan(r * d, d), mean); }
+                var candidates = Enumerable.Range(0, nextId).Where(c => size[c] > 0 && cohortGroup[c] == group.Key && Feasible(size[c] + rows.Count)).ToList();
+                if (candidates.Count == 0)
+                {
+                    throw new CohortFormationInfeasibleException(nameof(Options.MinSize),
+                        $"{rows.Count} learners in group {group.Key} cannot form cohorts of {Options.MinSize}–{Options.MaxSize}, and no existing cohort can absorb them within the bounds.");
+                }
+
+                var borrow = candidates.MaxBy(c => TensorPrimitives.Dot(mean, centroids.AsSpan(c * d, d)));
+                for (var i = 0; i < n; i++) { if (label[i] == borrow) { rows.Add(i); label[i] = -1; } }
+                size[borrow] = 0;
+                dissolved++;
+            }
+
+            var (local, count) = SolvePart(x, d, [.. rows], nextId + 7919, constrained: true);
+            for (var j = 0; j < rows.Count; j++) { label[rows[j]] = nextId + local[j]; }
+            nextId += count;
+            newCohorts += count;
+        }
+
+        var moved = 0;
+        for (var i = 0; i < n; i++) { if (currentCohort[i] >= 0 && currentCohort[i] != label[i]) { moved++; } }
+        return new RebalanceResult(new CohortAssignment(label, nextId), moved, placed, newCohorts, dissolved);
     }
 
     /// <summary>Unconstrained spherical k-means with the same parts and the same number of clusters per part as
