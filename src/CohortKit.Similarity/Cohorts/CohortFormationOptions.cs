@@ -27,12 +27,38 @@ public sealed class CohortFormationOptions
     /// <value>The default value is the processor count.</value>
     public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>Gets or sets the minimum number of distinct values of <see cref="CohortConstraints.Mix"/> each cohort must hold (e.g. 2 experience levels).</summary>
+    /// <value>The default value is 2.</value>
+    public int MinDistinct { get; set; } = 2;
+
+    /// <summary>Gets or sets the maximum number of members of a cohort sharing one value of <see cref="CohortConstraints.Cap"/> (e.g. at most 10 per locale).</summary>
+    /// <value>The default value is 10.</value>
+    public int MaxPerValue { get; set; } = 10;
+
     internal void Validate()
     {
         if (MinSize < 1) { throw new ArgumentOutOfRangeException(nameof(MinSize), MinSize, "MinSize must be at least 1."); }
         if (MaxSize < MinSize) { throw new ArgumentOutOfRangeException(nameof(MaxSize), MaxSize, $"MaxSize must be ≥ MinSize ({MinSize})."); }
         if (Iterations < 1) { throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "Iterations must be at least 1."); }
         if (PartSize < 2 * MaxSize) { throw new ArgumentOutOfRangeException(nameof(PartSize), PartSize, $"PartSize must be at least 2 × MaxSize ({2 * MaxSize})."); }
+        if (MinDistinct < 1) { throw new ArgumentOutOfRangeException(nameof(MinDistinct), MinDistinct, "MinDistinct must be at least 1."); }
+        if (MaxPerValue < 1) { throw new ArgumentOutOfRangeException(nameof(MaxPerValue), MaxPerValue, "MaxPerValue must be at least 1."); }
         if (MaxDegreeOfParallelism < 1) { throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1."); }
     }
+}
+
+/// <summary>Optional per-learner codes that cohorts must respect (besides size).</summary>
+public sealed class CohortConstraints
+{
+    /// <summary>Gets the group of each learner; cohorts never mix groups (e.g. time-zone band codes).</summary>
+    public IReadOnlyList<int>? Groups { get; init; }
+
+    /// <summary>Gets the names of the group codes, for messages.</summary>
+    public IReadOnlyList<string>? GroupNames { get; init; }
+
+    /// <summary>Gets a code per learner that each cohort must mix: at least <see cref="CohortFormationOptions.MinDistinct"/> distinct values (e.g. experience levels).</summary>
+    public IReadOnlyList<int>? Mix { get; init; }
+
+    /// <summary>Gets a code per learner that each cohort may hold at most <see cref="CohortFormationOptions.MaxPerValue"/> times (e.g. locale).</summary>
+    public IReadOnlyList<int>? Cap { get; init; }
 }

@@ -65,14 +65,33 @@ public sealed class CohortFormer
     /// <exception cref="CohortFormationInfeasibleException">The population (or a group) cannot be split within the bounds.</exception>
     /// <exception cref="ArgumentException">A feature is NaN or infinite, or the groups' length differs from the rows.</exception>
     public CohortAssignment Form(FeatureMatrix features, IReadOnlyList<int>? groups = null, IReadOnlyList<string>? groupNames = null)
+        => Form(features, new CohortConstraints { Groups = groups, GroupNames = groupNames });
+
+    /// <summary>Forms cohorts under constraints: groups never mixed, a mix attribute with at least MinDistinct values per
+    /// cohort, a cap attribute with at most MaxPerValue members per value per cohort. Mix and cap are met by similarity-aware
+    /// swaps after formation.</summary>
+    /// <param name="features">One row per learner.</param>
+    /// <param name="constraints">The constraints.</param>
+    /// <returns>The cohorts.</returns>
+    /// <exception cref="CohortFormationInfeasibleException">The sizes or a constraint cannot be met; <see cref="CohortFormationInfeasibleException.Bound"/> names it.</exception>
+    public CohortAssignment Form(FeatureMatrix features, CohortConstraints constraints)
     {
         ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(constraints);
+        var mix = constraints.Mix?.ToArray();
+        var cap = constraints.Cap?.ToArray();
+        var groups = constraints.Groups;
+        var groupNames = constraints.GroupNames;
+        foreach (var (name, codes) in new[] { ("Mix", constraints.Mix), ("Cap", constraints.Cap) })
+        {
+            if (codes is not null && codes.Count != features.Rows) { throw new ArgumentException($"{name} has {codes.Count} entries for {features.Rows} rows.", nameof(constraints)); }
+        }
         using var activity = SimilarityTelemetry.ActivitySource.StartActivity("CohortFormer.Form");
         var x = Normalised(features);
         var n = features.Rows;
         if (groups is not null && groups.Count != n)
         {
-            throw new ArgumentException($"groups has {groups.Count} entries for {n} rows.", nameof(groups));
+            throw new ArgumentException($"Groups has {groups.Count} entries for {n} rows.", nameof(constraints));
         }
 
         var byGroup = Enumerable.Range(0, n).GroupBy(i => groups?[i] ?? 0).OrderBy(g => g.Key).Select(g => (g.Key, Rows: g.ToArray())).ToList();
@@ -84,10 +103,21 @@ public sealed class CohortFormer
         var parts = byGroup.SelectMany(g => Split(x, features.Dimensions, g.Rows)).ToList();
         var local = new int[parts.Count][];
         var counts = new int[parts.Count];
-        Parallel.For(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism }, p =>
+        try
         {
-            (local[p], counts[p]) = SolvePart(x, features.Dimensions, parts[p], p, constrained: true);
-        });
+            Parallel.For(0, parts.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism }, p =>
+            {
+                (local[p], counts[p]) = SolvePart(x, features.Dimensions, parts[p], p, constrained: true);
+                if (mix is not null || cap is not null)
+                {
+                    RepairConstraints(x, features.Dimensions, parts[p], local[p], counts[p], mix, cap);
+                }
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is CohortFormationInfeasibleException) is { } infeasible)
+        {
+            throw infeasible;
+        }
 
         var cohortOf = new int[n];
         var offset = 0;
@@ -208,7 +238,7 @@ public sealed class CohortFormer
     }
 
     /// <summary>Unconstrained spherical k-means with the same parts and the same number of clusters per part as
-    /// <see cref="Form"/> — the baseline the quality report compares against.</summary>
+    /// <see cref="Form(FeatureMatrix, CohortConstraints)"/> — the baseline the quality report compares against.</summary>
     /// <param name="features">One row per learner.</param>
     /// <returns>The clusters (sizes unbounded; empty clusters are dropped from the count).</returns>
     public CohortAssignment KMeansBaseline(FeatureMatrix features)
@@ -475,6 +505,85 @@ public sealed class CohortFormer
 
             if (improved == 0) { break; }
         }
+    }
+
+    /// <summary>Meets the mix and cap constraints inside one part by swaps between cohorts, choosing each time the swap that
+    /// fixes a violation and loses the least similarity to the cohorts' centroids.</summary>
+    private void RepairConstraints(float[] x, int d, int[] rows, int[] labels, int k, int[]? mix, int[]? cap)
+    {
+        var n = rows.Length;
+        var centroids = new float[k * d];
+        for (var i = 0; i < n; i++) { TensorPrimitives.Add(centroids.AsSpan(labels[i] * d, d), x.AsSpan(rows[i] * d, d), centroids.AsSpan(labels[i] * d, d)); }
+        var sims = new float[n * k];
+        Similarities(x, d, rows, centroids, k, sims);
+        var members = Enumerable.Range(0, k).Select(_ => new List<int>()).ToArray();
+        for (var i = 0; i < n; i++) { members[labels[i]].Add(i); }
+        if (cap is not null)
+        {
+            // Each cohort can seat at most MaxPerValue learners of one value.
+            var crowded = rows.GroupBy(r => cap[r]).FirstOrDefault(g => g.Count() > k * Options.MaxPerValue);
+            if (crowded is not null)
+            {
+                throw new CohortFormationInfeasibleException(nameof(Options.MaxPerValue),
+                    $"{crowded.Count()} of {n} learners share one value of the capped attribute, but {k} cohorts with at most {Options.MaxPerValue} each seat only {k * Options.MaxPerValue} (MaxPerValue).");
+            }
+        }
+
+        if (mix is not null && rows.Select(r => mix[r]).Distinct().Count() < Math.Min(Options.MinDistinct, Options.MinSize))
+        {
+            throw new CohortFormationInfeasibleException(nameof(Options.MinDistinct),
+                $"These {n} learners have fewer than {Options.MinDistinct} distinct values of the mixed attribute, so no cohort can mix them (MinDistinct).");
+        }
+
+        bool CapOk(int cohort) => CapOkWith(cohort, -1, -1);
+        bool MixOk(int cohort) => MixOkWith(cohort, -1, -1);
+        IEnumerable<int> With(int cohort, int remove, int add) => add < 0 ? members[cohort] : members[cohort].Where(m => m != remove).Append(add);
+        bool CapOkWith(int cohort, int remove, int add) => cap is null || With(cohort, remove, add).GroupBy(m => cap[rows[m]]).All(g => g.Count() <= Options.MaxPerValue);
+        bool MixOkWith(int cohort, int remove, int add) => mix is null || With(cohort, remove, add).Select(m => mix[rows[m]]).Distinct().Count() >= Math.Min(Options.MinDistinct, members[cohort].Count);
+        for (var guard = 0; guard < 10 * n; guard++)
+        {
+            var bad = Enumerable.Range(0, k).FirstOrDefault(c => !CapOk(c) || !MixOk(c), -1);
+            if (bad < 0) { return; }
+            var capBroken = !CapOk(bad);
+            // Members of the bad cohort that could leave: those carrying the over-cap value, or (for mix) the most common value.
+            var leaving = capBroken
+                ? members[bad].GroupBy(m => cap![rows[m]]).Where(g => g.Count() > Options.MaxPerValue).SelectMany(g => g).ToList()
+                : members[bad].GroupBy(m => mix![rows[m]]).OrderByDescending(g => g.Count()).First().ToList();
+            var best = (Loss: float.PositiveInfinity, I: -1, J: -1);
+            foreach (var i in leaving)
+            {
+                for (var b = 0; b < k; b++)
+                {
+                    if (b == bad) { continue; }
+                    foreach (var j in members[b])
+                    {
+                        if (capBroken && cap![rows[j]] == cap[rows[i]]) { continue; }
+                        if (!capBroken && members[bad].Any(m => mix![rows[m]] == mix[rows[j]])) { continue; }
+                        var loss = sims[i * k + bad] + sims[j * k + b] - sims[i * k + b] - sims[j * k + bad];
+                        if (loss >= best.Loss) { continue; }
+                        // The swap must not break the other cohort.
+                        if (CapOkWith(b, j, i) && MixOkWith(b, j, i)) { best = (loss, i, j); }
+                    }
+                }
+            }
+
+            if (best.I < 0)
+            {
+                var which = capBroken ? nameof(Options.MaxPerValue) : nameof(Options.MinDistinct);
+                throw new CohortFormationInfeasibleException(which, capBroken
+                    ? $"A cohort holds more than {Options.MaxPerValue} learners sharing one value of the capped attribute and no swap can fix it: there are too many such learners for the cohorts available."
+                    : $"A cohort cannot hold {Options.MinDistinct} distinct values of the mixed attribute: no swap can bring a missing value in without breaking another cohort.");
+            }
+
+            var (_, si, sj) = best;
+            var (la, lb) = (labels[si], labels[sj]);
+            members[la].Remove(si); members[lb].Remove(sj);
+            members[la].Add(sj); members[lb].Add(si);
+            labels[si] = lb;
+            labels[sj] = la;
+        }
+
+        throw new CohortFormationInfeasibleException(nameof(Options.MaxPerValue), "The constraints could not be met within the repair budget.");
     }
 
     private static void Similarities(float[] x, int d, int[] rows, float[] centroids, int k, float[] sims)
