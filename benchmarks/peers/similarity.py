@@ -4,7 +4,8 @@ simulated learner features and queries.
 
 First export the features from CohortKit (1M simulated learners, 64 features, float32):
     dotnet benchmarks/CohortKit.Benchmarks/bin/Release/net10.0/CohortKit.Benchmarks.dll --ann 1000000 1000 /tmp/features.f32
-then: bash benchmarks/peers/run.sh similarity /tmp/features.f32
+then: bash benchmarks/peers/run.sh similarity /tmp/features.f32          (FAISS flat and HNSW)
+      bash benchmarks/peers/run.sh similarity /tmp/features.f32 kmeans   (scikit-learn MiniBatchKMeans, first 100k rows)
 Queries are rows i*7919 mod N, answered one at a time (as CohortKit's run does); recall is against IndexFlatIP.
 """
 import json
@@ -50,5 +51,29 @@ def main(path):
     print(json.dumps(out))
 
 
-if __name__ == "__main__":
+
+
+
+def kmeans_peer(path, rows=100_000):
+    """scikit-learn MiniBatchKMeans on the first `rows` exported features, k = the number of cohorts CohortKit forms there
+    (round(rows / 22.5)), with the same quality measure: mean over clusters of the mean pairwise cosine."""
+    from sklearn.cluster import MiniBatchKMeans
+    x = np.fromfile(path, dtype=np.float32).reshape(-1, DIMS)[:rows].copy()
+    faiss.normalize_L2(x)
+    k = round(rows / 22.5)
+    t = time.perf_counter()
+    labels = MiniBatchKMeans(n_clusters=k, batch_size=4096, n_init=1, random_state=0).fit_predict(x)
+    seconds = time.perf_counter() - t
+    sums = np.zeros((k, DIMS))
+    np.add.at(sums, labels, x)
+    sizes = np.bincount(labels, minlength=k)
+    ok = sizes >= 2
+    pairwise = ((sums[ok] ** 2).sum(axis=1) - sizes[ok]) / (sizes[ok] * (sizes[ok] - 1))
+    print(json.dumps({"peer": "sklearn MiniBatchKMeans", "rows": rows, "k": k, "seconds": round(seconds, 2),
+                      "meanIntraSimilarity": round(float(pairwise.mean()), 4), "minSize": int(sizes.min()), "maxSize": int(sizes.max())}))
+
+
+if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[2] == "kmeans":
+    kmeans_peer(sys.argv[1])
+elif __name__ == "__main__":
     main(sys.argv[1])

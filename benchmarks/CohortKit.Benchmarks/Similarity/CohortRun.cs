@@ -9,10 +9,22 @@ namespace CohortKit.Benchmarks.Similarity;
 /// k-means baseline's time and the quality report. Usage: --cohorts LEARNERS [kmeans].</summary>
 internal static class CohortRun
 {
-    public static int Run(int learners, bool kmeans)
+    public static int Run(int learners, bool kmeans, string? file = null)
     {
-        var p = new PlatformSimulator(new SimulationOptions { Learners = learners, Days = 90, Seed = 1 }).Generate();
-        var features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+        CohortKit.Features.FeatureMatrix features;
+        if (file is not null)
+        {
+            // The first `learners` rows of a features file exported by --ann (identical data for the scikit-learn peer).
+            var bytes = File.ReadAllBytes(file);
+            var all = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes);
+            features = new CohortKit.Features.FeatureMatrix(all[..(learners * 64)].ToArray(), learners, 64);
+        }
+        else
+        {
+            var p = new PlatformSimulator(new SimulationOptions { Learners = learners, Days = 90, Seed = 1 }).Generate();
+            features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+        }
+
         var former = new CohortFormer();
         var clock = Stopwatch.StartNew();
         var cohorts = former.Form(features);
