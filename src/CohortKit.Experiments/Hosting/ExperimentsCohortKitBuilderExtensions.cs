@@ -56,41 +56,14 @@ public static class ExperimentsCohortKitBuilderExtensions
         // A factory, because the analyzer's non-DI constructor has an optional options argument and would be ambiguous.
         s.TryAddSingleton(sp => new ExperimentAnalyzer(sp.GetRequiredService<IOptions<ReadoutOptions>>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<ExperimentAnalyzer>>()));
         s.TryAddSingleton<AaTestValidator>();
-        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AaValidationOptions>, ExperimentsOptionsValidator>());
-        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReadoutOptions>, ExperimentsOptionsValidator>());
+        if (first)
+        {
+            s.AddSingleton<IValidateOptions<AaValidationOptions>>(new DelegatingOptionsValidator<AaValidationOptions>(o => o.Validate()));
+            s.AddSingleton<IValidateOptions<ReadoutOptions>>(new DelegatingOptionsValidator<ReadoutOptions>(o => o.Validate()));
+        }
+
         return first
             ? (s.AddOptionsWithValidateOnStart<ReadoutOptions>(), s.AddOptionsWithValidateOnStart<AaValidationOptions>())
             : (s.AddOptions<ReadoutOptions>(), s.AddOptions<AaValidationOptions>());
-    }
-}
-
-/// <summary>Validates the Experiments options for DI with the same rules as the constructors.</summary>
-public sealed class ExperimentsOptionsValidator : IValidateOptions<AaValidationOptions>, IValidateOptions<ReadoutOptions>
-{
-    /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, AaValidationOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return Check(options.Validate);
-    }
-
-    /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, ReadoutOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return Check(options.Validate);
-    }
-
-    private static ValidateOptionsResult Check(Action validate)
-    {
-        try
-        {
-            validate();
-            return ValidateOptionsResult.Success;
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            return ValidateOptionsResult.Fail($"{ex.ParamName}: {ex.Message}");
-        }
     }
 }

@@ -175,8 +175,7 @@ public sealed class CohortFormer
         for (var c = 0; c < nextId; c++)
         {
             var cen = centroids.AsSpan(c * d, d);
-            var norm = TensorPrimitives.Norm((ReadOnlySpan<float>)cen);
-            if (norm > 0) { TensorPrimitives.Divide(cen, norm, cen); }
+            VectorMath.NormalizeInPlace(cen);
         }
 
         // Place the unassigned into cohorts with room, best (learner, cohort) pairs first.
@@ -302,8 +301,7 @@ public sealed class CohortFormer
                 if (!float.IsFinite(v)) { throw new ArgumentException($"Row {r} has a NaN or infinite feature.", nameof(features)); }
             }
 
-            var norm = TensorPrimitives.Norm((ReadOnlySpan<float>)row);
-            if (norm > 0) { TensorPrimitives.Divide(row, norm, row); }
+            VectorMath.NormalizeInPlace(row);
         }
 
         return x;
@@ -456,8 +454,7 @@ public sealed class CohortFormer
             for (var c = 0; c < k; c++)
             {
                 var cen = centroids.AsSpan(c * d, d);
-                var norm = TensorPrimitives.Norm((ReadOnlySpan<float>)cen);
-                if (norm > 0) { TensorPrimitives.Divide(cen, norm, cen); }
+                VectorMath.NormalizeInPlace(cen);
             }
 
             Similarities(x, d, rows, centroids, k, sims);
@@ -672,8 +669,7 @@ public sealed class CohortFormer
             }
 
             for (var j = 0; j < d; j++) { cen[j] = (float)sums[c * d + j]; }
-            var norm = TensorPrimitives.Norm((ReadOnlySpan<float>)cen);
-            if (norm > 0) { TensorPrimitives.Divide(cen, norm, cen); }
+            VectorMath.NormalizeInPlace(cen);
         }
 
         Debug.Assert(centroids.Length == k * d);

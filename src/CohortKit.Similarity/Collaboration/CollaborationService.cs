@@ -93,8 +93,7 @@ public sealed class CollaborationService
         var row = RowOf(learner);
         var d = _features.Dimensions;
         var v = _features.Row(row).ToArray();
-        var norm = TensorPrimitives.Norm(v);
-        if (norm > 0) { TensorPrimitives.Divide(v, norm, v); }
+        VectorMath.NormalizeInPlace(v);
         var sizes = cohorts.Sizes();
         var scores = new float[cohorts.CohortCount];
         SimilarityKernels.DotRows(v, _centroids, d, scores);
@@ -139,8 +138,7 @@ public sealed class CollaborationService
         for (var c = 0; c < cohorts.CohortCount; c++)
         {
             var cen = centroids.AsSpan(c * d, d);
-            var norm = TensorPrimitives.Norm((ReadOnlySpan<float>)cen);
-            if (norm > 0) { TensorPrimitives.Divide(cen, norm, cen); }
+            VectorMath.NormalizeInPlace(cen);
         }
 
         _centroids = centroids;

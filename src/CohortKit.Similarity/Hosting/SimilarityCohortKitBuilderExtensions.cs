@@ -41,26 +41,11 @@ public static class SimilarityCohortKitBuilderExtensions
         var first = !s.Any(d => d.ServiceType == typeof(CohortFormer));
         s.TryAddSingleton(sp => new CohortFormer(sp.GetRequiredService<IOptions<CohortFormationOptions>>().Value));
         s.TryAddSingleton<LearnerFeatureBuilder>();
-        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CohortFormationOptions>, CohortFormationOptionsValidator>());
-        return first ? s.AddOptionsWithValidateOnStart<CohortFormationOptions>() : s.AddOptions<CohortFormationOptions>();
-    }
-}
+        if (first)
+        {
+            s.AddSingleton<IValidateOptions<CohortFormationOptions>>(new DelegatingOptionsValidator<CohortFormationOptions>(o => o.Validate()));
+        }
 
-/// <summary>Validates <see cref="CohortFormationOptions"/> for DI with the constructor's rules.</summary>
-public sealed class CohortFormationOptionsValidator : IValidateOptions<CohortFormationOptions>
-{
-    /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, CohortFormationOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        try
-        {
-            options.Validate();
-            return ValidateOptionsResult.Success;
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            return ValidateOptionsResult.Fail($"{ex.ParamName}: {ex.Message}");
-        }
+        return first ? s.AddOptionsWithValidateOnStart<CohortFormationOptions>() : s.AddOptions<CohortFormationOptions>();
     }
 }

@@ -49,8 +49,7 @@ public static class ExactSearch
         var q = query.ToArray();
         if (metric == SimilarityMetric.Cosine)
         {
-            var norm = TensorPrimitives.Norm(q);
-            if (norm > 0) { TensorPrimitives.Divide(q, norm, q); }
+            VectorMath.NormalizeInPlace(q);
         }
 
         var blocks = (rows + BlockRows - 1) / BlockRows;

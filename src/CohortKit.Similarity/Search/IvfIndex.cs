@@ -305,8 +305,7 @@ public sealed class IvfIndex : ISimilarityIndex
 
         if (metric == SimilarityMetric.Cosine)
         {
-            var norm = TensorPrimitives.Norm(v);
-            if (norm > 0) { TensorPrimitives.Divide(v, norm, v); }
+            VectorMath.NormalizeInPlace(v);
         }
     }
 
@@ -360,8 +359,7 @@ public sealed class IvfIndex : ISimilarityIndex
                 for (var j = 0; j < dims; j++) { centroid[j] = (float)(sums[c * dims + j] / counts[c]); }
                 if (metric == SimilarityMetric.Cosine)
                 {
-                    var norm = TensorPrimitives.Norm(centroid);
-                    if (norm > 0) { TensorPrimitives.Divide(centroid, norm, centroid); }
+                    VectorMath.NormalizeInPlace(centroid);
                 }
             }
         }
