@@ -106,6 +106,7 @@ public class IndexTests(SimulatedFeatures data) : IClassFixture<SimulatedFeature
         var index = IvfIndex.Build(m, ids, SimilarityMetric.Euclidean, new IvfIndexOptions { Lists = 2, Probes = 2 });
         ((Action)(() => index.Search(new float[3], 2))).Should().Throw<ArgumentException>().And.ParamName.Should().Be("query");
         ((Action)(() => index.Search(new float[4], 0))).Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("k");
+        ((Action)(() => index.Search(new float[4], 11))).Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("k");
         ((Action)(() => index.Add(new LearnerId(50), [1, float.NaN, 0, 0]))).Should().Throw<ArgumentException>().WithMessage("*NaN*");
         m[3, 1] = float.NaN;
         ((Action)(() => IvfIndex.Build(m, ids))).Should().Throw<ArgumentException>().WithMessage("Row 3*");

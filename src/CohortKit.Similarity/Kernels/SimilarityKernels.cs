@@ -160,6 +160,53 @@ public static class SimilarityKernels
         }
     }
 
+    /// <summary>All pairwise scores within a group of rows, blocked so that a tile of rows stays in cache:
+    /// destination[i·n + j] = score(row i, row j).</summary>
+    /// <param name="matrix">n rows × dimensions, row-major (for cosine, rows are normalised here on a copy).</param>
+    /// <param name="dimensions">The row length.</param>
+    /// <param name="destination">n × n scores, row-major.</param>
+    /// <param name="metric">The metric (for Euclidean, distances).</param>
+    /// <exception cref="ArgumentException">The shapes disagree.</exception>
+    public static void AllPairs(ReadOnlySpan<float> matrix, int dimensions, Span<float> destination, SimilarityMetric metric = SimilarityMetric.Cosine)
+    {
+        if (dimensions < 1 || matrix.Length % dimensions != 0)
+        {
+            throw new ArgumentException($"The matrix ({matrix.Length} values) must hold whole rows of {dimensions}.", nameof(matrix));
+        }
+
+        var n = matrix.Length / dimensions;
+        if (destination.Length < n * n)
+        {
+            throw new ArgumentException($"destination has {destination.Length} slots; {n} rows need {n * n}.", nameof(destination));
+        }
+
+        var rows = matrix.ToArray();
+        if (metric == SimilarityMetric.Cosine)
+        {
+            for (var r = 0; r < n; r++) { VectorMath.NormalizeInPlace(rows.AsSpan(r * dimensions, dimensions)); }
+        }
+
+        const int Tile = 64;
+        for (var jb = 0; jb < n; jb += Tile)
+        {
+            var jc = Math.Min(Tile, n - jb);
+            var tile = rows.AsSpan(jb * dimensions, jc * dimensions);
+            for (var i = 0; i < n; i++)
+            {
+                var target = destination.Slice(i * n + jb, jc);
+                if (metric == SimilarityMetric.Euclidean)
+                {
+                    SquaredDistances(rows.AsSpan(i * dimensions, dimensions), tile, dimensions, target);
+                    TensorPrimitives.Sqrt(target, target);
+                }
+                else
+                {
+                    DotRows(rows.AsSpan(i * dimensions, dimensions), tile, dimensions, target);
+                }
+            }
+        }
+    }
+
     /// <summary>destination[r] = Σⱼ matrix[r, j] · query[j] (fused SIMD scan).</summary>
     internal static void DotRows(ReadOnlySpan<float> query, ReadOnlySpan<float> matrix, int dims, Span<float> destination)
     {

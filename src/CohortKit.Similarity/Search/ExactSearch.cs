@@ -11,7 +11,8 @@ namespace CohortKit.Similarity.Search;
 /// scores that beat the worker's current k-th best are looked at one by one (found with a SIMD compare).
 /// </summary>
 /// <remarks>Thread-safe. For <see cref="SimilarityMetric.Cosine"/> the rows must be L2-normalised
-/// (<see cref="FeatureMatrix.NormalizeRows"/>); the query is normalised here.</remarks>
+/// (<see cref="FeatureMatrix.NormalizeRows"/>, which also rejects NaN); the query is normalised here. A row holding NaN
+/// scores NaN and is never returned.</remarks>
 public static class ExactSearch
 {
     private const int BlockRows = 8192;

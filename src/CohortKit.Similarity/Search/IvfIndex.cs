@@ -161,10 +161,11 @@ public sealed class IvfIndex : ISimilarityIndex
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The query's length is wrong or it is not finite.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">k is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k is not positive or exceeds the number of learners indexed.</exception>
     public IReadOnlyList<Neighbor> Search(ReadOnlySpan<float> query, int k, Func<LearnerId, bool>? filter = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, Count);
         if (query.Length != Dimensions)
         {
             throw new ArgumentException($"The query has {query.Length} dimensions; the index has {Dimensions}.", nameof(query));
