@@ -33,12 +33,14 @@ public class CosinePairBenchmarks
     public float CohortKitCosine() => SimilarityKernels.Cosine(_a, _b);
 }
 
-/// <summary>Exact top-10 over 1M × 64 normalised floats: a straightforward scalar loop (baseline), CohortKit's exact search,
-/// and the time to stream the same buffer once with TensorPrimitives.Sum (single thread), in one run.</summary>
+/// <summary>Exact top-10 over 1M × 64 normalised floats: a straightforward scalar loop (baseline), CohortKit's exact search
+/// (full float32 scan), CohortKit's ExactSearchIndex (bfloat16 first pass, proven exact, float32 fallback), and the time to
+/// stream the same buffer once with TensorPrimitives.Sum (single thread), in one run.</summary>
 [MemoryDiagnoser]
 public class ExactTopKBenchmarks
 {
     private FeatureMatrix _m = null!;
+    private ExactSearchIndex _index = null!;
     private float[] _q = [];
 
     [GlobalSetup]
@@ -50,6 +52,7 @@ public class ExactTopKBenchmarks
         for (var i = 0; i < s.Length; i++) { s[i] = (float)(rng.NextDouble() * 2 - 1); }
         _m.NormalizeRows();
         _q = _m.Row(12345).ToArray();
+        _index = new ExactSearchIndex(_m);
     }
 
     [Benchmark(Baseline = true)]
@@ -76,6 +79,12 @@ public class ExactTopKBenchmarks
 
     [Benchmark]
     public int CohortKitExactTop10() => ExactSearch.TopK(_m, _q, 10)[0].Row;
+
+    [Benchmark]
+    public int CohortKitExactIndexTop10() => _index.TopK(_q, 10)[0].Row;
+
+    [GlobalCleanup]
+    public void Report() => Console.WriteLine($"// ExactSearchIndex fallbacks: {_index.Fallbacks}");
 
     [Benchmark]
     public float StreamOnceTensorPrimitivesSum() => TensorPrimitives.Sum((ReadOnlySpan<float>)_m.AsSpan());

@@ -100,7 +100,7 @@ public static class ExactSearch
     }
 
     /// <summary>Offers the block's keys that beat the heap's threshold (SIMD compare, then one by one).</summary>
-    private static void Collect(ReadOnlySpan<float> keys, int firstRow, TopKHeap heap, Func<int, bool>? filter)
+    internal static void Collect(ReadOnlySpan<float> keys, int firstRow, TopKHeap heap, Func<int, bool>? filter)
     {
         var i = 0;
         if (Vector512.IsHardwareAccelerated)
