@@ -36,6 +36,16 @@ internal static class AnnRun
         var exactClock = Stopwatch.StartNew();
         var exact = rows.Select(r => ExactSearch.TopK(normalised, normalised.Row(r), 10).Select(h => ids[h.Row]).ToHashSet()).ToArray();
         Console.WriteLine($"exact top-10: {exactClock.Elapsed.TotalMilliseconds / queries:F2} ms per query ({queries} queries, one at a time)");
+        var exactIndex = new ExactSearchIndex(normalised);
+        exactClock.Restart();
+        var mismatches = 0;
+        for (var i = 0; i < queries; i++)
+        {
+            var hits = exactIndex.TopK(normalised.Row(rows[i]), 10);
+            if (!hits.Select(h => ids[h.Row]).ToHashSet().SetEquals(exact[i])) { mismatches++; }
+        }
+
+        Console.WriteLine($"ExactSearchIndex top-10: {exactClock.Elapsed.TotalMilliseconds / queries:F2} ms per query, fallbacks {exactIndex.Fallbacks}, mismatches {mismatches}");
         foreach (var probes in new[] { 8, 16, 24, 32, 48, 64 })
         {
             index.Probes = probes;

@@ -68,7 +68,7 @@ public static class ExactSearch
                     var all = new ReadOnlySpan<float>((void*)basePtr, length);
                     var heap = new TopKHeap(k);
                     var scores = new float[BlockRows];
-                    for (var b = w; b < blocks; b += workers)
+                    for (var b = w * blocks / workers; b < (w + 1) * blocks / workers; b++) // one contiguous stream per worker
                     {
                         var first = b * BlockRows;
                         var count = Math.Min(BlockRows, rows - first);

@@ -92,7 +92,7 @@ public sealed class ExactSearchIndex
         {
             var heap = new TopKHeap(m);
             var scores = new float[BlockRows];
-            for (var b = w; b < blocks; b += workers)
+            for (var b = w * blocks / workers; b < (w + 1) * blocks / workers; b++) // one contiguous stream per worker
             {
                 var first = b * BlockRows;
                 var count = Math.Min(BlockRows, rows - first);
