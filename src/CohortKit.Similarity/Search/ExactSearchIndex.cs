@@ -25,6 +25,9 @@ public sealed class ExactSearchIndex
     private readonly float _maxNorm;
     private long _fallbacks;
 
+    [ThreadStatic]
+    private static float[]? t_scores;
+
     /// <summary>Builds the index (copies the rows).</summary>
     /// <param name="matrix">The rows.</param>
     /// <param name="metric">Cosine (rows normalised) or dot.</param>
@@ -91,7 +94,7 @@ public sealed class ExactSearchIndex
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
             var heap = new TopKHeap(m);
-            var scores = new float[BlockRows];
+            var scores = t_scores ??= new float[BlockRows]; // reused per thread: a query allocates only its heaps
             for (var b = w * blocks / workers; b < (w + 1) * blocks / workers; b++) // one contiguous stream per worker
             {
                 var first = b * BlockRows;
@@ -153,7 +156,7 @@ public sealed class ExactSearchIndex
             {
                 ref var row0 = ref Unsafe.Add(ref m, r * dims);
                 ref var row1 = ref Unsafe.Add(ref m, (r + 1) * dims);
-                Vector512<float> a0 = Vector512<float>.Zero, a1 = Vector512<float>.Zero;
+                Vector512<float> a0 = Vector512<float>.Zero, a1 = Vector512<float>.Zero, b0 = Vector512<float>.Zero, b1 = Vector512<float>.Zero;
                 for (var j = 0; j < dims; j += 32)
                 {
                     var q0 = Vector512.LoadUnsafe(ref q, (nuint)j);
@@ -162,12 +165,12 @@ public sealed class ExactSearchIndex
                     var (l1, h1) = Vector512.Widen(Vector512.LoadUnsafe(ref row1, (nuint)j));
                     a0 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(l0, 16).AsSingle(), q0, a0);
                     a1 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(l1, 16).AsSingle(), q0, a1);
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(h0, 16).AsSingle(), q1, a0);
-                    a1 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(h1, 16).AsSingle(), q1, a1);
+                    b0 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(h0, 16).AsSingle(), q1, b0);
+                    b1 = Vector512.FusedMultiplyAdd(Vector512.ShiftLeft(h1, 16).AsSingle(), q1, b1);
                 }
 
-                destination[r] = Vector512.Sum(a0);
-                destination[r + 1] = Vector512.Sum(a1);
+                destination[r] = Vector512.Sum(a0 + b0);
+                destination[r + 1] = Vector512.Sum(a1 + b1);
             }
         }
 
