@@ -15,9 +15,11 @@ public sealed class SimilarityCommandTests : IDisposable
     {
         Run("simulate", "--learners", "1500", "--days", "60", "--seed", "9", "--out", _dir, "--json").Code.Should().Be(0);
         var features = Path.Combine(_dir, "features.csv");
-        var f = Run("features", "--learners", Path.Combine(_dir, "learners.csv"), "--events", Path.Combine(_dir, "events.csv"), "--out", features, "--json");
+        var f = Run("features", "--learners", Path.Combine(_dir, "learners.csv"), "--events", Path.Combine(_dir, "events.csv"), "--out", features,
+            "--start", "2026-01-05", "--days", "60", "--json");
         f.Code.Should().Be(0, f.Err);
         JsonDocument.Parse(f.Out).RootElement.GetProperty("learners").GetInt32().Should().Be(1500);
+        JsonDocument.Parse(f.Out).RootElement.GetProperty("dimensions").GetInt32().Should().Be(24 + 7 + 9 + 9 + 5 + 3 + 3, "9 weeks in a 60-day window");
         var (code, stdout, stderr) = Run("peers", "--features", features, "--learner", "7", "--k", "10", "--json");
         code.Should().Be(0, stderr);
         using var doc = JsonDocument.Parse(stdout);

@@ -18,10 +18,12 @@ internal static class SimilarityCommands
         var learners = new Option<FileInfo>("--learners") { Description = "learners.csv.", Required = true };
         var events = new Option<FileInfo>("--events") { Description = "events.csv.", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "The features CSV to write (learner_id, then one column per feature).", Required = true };
+        var startOption = new Option<DateOnly?>("--start") { Description = "First day of the window (yyyy-MM-dd); default: the first event's day." };
+        var daysOption = new Option<int?>("--days") { Description = "Window length in days (≥ 7); default: through the last event." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document to stdout and nothing else." };
         var command = new Command("features", "Build standardised learner feature vectors (time of day, weekday, weekly activity, engagement, profile) from learners and events.")
         {
-            learners, events, output, json,
+            learners, events, output, startOption, daysOption, json,
         };
         command.SetAction(parse =>
         {
@@ -34,8 +36,13 @@ internal static class SimilarityCommands
 
             var first = new DateTime(log.Timestamps.ToArray().Min(), DateTimeKind.Utc);
             var last = new DateTime(log.Timestamps.ToArray().Max(), DateTimeKind.Utc);
-            var start = DateOnly.FromDateTime(first);
-            var days = Math.Max(7, (int)(DateOnly.FromDateTime(last).DayNumber - start.DayNumber) + 1);
+            var start = parse.GetValue(startOption) ?? DateOnly.FromDateTime(first);
+            var days = parse.GetValue(daysOption) ?? Math.Max(7, DateOnly.FromDateTime(last).DayNumber - start.DayNumber + 1);
+            if (days < 7)
+            {
+                throw new ArgumentException($"--days must be at least 7 (got {days}).");
+            }
+
             var features = new LearnerFeatureBuilder().Build(l, log, start, days);
             FeatureCsv.Save(parse.GetValue(output)!.FullName, l.Ids.ToArray(), features);
             var result = new { learners = features.Rows, dimensions = features.Dimensions, start = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), days, file = parse.GetValue(output)!.FullName };
