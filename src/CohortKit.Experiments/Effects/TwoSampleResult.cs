@@ -2,8 +2,8 @@ namespace CohortKit.Experiments.Effects;
 
 /// <summary>The comparison of a treatment arm with control on one metric: effect = treatment − control.</summary>
 /// <remarks>Relative fields are <see langword="null"/> when the control mean is 0 (a relative change is undefined).
-/// Confidence intervals are two-sided at level 1 − <see cref="Alpha"/>.</remarks>
-public sealed record TwoSampleResult
+/// Confidence intervals are two-sided at level 1 − <see cref="Alpha"/>. Readouts extend it (<see cref="Readout.MetricReadout"/>).</remarks>
+public record TwoSampleResult
 {
     /// <summary>Gets the test that produced the p-value: <c>welch</c>, <c>proportion</c>, <c>mannwhitney</c>, <c>cuped</c>, <c>cluster</c>, <c>ratio</c>.</summary>
     public required string Test { get; init; }

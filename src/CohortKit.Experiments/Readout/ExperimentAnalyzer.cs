@@ -177,30 +177,14 @@ public sealed partial class ExperimentAnalyzer
 
     private static MetricReadout Wrap(TwoSampleResult r, ExperimentMetric metric, string arm, string? segment, double? reduction)
     {
-        var regression = metric.Role == MetricRole.Guardrail && (metric.HigherIsBetter ? r.CiHigh < 0 : r.CiLow > 0);
-        return new MetricReadout
+        return new MetricReadout(r)
         {
             Metric = metric.Column.Name,
             Arm = arm,
             Role = metric.Role,
             Segment = segment,
-            Test = r.Test,
-            ControlN = r.ControlN,
-            TreatmentN = r.TreatmentN,
-            ControlMean = r.ControlMean,
-            TreatmentMean = r.TreatmentMean,
-            AbsoluteEffect = r.AbsoluteEffect,
-            CiLow = r.CiLow,
-            CiHigh = r.CiHigh,
-            RelativeEffect = r.RelativeEffect,
-            RelativeCiLow = r.RelativeCiLow,
-            RelativeCiHigh = r.RelativeCiHigh,
-            PValue = r.PValue,
-            AdjustedPValue = r.PValue,
-            Statistic = r.Statistic,
-            Adjustment = "",
             VarianceReduction = reduction,
-            Regression = regression,
+            Regression = metric.Role == MetricRole.Guardrail && (metric.HigherIsBetter ? r.CiHigh < 0 : r.CiLow > 0),
         };
     }
 

@@ -2,69 +2,41 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CohortKit.Experiments.Effects;
 using CohortKit.Experiments.Tests;
 
 namespace CohortKit.Experiments.Readout;
 
-/// <summary>One (metric, arm) comparison of a readout, overall or in one segment.</summary>
-public sealed record MetricReadout
+/// <summary>One (metric, arm) comparison of a readout, overall or in one segment: the test's result plus what the
+/// readout adds (metric, arm, role, segment, adjusted p-value, audit line, guardrail verdict).</summary>
+public sealed record MetricReadout : TwoSampleResult
 {
+    /// <summary>Creates a readout row from a test result; the adjusted p-value starts as the raw one.</summary>
+    /// <param name="result">The test result.</param>
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    public MetricReadout(TwoSampleResult result)
+        : base(result ?? throw new ArgumentNullException(nameof(result)))
+    {
+        AdjustedPValue = result.PValue;
+    }
+
     /// <summary>Gets the metric.</summary>
-    public required string Metric { get; init; }
+    public string Metric { get; init; } = "";
 
     /// <summary>Gets the treatment arm compared with control.</summary>
-    public required string Arm { get; init; }
+    public string Arm { get; init; } = "";
 
     /// <summary>Gets the metric's role.</summary>
-    public required MetricRole Role { get; init; }
+    public MetricRole Role { get; init; }
 
     /// <summary>Gets the segment value, or null overall.</summary>
     public string? Segment { get; init; }
 
-    /// <summary>Gets the test used: welch, proportion, mannwhitney, cuped or cluster.</summary>
-    public required string Test { get; init; }
-
-    /// <summary>Gets the control units.</summary>
-    public required long ControlN { get; init; }
-
-    /// <summary>Gets the treatment units.</summary>
-    public required long TreatmentN { get; init; }
-
-    /// <summary>Gets the control mean.</summary>
-    public required double ControlMean { get; init; }
-
-    /// <summary>Gets the treatment mean.</summary>
-    public required double TreatmentMean { get; init; }
-
-    /// <summary>Gets treatment − control.</summary>
-    public required double AbsoluteEffect { get; init; }
-
-    /// <summary>Gets the lower bound of the absolute effect.</summary>
-    public required double CiLow { get; init; }
-
-    /// <summary>Gets the upper bound of the absolute effect.</summary>
-    public required double CiHigh { get; init; }
-
-    /// <summary>Gets the relative effect (null when the control mean is 0).</summary>
-    public double? RelativeEffect { get; init; }
-
-    /// <summary>Gets the lower bound of the relative effect.</summary>
-    public double? RelativeCiLow { get; init; }
-
-    /// <summary>Gets the upper bound of the relative effect.</summary>
-    public double? RelativeCiHigh { get; init; }
-
-    /// <summary>Gets the unadjusted p-value.</summary>
-    public required double PValue { get; init; }
-
     /// <summary>Gets the p-value after the readout's multiple-testing correction.</summary>
-    public required double AdjustedPValue { get; init; }
-
-    /// <summary>Gets the test statistic.</summary>
-    public required double Statistic { get; init; }
+    public double AdjustedPValue { get; init; }
 
     /// <summary>Gets the audit line: which adjustment shaped the p-value and interval, and why.</summary>
-    public required string Adjustment { get; init; }
+    public string Adjustment { get; init; } = "";
 
     /// <summary>Gets CUPED's variance reduction when a covariate was used.</summary>
     public double? VarianceReduction { get; init; }
