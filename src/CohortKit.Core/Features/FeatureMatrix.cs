@@ -134,6 +134,12 @@ public sealed class FeatureMatrix
         CheckColumnDestination(destination, 2);
         var means = new double[Dimensions];
         ColumnMeans(means);
+        StandardDeviations(means, destination);
+    }
+
+    /// <summary>Sample standard deviations around given column means (the second pass of the two-pass method).</summary>
+    private void StandardDeviations(ReadOnlySpan<double> means, Span<double> destination)
+    {
         var acc = destination[..Dimensions];
         acc.Clear();
         var tmp = new double[Dimensions];
@@ -155,8 +161,9 @@ public sealed class FeatureMatrix
     {
         var means = new double[Dimensions];
         var sds = new double[Dimensions];
-        ColumnStandardDeviations(sds);
+        CheckColumnDestination(sds, 2);
         ColumnMeans(means);
+        StandardDeviations(means, sds);
         var shift = new float[Dimensions];
         var scale = new float[Dimensions];
         for (var j = 0; j < Dimensions; j++)
