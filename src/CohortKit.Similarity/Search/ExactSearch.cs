@@ -53,54 +53,70 @@ public static class ExactSearch
             VectorMath.NormalizeInPlace(q);
         }
 
-        var blocks = (rows + BlockRows - 1) / BlockRows;
-        var workers = maxDegreeOfParallelism < 1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
-        workers = Math.Max(1, Math.Min(workers, blocks));
-        var heaps = new TopKHeap[workers];
+        TopKHeap merged;
         unsafe
         {
             fixed (float* pm = matrix)
             {
                 var basePtr = (nint)pm;
                 var length = matrix.Length;
-                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+                merged = ScanBlocks(rows, k, maxDegreeOfParallelism, (first, count, keys) =>
                 {
-                    var all = new ReadOnlySpan<float>((void*)basePtr, length);
-                    var heap = new TopKHeap(k);
-                    var scores = new float[BlockRows];
-                    for (var b = w * blocks / workers; b < (w + 1) * blocks / workers; b++) // one contiguous stream per worker
+                    var block = new ReadOnlySpan<float>((void*)basePtr, length).Slice(first * dimensions, count * dimensions);
+                    if (metric == SimilarityMetric.Euclidean)
                     {
-                        var first = b * BlockRows;
-                        var count = Math.Min(BlockRows, rows - first);
-                        var block = all.Slice(first * dimensions, count * dimensions);
-                        var keys = scores.AsSpan(0, count);
-                        if (metric == SimilarityMetric.Euclidean)
-                        {
-                            SimilarityKernels.SquaredDistances(q, block, dimensions, keys);
-                            TensorPrimitives.Negate(keys, keys); // higher key is better
-                        }
-                        else
-                        {
-                            SimilarityKernels.DotRows(q, block, dimensions, keys);
-                        }
-
-                        Collect(keys, first, heap, filter);
+                        SimilarityKernels.SquaredDistances(q, block, dimensions, keys);
+                        TensorPrimitives.Negate(keys, keys); // higher key is better
                     }
-
-                    heaps[w] = heap;
-                });
+                    else
+                    {
+                        SimilarityKernels.DotRows(q, block, dimensions, keys);
+                    }
+                }, filter);
             }
         }
 
         SimilarityTelemetry.Searches.Add(1);
         SimilarityTelemetry.VectorsScanned.Add(rows);
-        var merged = new TopKHeap(k);
-        foreach (var h in heaps) { h.MergeInto(merged); }
         return merged.Sorted().Select(x => new RowNeighbor(x.Row, metric == SimilarityMetric.Euclidean ? MathF.Sqrt(-x.Key) : x.Key)).ToArray();
     }
 
+    /// <summary>Scores blocks of rows into a thread's reusable buffer and keeps a bounded heap per worker (each worker
+    /// streams one contiguous range of rows); returns the merged k best (key higher is better).</summary>
+    internal delegate void BlockScorer(int firstRow, int count, Span<float> keys);
+
+    [ThreadStatic]
+    private static float[]? t_scores;
+
+    internal static TopKHeap ScanBlocks(int rows, int k, int maxDegreeOfParallelism, BlockScorer score, Func<int, bool>? filter)
+    {
+        var blocks = (rows + BlockRows - 1) / BlockRows;
+        var workers = maxDegreeOfParallelism < 1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+        workers = Math.Max(1, Math.Min(workers, blocks));
+        var heaps = new TopKHeap[workers];
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            var heap = new TopKHeap(k);
+            var scores = t_scores ??= new float[BlockRows];
+            for (var b = w * blocks / workers; b < (w + 1) * blocks / workers; b++)
+            {
+                var first = b * BlockRows;
+                var count = Math.Min(BlockRows, rows - first);
+                var keys = scores.AsSpan(0, count);
+                score(first, count, keys);
+                Collect(keys, first, heap, filter);
+            }
+
+            heaps[w] = heap;
+        });
+
+        var merged = new TopKHeap(k);
+        foreach (var h in heaps) { h.MergeInto(merged); }
+        return merged;
+    }
+
     /// <summary>Offers the block's keys that beat the heap's threshold (SIMD compare, then one by one).</summary>
-    internal static void Collect(ReadOnlySpan<float> keys, int firstRow, TopKHeap heap, Func<int, bool>? filter)
+    private static void Collect(ReadOnlySpan<float> keys, int firstRow, TopKHeap heap, Func<int, bool>? filter)
     {
         var i = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -124,7 +140,7 @@ public static class ExactSearch
         }
     }
 
-    private static int CheckArguments(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, int k)
+    internal static int CheckArguments(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, int k)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
         if (query.Length != dimensions)

@@ -19,14 +19,10 @@ namespace CohortKit.Similarity.Search;
 /// the float32 rows plus half as much again.</remarks>
 public sealed class ExactSearchIndex
 {
-    private const int BlockRows = 8192;
     private readonly FeatureMatrix _rows;
     private readonly ushort[] _bf16;
     private readonly float _maxNorm;
     private long _fallbacks;
-
-    [ThreadStatic]
-    private static float[]? t_scores;
 
     /// <summary>Builds the index (copies the rows).</summary>
     /// <param name="matrix">The rows.</param>
@@ -80,35 +76,12 @@ public sealed class ExactSearchIndex
     public RowNeighbor[] TopK(ReadOnlySpan<float> query, int k, Func<int, bool>? filter = null)
     {
         var dims = _rows.Dimensions;
-        if (query.Length != dims) { throw new ArgumentException($"The query has {query.Length} dimensions; the rows have {dims}.", nameof(query)); }
-        foreach (var v in query) { if (!float.IsFinite(v)) { throw new ArgumentException("The query has a NaN or infinite value.", nameof(query)); } }
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, _rows.Rows);
+        var rows = ExactSearch.CheckArguments(_rows.AsSpan(), dims, query, k);
         var q = query.ToArray();
         if (Metric == SimilarityMetric.Cosine) { VectorMath.NormalizeInPlace(q); }
         var m = Math.Max(k, Candidates);
-        var rows = _rows.Rows;
-        var blocks = (rows + BlockRows - 1) / BlockRows;
-        var workers = Math.Max(1, Math.Min(Environment.ProcessorCount, blocks));
-        var heaps = new TopKHeap[workers];
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-        {
-            var heap = new TopKHeap(m);
-            var scores = t_scores ??= new float[BlockRows]; // reused per thread: a query allocates only its heaps
-            for (var b = w * blocks / workers; b < (w + 1) * blocks / workers; b++) // one contiguous stream per worker
-            {
-                var first = b * BlockRows;
-                var count = Math.Min(BlockRows, rows - first);
-                var keys = scores.AsSpan(0, count);
-                DotRowsBFloat16(q, _bf16.AsSpan(first * dims, count * dims), dims, keys);
-                ExactSearch.Collect(keys, first, heap, filter);
-            }
-
-            heaps[w] = heap;
-        });
-
-        var merged = new TopKHeap(m);
-        foreach (var h in heaps) { h.MergeInto(merged); }
+        var merged = ExactSearch.ScanBlocks(rows, m, -1,
+            (first, count, keys) => DotRowsBFloat16(q, _bf16.AsSpan(first * dims, count * dims), dims, keys), filter);
         var candidates = merged.Sorted();
 
         // Re-score exactly and check the certificate.
