@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
 using CohortKit.Features;
 using CohortKit.Randomness;
@@ -321,8 +320,8 @@ public sealed class CohortFormer
         var assign = new int[rows.Length];
         for (var it = 0; it < 6; it++)
         {
-            AssignNearest(x, d, rows, centroids, p, assign);
-            UpdateCentroids(x, d, rows, assign, centroids, p, ref rng);
+            KMeans.Assign(x, d, rows, centroids, p, SimilarityMetric.Cosine, assign);
+            KMeans.Update(x, d, rows, assign, centroids, p, normalise: true, ref rng);
         }
 
         var parts = Enumerable.Range(0, p).Select(_ => new List<int>()).ToArray();
@@ -363,7 +362,7 @@ public sealed class CohortFormer
             Similarities(x, d, rows, centroids, k, sims);
             if (constrained) { CapacitatedAssign(sims, n, k, labels); }
             else { for (var i = 0; i < n; i++) { labels[i] = TensorPrimitives.IndexOfMax(sims.AsSpan(i * k, k)); } }
-            UpdateCentroids(x, d, rows, labels, centroids, k, ref rng);
+            KMeans.Update(x, d, rows, labels, centroids, k, normalise: true, ref rng);
         }
 
         Similarities(x, d, rows, centroids, k, sims);
@@ -591,20 +590,6 @@ public sealed class CohortFormer
         }
     }
 
-    private static void AssignNearest(float[] x, int d, int[] rows, float[] centroids, int k, int[] assign)
-    {
-        Parallel.For(0, (rows.Length + 1023) / 1024, () => new float[k], (b, _, scratch) =>
-        {
-            for (var i = b * 1024; i < Math.Min(rows.Length, (b + 1) * 1024); i++)
-            {
-                SimilarityKernels.DotRows(x.AsSpan(rows[i] * d, d), centroids.AsSpan(0, k * d), d, scratch);
-                assign[i] = TensorPrimitives.IndexOfMax(scratch);
-            }
-
-            return scratch;
-        }, _ => { });
-    }
-
     /// <summary>k-means++ seeding (on at most 20,000 sampled rows).</summary>
     private static float[] InitCentroids(float[] x, int d, int[] rows, int k, ref Xoshiro256 rng)
     {
@@ -647,31 +632,4 @@ public sealed class CohortFormer
         return centroids;
     }
 
-    private static void UpdateCentroids(float[] x, int d, int[] rows, int[] assign, float[] centroids, int k, ref Xoshiro256 rng)
-    {
-        var sums = new double[k * d];
-        var counts = new int[k];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var c = assign[i];
-            counts[c]++;
-            var v = x.AsSpan(rows[i] * d, d);
-            for (var j = 0; j < d; j++) { sums[c * d + j] += v[j]; }
-        }
-
-        for (var c = 0; c < k; c++)
-        {
-            var cen = centroids.AsSpan(c * d, d);
-            if (counts[c] == 0)
-            {
-                x.AsSpan(rows[rng.NextInt(rows.Length)] * d, d).CopyTo(cen);
-                continue;
-            }
-
-            for (var j = 0; j < d; j++) { cen[j] = (float)sums[c * d + j]; }
-            VectorMath.NormalizeInPlace(cen);
-        }
-
-        Debug.Assert(centroids.Length == k * d);
-    }
 }

@@ -279,20 +279,7 @@ public sealed class IvfIndex : ISimilarityIndex
     }
 
     /// <summary>Higher-is-better keys of one vector against rows: dot for cosine/dot, negative squared distance for Euclidean.</summary>
-    private void Keys(ReadOnlySpan<float> v, ReadOnlySpan<float> rows, Span<float> keys) => KeysFor(Metric, v, rows, Dimensions, keys);
-
-    private static void KeysFor(SimilarityMetric metric, ReadOnlySpan<float> v, ReadOnlySpan<float> rows, int dims, Span<float> keys)
-    {
-        if (metric == SimilarityMetric.Euclidean)
-        {
-            SimilarityKernels.SquaredDistances(v, rows, dims, keys);
-            TensorPrimitives.Negate(keys[..(rows.Length / dims)], keys);
-        }
-        else
-        {
-            SimilarityKernels.DotRows(v, rows, dims, keys);
-        }
-    }
+    private void Keys(ReadOnlySpan<float> v, ReadOnlySpan<float> rows, Span<float> keys) => KMeans.Keys(Metric, v, rows, Dimensions, keys);
 
     private static void Prepare(Span<float> v, SimilarityMetric metric, int row, string name = "vectors")
     {
@@ -326,43 +313,11 @@ public sealed class IvfIndex : ISimilarityIndex
         var centroids = new float[lists * dims];
         for (var c = 0; c < lists; c++) { data.AsSpan(sample[c] * dims, dims).CopyTo(centroids.AsSpan(c * dims)); }
         var assign = new int[sampleSize];
+        var training = sample.AsMemory(0, sampleSize);
         for (var it = 0; it < options.Iterations; it++)
         {
-            Parallel.For(0, (sampleSize + 511) / 512, () => new float[lists], (b, _, scratch) =>
-            {
-                for (var s = b * 512; s < Math.Min(sampleSize, (b + 1) * 512); s++)
-                {
-                    KeysFor(metric, data.AsSpan(sample[s] * dims, dims), centroids, dims, scratch);
-                    assign[s] = TensorPrimitives.IndexOfMax(scratch);
-                }
-
-                return scratch;
-            }, _ => { });
-            var sums = new double[lists * dims];
-            var counts = new int[lists];
-            for (var s = 0; s < sampleSize; s++)
-            {
-                var c = assign[s];
-                counts[c]++;
-                var v = data.AsSpan(sample[s] * dims, dims);
-                for (var j = 0; j < dims; j++) { sums[c * dims + j] += v[j]; }
-            }
-
-            for (var c = 0; c < lists; c++)
-            {
-                var centroid = centroids.AsSpan(c * dims, dims);
-                if (counts[c] == 0)
-                {
-                    data.AsSpan(sample[rng.NextInt(sampleSize)] * dims, dims).CopyTo(centroid);
-                    continue;
-                }
-
-                for (var j = 0; j < dims; j++) { centroid[j] = (float)(sums[c * dims + j] / counts[c]); }
-                if (metric == SimilarityMetric.Cosine)
-                {
-                    VectorMath.NormalizeInPlace(centroid);
-                }
-            }
+            KMeans.Assign(data, dims, training, centroids, lists, metric, assign);
+            KMeans.Update(data, dims, training.Span, assign, centroids, lists, metric == SimilarityMetric.Cosine, ref rng);
         }
 
         return centroids;
