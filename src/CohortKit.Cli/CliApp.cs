@@ -5,7 +5,7 @@ using CohortKit.Errors;
 
 namespace CohortKit.Cli;
 
-/// <summary>Builds and runs the <c>cohortkit</c> command tree. Exit codes: 0 success, 2 bad input, 1 failure.</summary>
+/// <summary>Builds and runs the <c>cohortkit</c> command tree. Exit codes: 0 success, 2 bad input, 1 failure (one line on stderr, never a stack trace).</summary>
 internal static class CliApp
 {
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
@@ -43,13 +43,34 @@ internal static class CliApp
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (ex is ArgumentException or CsvFormatException or FileNotFoundException or DirectoryNotFoundException or CohortKitException)
+        catch (Exception ex)
         {
-            return console.Fail(CliConsole.BadInput, ex.Message);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or OutOfMemoryException)
-        {
-            return console.Fail(CliConsole.Failure, ex.Message);
+            return Report(console, Unwrap(ex));
         }
     }
+
+    /// <summary>Maps an exception to its exit code and one line on stderr: bad input 2, anything else 1, never a stack trace.</summary>
+    internal static int Report(CliConsole console, Exception ex) => ex switch
+    {
+        ArgumentException or CsvFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or CohortKitException
+            => console.Fail(CliConsole.BadInput, OneLine(ex.Message)),
+        OperationCanceledException => console.Fail(CliConsole.Failure, "cancelled"),
+        OutOfMemoryException => console.Fail(CliConsole.Failure, "out of memory: " + OneLine(ex.Message)),
+        _ => console.Fail(CliConsole.Failure, $"{ex.GetType().Name}: {OneLine(ex.Message)}"),
+    };
+
+    /// <summary>Unwraps the single inner exception of an <see cref="AggregateException"/> (parallel loops wrap what they throw),
+    /// or the first one when there are several.</summary>
+    internal static Exception Unwrap(Exception ex)
+    {
+        while (ex is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+        {
+            ex = aggregate.InnerExceptions[0];
+        }
+
+        return ex;
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }
+
