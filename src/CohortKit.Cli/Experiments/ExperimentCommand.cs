@@ -27,9 +27,7 @@ internal static class ExperimentCommand
         return command;
     }
 
-    private static Option<bool> Json() => new("--json") { Description = "Print one JSON document to stdout and nothing else." };
 
-    private static Option<double> Alpha() => new("--alpha") { Description = "Significance level.", DefaultValueFactory = _ => 0.05 };
 
     private static string[] List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -49,8 +47,8 @@ internal static class ExperimentCommand
         var correction = new Option<string>("--correction") { Description = "none, bonferroni, holm or bh.", DefaultValueFactory = _ => "none" };
         correction.AcceptOnlyFromAmong("none", "bonferroni", "holm", "bh");
         var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the readout as Markdown to this file." };
-        var alpha = Alpha();
-        var json = Json();
+        var alpha = CommonOptions.Alpha();
+        var json = CommonOptions.Json();
         var command = new Command("ab", "Read out an A/B (or multi-arm) test: SRM gate, effects with intervals, corrections, segments, guardrails.")
         {
             input, group, control, metric, secondary, guardrail, covariate, cluster, segment, test, alpha, correction, markdown, json,
@@ -137,9 +135,9 @@ internal static class ExperimentCommand
         var segment = new Option<string?>("--segment") { Description = "Segment column for per-segment results." };
         var iterations = new Option<int>("--iterations") { Description = "Re-randomisations.", DefaultValueFactory = _ => 1_000 };
         var split = new Option<double>("--split") { Description = "Share of units in the second arm.", DefaultValueFactory = _ => 0.5 };
-        var seed = new Option<long>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 42 };
-        var alpha = Alpha();
-        var json = Json();
+        var seed = CommonOptions.Seed();
+        var alpha = CommonOptions.Alpha();
+        var json = CommonOptions.Json();
         var command = new Command("aa", "Re-randomise the population many times: false-positive rate, p-value uniformity and MDE per metric and segment.")
         {
             input, metric, segment, iterations, split, alpha, seed, json,
@@ -184,8 +182,8 @@ internal static class ExperimentCommand
         var metric = new Option<string>("--metric") { Description = "Metric column(s), comma-separated.", Required = true };
         var segment = new Option<string?>("--segment") { Description = "Segment column." };
         var threshold = new Option<double>("--threshold") { Description = "Relative change flagged when significant.", DefaultValueFactory = _ => MeasurementDrift.DefaultThreshold };
-        var alpha = Alpha();
-        var json = Json();
+        var alpha = CommonOptions.Alpha();
+        var json = CommonOptions.Json();
         var command = new Command("drift", "Measurement drift between two periods: relative change with CI, flag, and population stability index.")
         {
             before, after, metric, segment, threshold, alpha, json,
@@ -229,10 +227,10 @@ internal static class ExperimentCommand
         var rate = new Option<double?>("--baseline-rate") { Description = "Baseline rate of a 0/1 metric." };
         var n = new Option<double?>("--n") { Description = "Units in the control arm (treatment = n × ratio): reports the minimum detectable effect." };
         var effect = new Option<double?>("--effect") { Description = "Relative change to detect (0.02 = 2%): reports the units needed; with --n, whether it is detectable." };
-        var alpha = Alpha();
+        var alpha = CommonOptions.Alpha();
         var power = new Option<double>("--power") { Description = "Target power.", DefaultValueFactory = _ => 0.8 };
         var ratio = new Option<double>("--ratio") { Description = "Treatment units per control unit.", DefaultValueFactory = _ => 1 };
-        var json = Json();
+        var json = CommonOptions.Json();
         var command = new Command("power", "Minimum detectable effect for a sample size, or sample size for an effect (two-sided t-test or proportion z-test).")
         {
             mean, sd, rate, n, effect, alpha, power, ratio, json,

@@ -20,7 +20,7 @@ internal static class SimilarityCommands
         var output = new Option<FileInfo>("--out") { Description = "The features CSV to write (learner_id, then one column per feature).", Required = true };
         var startOption = new Option<DateOnly?>("--start") { Description = "First day of the window (yyyy-MM-dd); default: the first event's day." };
         var daysOption = new Option<int?>("--days") { Description = "Window length in days (≥ 7); default: through the last event." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON document to stdout and nothing else." };
+        var json = CommonOptions.Json();
         var command = new Command("features", "Build standardised learner feature vectors (time of day, weekday, weekly activity, engagement, profile) from learners and events.")
         {
             learners, events, output, startOption, daysOption, json,
@@ -60,7 +60,7 @@ internal static class SimilarityCommands
         var k = new Option<int>("--k") { Description = "How many peers.", DefaultValueFactory = _ => 10 };
         var metric = new Option<string>("--metric") { Description = "cosine or euclidean.", DefaultValueFactory = _ => "cosine" };
         metric.AcceptOnlyFromAmong("cosine", "euclidean");
-        var json = new Option<bool>("--json") { Description = "Print one JSON document to stdout and nothing else." };
+        var json = CommonOptions.Json();
         var command = new Command("peers", "Find a learner's most similar peers (exact search), best first.") { features, learner, k, metric, json };
         command.SetAction(parse =>
         {
@@ -112,9 +112,9 @@ internal static class CohortsCommand
         var features = new Option<FileInfo?>("--features") { Description = "Features CSV (instead of --learners/--events)." };
         var min = new Option<int>("--min") { Description = "Smallest cohort.", DefaultValueFactory = _ => 15 };
         var max = new Option<int>("--max") { Description = "Largest cohort.", DefaultValueFactory = _ => 30 };
-        var seed = new Option<long>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 42 };
+        var seed = CommonOptions.Seed();
         var output = new Option<FileInfo?>("--out") { Description = "Write learnerId,cohortId to this CSV." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON document to stdout and nothing else." };
+        var json = CommonOptions.Json();
         var command = new Command("cohorts", "Form cohorts of similar learners with sizes in [min, max], and report their quality against random and k-means baselines.")
         {
             learners, events, features, min, max, seed, output, json,

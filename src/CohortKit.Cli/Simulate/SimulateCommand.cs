@@ -17,12 +17,12 @@ internal static class SimulateCommand
     {
         var learners = new Option<int>("--learners") { Description = "Number of learners.", DefaultValueFactory = _ => 10_000 };
         var days = new Option<int>("--days") { Description = "Number of simulated days.", DefaultValueFactory = _ => 90 };
-        var seed = new Option<long>("--seed") { Description = "Seed; the same seed gives the same files.", DefaultValueFactory = _ => 42 };
+        var seed = CommonOptions.Seed("Seed; the same seed gives the same files.");
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for learners.csv and events.csv (created if missing).", DefaultValueFactory = _ => new DirectoryInfo("cohortkit-data") };
         var experiment = new Option<string>("--experiment") { Description = "Plant an experiment: none, aa or ab.", DefaultValueFactory = _ => "none" };
         experiment.AcceptOnlyFromAmong("none", "aa", "ab");
         var effect = new Option<double>("--effect") { Description = "With --experiment ab: the true relative effect on minutes per session.", DefaultValueFactory = _ => 0.05 };
-        var json = new Option<bool>("--json") { Description = "Print one JSON document to stdout and nothing else." };
+        var json = CommonOptions.Json();
 
         var command = new Command("simulate", "Generate a learning platform with known ground truth and write learners.csv and events.csv.")
         {
