@@ -115,7 +115,11 @@ public sealed class CsvTable
     /// <param name="name">The column name.</param>
     /// <returns>The column.</returns>
     /// <exception cref="CsvFormatException">The column is missing.</exception>
-    public CategoricalColumn Categorical(string name) => CategoricalColumn.Encode(ColumnNames.First(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)), Column(name).Select(v => v.Trim()));
+    public CategoricalColumn Categorical(string name)
+    {
+        var cells = Column(name);
+        return CategoricalColumn.Encode(ColumnNames.First(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)), cells.Select(v => v.Trim()));
+    }
 
     /// <summary>Writes columns to a CSV file (overwritten): invariant culture, shortest round-trip numbers, RFC 4180 quoting.</summary>
     /// <param name="path">The file.</param>
