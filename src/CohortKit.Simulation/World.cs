@@ -16,6 +16,7 @@ internal sealed class World
     private const int FirstSessionMinute = 5 * 60;
     private const int LastSessionMinute = 21 * 60 + 59;
     private const double MaxSessionMinutes = 480;
+    private const int MinutesPerDay = 24 * 60;
 
     private readonly SimulationOptions _o;
     private readonly ulong _seed;
@@ -278,9 +279,9 @@ internal sealed class World
         _churnMultiplier[row] = (float)multiplier;
         _baseEngagement[row] = (float)Sigmoid(baseline);
 
-        // Days.
+        // Days: day t is the UTC calendar day StartDate + t, for the simulator, the ground truth and the files alike.
         var startDay = Math.Max(0, signupDay);
-        var offsetTicks = PlatformModel.Countries[country].UtcOffsetMinutes * TimeSpan.TicksPerMinute;
+        var offsetMinutes = PlatformModel.Countries[country].UtcOffsetMinutes;
         var startTicks = o.StartDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks;
         var x = baseline;
         var window = 0u;
@@ -307,23 +308,36 @@ internal sealed class World
             window = ((window << 1) | (active ? 1u : 0u)) & 0x7F;
             if (active)
             {
-                var dayTicks = startTicks + t * TimeSpan.TicksPerDay - offsetTicks;
+                var dayTicks = startTicks + t * TimeSpan.TicksPerDay;
                 var sessions = Math.Min(starts.Length, 1 + r.NextPoisson(extraSessions));
                 for (var s = 0; s < sessions; s++)
                 {
-                    starts[s] = Math.Clamp(preferredMinute + (int)Math.Round(90 * r.NextGaussian()), FirstSessionMinute, LastSessionMinute);
+                    // A preferred local time of day, expressed as a minute of the UTC day (wrapping past midnight).
+                    var local = Math.Clamp(preferredMinute + (int)Math.Round(90 * r.NextGaussian()), FirstSessionMinute, LastSessionMinute);
+                    starts[s] = ((local - offsetMinutes) % MinutesPerDay + MinutesPerDay) % MinutesPerDay;
                 }
 
                 starts[..sessions].Sort();
+
+                // Sessions one after another, never overlapping, all ending early enough that the day's lesson and
+                // assessment events (at the last end and one minute later) still fall on the same UTC day.
+                var latestEnd = dayTicks + TimeSpan.TicksPerDay - 2 * TimeSpan.TicksPerMinute;
                 double totalMinutes = 0;
-                var lastEnd = 0L;
+                var lastEnd = dayTicks;
                 for (var s = 0; s < sessions; s++)
                 {
                     var minutes = Math.Clamp(Math.Exp(minutesMu + 0.5 * r.NextGaussian()) * minutesEffect, 1, MaxSessionMinutes);
-                    var at = dayTicks + starts[s] * TimeSpan.TicksPerMinute;
-                    Emit(output, at, LearnerEventKind.Session, (float)minutes);
+                    var at = Math.Max(dayTicks + starts[s] * TimeSpan.TicksPerMinute, lastEnd);
+                    minutes = Math.Min(minutes, (double)(latestEnd - at) / TimeSpan.TicksPerMinute);
+                    if (minutes < 1)
+                    {
+                        break; // no room left today
+                    }
+
+                    var stored = (float)minutes;
+                    Emit(output, at, LearnerEventKind.Session, stored);
                     totalMinutes += minutes;
-                    lastEnd = Math.Max(lastEnd, at + (long)(minutes * TimeSpan.TicksPerMinute));
+                    lastEnd = at + (long)Math.Ceiling((double)stored * TimeSpan.TicksPerMinute);
                 }
 
                 var lessons = r.NextPoisson(pace * totalMinutes / 30 * lessonsEffect);

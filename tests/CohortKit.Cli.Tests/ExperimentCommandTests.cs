@@ -13,7 +13,8 @@ public sealed class ExperimentCommandTests : IDisposable
     private string Simulated(string experiment = "ab")
     {
         var dir = Path.Combine(_dir, experiment);
-        Run("simulate", "--learners", "4000", "--days", "20", "--seed", "5", "--experiment", experiment, "--effect", "0.1", "--out", dir, "--json").Code.Should().Be(0);
+        string[] effect = experiment == "ab" ? ["--effect", "0.1"] : [];
+        Run(["simulate", "--learners", "4000", "--days", "20", "--seed", "5", "--experiment", experiment, .. effect, "--out", dir, "--json"]).Code.Should().Be(0);
         return Path.Combine(dir, "learner_metrics.csv");
     }
 

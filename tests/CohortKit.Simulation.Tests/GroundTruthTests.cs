@@ -107,10 +107,10 @@ public class GroundTruthTests(SimulationFixture fixture)
             for (var e = 0; e < events.Count; e++)
             {
                 if (events.Kinds[e] != LearnerEventKind.Session) { continue; }
-                // Session starts are 05:00–22:00 local; shift by 12 h so a local day maps to one index whatever the zone.
-                var day = (int)Math.Floor((events.Timestamps[e] - start + TimeSpan.TicksPerHour * 12) / (double)TimeSpan.TicksPerDay);
+                // Days are UTC days (docs/simulation.md).
+                var day = (int)Math.Floor((events.Timestamps[e] - start) / (double)TimeSpan.TicksPerDay);
                 activeDays.Add(day);
-                day.Should().BeLessThan(churn + 1, "no activity on or after the churn day");
+                day.Should().BeLessThan(churn, "no activity on or after the churn day");
             }
 
             var firstDay = Math.Max(0, p.Truth.SignupDay[i]);
