@@ -193,6 +193,13 @@ internal static class SimulateCommand
     /// <summary>The JSON document of <c>cohortkit simulate --json</c>.</summary>
     internal sealed record SimulateResult(int Learners, int Days, long Seed, int Events, int ChurnedInWindow, string LearnersFile, string EventsFile, string LearnerMetricsFile, double GenerateSeconds, double WriteSeconds);
 
+    private static double[] Map(ReadOnlyMemory<double> values, Func<double, double> f)
+    {
+        var result = new double[values.Length];
+        for (var i = 0; i < result.Length; i++) { result[i] = f(values.Span[i]); }
+        return result;
+    }
+
     /// <summary>One row per learner: segment columns, the arm, and activity totals over the window (input for <c>cohortkit experiment</c>).</summary>
     private static void SaveLearnerMetrics(string path, SimulatedPlatform p)
     {
@@ -202,20 +209,20 @@ internal static class SimulateCommand
         var learners = p.Learners;
         var ids = new long[learners.Count];
         for (var i = 0; i < ids.Length; i++) { ids[i] = learners.Ids[i].Value; }
-        var columns = new List<(string, object)> { ("learner_id", ids) };
+        var columns = new List<CsvColumn> { CsvColumn.Of("learner_id", ids) };
         foreach (var name in new[] { "arm", "cohort", "domain", "plan", "region", "experience", "device" })
         {
             if (learners.TryGetColumn(name, out var c))
             {
-                columns.Add((name, Enumerable.Range(0, c.Count).Select(i => c[i]).ToArray()));
+                columns.Add(CsvColumn.Of(c));
             }
         }
 
-        columns.Add(("sessions", all.Sessions));
-        columns.Add(("minutes", all.Minutes.Select(m => Math.Round(m, 2)).ToArray()));
-        columns.Add(("lessons", all.Lessons));
-        columns.Add(("active_days", all.ActiveDays));
-        columns.Add(("active_last_week", lastWeek.ActiveDays.Select(d => d > 0 ? 1.0 : 0.0).ToArray()));
+        columns.Add(CsvColumn.Of("sessions", all.Sessions));
+        columns.Add(CsvColumn.Of("minutes", Map(all.Minutes, m => Math.Round(m, 2))));
+        columns.Add(CsvColumn.Of("lessons", all.Lessons));
+        columns.Add(CsvColumn.Of("active_days", all.ActiveDays));
+        columns.Add(CsvColumn.Of("active_last_week", Map(lastWeek.ActiveDays, d => d > 0 ? 1.0 : 0.0)));
         CsvTable.Save(path, columns);
     }
 }
