@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using CohortKit.Events;
-using CohortKit.Features;
 using CohortKit.Learners;
 using CohortKit.Simulation.Experiments;
 using CohortKit.Simulation.Model;
@@ -23,15 +20,7 @@ namespace CohortKit.Simulation;
 /// <remarks>Thread-safe: <see cref="Generate"/> may be called concurrently. See docs/simulation.md for the model.</remarks>
 public sealed partial class PlatformSimulator
 {
-    /// <summary>The name of the simulator's <see cref="Meter"/> and <see cref="ActivitySource"/>.</summary>
-    public const string TelemetryName = "CohortKit.Simulation";
-
     private const int ChunkSize = 4096;
-    private static readonly ActivitySource Source = new(TelemetryName);
-    private static readonly Meter Meter = new(TelemetryName);
-    private static readonly Counter<long> LearnersGenerated = Meter.CreateCounter<long>("cohortkit.simulation.learners", "{learner}", "Learners generated.");
-    private static readonly Counter<long> EventsGenerated = Meter.CreateCounter<long>("cohortkit.simulation.events", "{event}", "Events generated.");
-    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("cohortkit.simulation.duration", "s", "Time to generate a platform.");
 
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -71,7 +60,7 @@ public sealed partial class PlatformSimulator
     /// would not fit in one array (about 2.1 billion) or in the memory available to the process.</exception>
     public SimulatedPlatform Generate(IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
-        using var activity = Source.StartActivity("PlatformSimulator.Generate");
+        using var activity = SimulationTelemetry.ActivitySource.StartActivity("PlatformSimulator.Generate");
         var started = _time.GetTimestamp();
         var o = Options;
         ThrowIfTooLarge(o);
@@ -99,9 +88,9 @@ public sealed partial class PlatformSimulator
         var log = Assemble(chunks, n);
         progress?.Report(1);
         var elapsed = _time.GetElapsedTime(started);
-        LearnersGenerated.Add(n);
-        EventsGenerated.Add(log.EventCount);
-        Duration.Record(elapsed.TotalSeconds);
+        SimulationTelemetry.LearnersGenerated.Add(n);
+        SimulationTelemetry.EventsGenerated.Add(log.EventCount);
+        SimulationTelemetry.Duration.Record(elapsed.TotalSeconds);
         LogGenerated(_logger, n, o.Days, log.EventCount, elapsed.TotalSeconds);
         return new SimulatedPlatform(world.BuildLearners(), log, world.BuildTruth(), o.StartDate, o.Days);
     }
