@@ -50,13 +50,16 @@ internal static class CliApp
     }
 
     /// <summary>Maps an exception to its exit code and one line on stderr: bad input 2, anything else 1, never a stack trace.</summary>
-    internal static int Report(CliConsole console, Exception ex) => ex switch
+    /// <param name="console">Where to write.</param>
+    /// <param name="ex">The exception.</param>
+    /// <param name="note">Appended to the line, e.g. what was cleaned up.</param>
+    internal static int Report(CliConsole console, Exception ex, string note = "") => ex switch
     {
         ArgumentException or CsvFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or CohortKitException
-            => console.Fail(CliConsole.BadInput, OneLine(ex.Message)),
-        OperationCanceledException => console.Fail(CliConsole.Failure, "cancelled"),
-        OutOfMemoryException => console.Fail(CliConsole.Failure, "out of memory: " + OneLine(ex.Message)),
-        _ => console.Fail(CliConsole.Failure, $"{ex.GetType().Name}: {OneLine(ex.Message)}"),
+            => console.Fail(CliConsole.BadInput, OneLine(ex.Message) + note),
+        OperationCanceledException => console.Fail(CliConsole.Failure, "cancelled" + note),
+        OutOfMemoryException => console.Fail(CliConsole.Failure, "out of memory: " + OneLine(ex.Message) + note),
+        _ => console.Fail(CliConsole.Failure, $"{ex.GetType().Name}: {OneLine(ex.Message)}{note}"),
     };
 
     /// <summary>Unwraps the single inner exception of an <see cref="AggregateException"/> (parallel loops wrap what they throw),

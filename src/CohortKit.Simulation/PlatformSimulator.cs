@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using CohortKit.Events;
-using CohortKit.Features;
 using CohortKit.Learners;
 using CohortKit.Simulation.Experiments;
 using CohortKit.Simulation.Model;
@@ -23,15 +20,7 @@ namespace CohortKit.Simulation;
 /// <remarks>Thread-safe: <see cref="Generate"/> may be called concurrently. See docs/simulation.md for the model.</remarks>
 public sealed partial class PlatformSimulator
 {
-    /// <summary>The name of the simulator's <see cref="Meter"/> and <see cref="ActivitySource"/>.</summary>
-    public const string TelemetryName = "CohortKit.Simulation";
-
     private const int ChunkSize = 4096;
-    private static readonly ActivitySource Source = new(TelemetryName);
-    private static readonly Meter Meter = new(TelemetryName);
-    private static readonly Counter<long> LearnersGenerated = Meter.CreateCounter<long>("cohortkit.simulation.learners", "{learner}", "Learners generated.");
-    private static readonly Counter<long> EventsGenerated = Meter.CreateCounter<long>("cohortkit.simulation.events", "{event}", "Events generated.");
-    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("cohortkit.simulation.duration", "s", "Time to generate a platform.");
 
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -67,12 +56,14 @@ public sealed partial class PlatformSimulator
     /// <param name="cancellationToken">Stops generation between chunks of learners.</param>
     /// <returns>The learners, their activity and the ground truth.</returns>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    /// <exception cref="InvalidOperationException">The event count would exceed a single array (about 2.1 billion events).</exception>
+    /// <exception cref="SimulationTooLargeException">Estimated before generating (by simulating the first learners): the events
+    /// would not fit in one array (about 2.1 billion) or in the memory available to the process.</exception>
     public SimulatedPlatform Generate(IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
-        using var activity = Source.StartActivity("PlatformSimulator.Generate");
+        using var activity = SimulationTelemetry.ActivitySource.StartActivity("PlatformSimulator.Generate");
         var started = _time.GetTimestamp();
         var o = Options;
+        ThrowIfTooLarge(o);
         var world = new World(o);
         var n = o.Learners;
         var chunks = new ChunkEvents[(n + ChunkSize - 1) / ChunkSize];
@@ -97,11 +88,55 @@ public sealed partial class PlatformSimulator
         var log = Assemble(chunks, n);
         progress?.Report(1);
         var elapsed = _time.GetElapsedTime(started);
-        LearnersGenerated.Add(n);
-        EventsGenerated.Add(log.EventCount);
-        Duration.Record(elapsed.TotalSeconds);
+        SimulationTelemetry.LearnersGenerated.Add(n);
+        SimulationTelemetry.EventsGenerated.Add(log.EventCount);
+        SimulationTelemetry.Duration.Record(elapsed.TotalSeconds);
         LogGenerated(_logger, n, o.Days, log.EventCount, elapsed.TotalSeconds);
         return new SimulatedPlatform(world.BuildLearners(), log, world.BuildTruth(), o.StartDate, o.Days);
+    }
+
+    /// <summary>Learners simulated up front to estimate the event count of a large run.</summary>
+    private const int PilotLearners = 1_000;
+
+    /// <summary>Runs at most this many learner-days without an estimate: even at the most events a learner-day can have
+    /// (16 sessions, a lesson and an assessment), they fit in one array and in a few GiB.</summary>
+    private const long UncheckedLearnerDays = 10_000_000;
+
+    /// <summary>Peak bytes per event while generating: the final arrays (8 + 1 + 4) plus the per-chunk lists being copied,
+    /// rounded up from the measured 28.5 (docs/benchmarks.md: 1.8 GB for 63M events).</summary>
+    private const long PeakBytesPerEvent = 32;
+
+    /// <summary>Bytes per learner besides the skill vector: attribute codes, dates, truth arrays, effects, ids, offsets.</summary>
+    private const long BytesPerLearner = 256;
+
+    /// <summary>Share of the memory available to the process that a run may plan to use.</summary>
+    private const double UsableMemoryShare = 0.8;
+
+    /// <summary>Refuses, before allocating anything per learner, a run whose events cannot fit: the event count is
+    /// extrapolated from simulating the first <see cref="PilotLearners"/> learners (the same per-learner streams the run uses).</summary>
+    private static void ThrowIfTooLarge(SimulationOptions o)
+    {
+        if ((long)o.Learners * o.Days <= UncheckedLearnerDays)
+        {
+            return;
+        }
+
+        var pilotOptions = o.Copy();
+        pilotOptions.Learners = Math.Min(PilotLearners, o.Learners);
+        var pilotWorld = new World(pilotOptions);
+        var pilot = new ChunkEvents(pilotOptions.Learners, o.Days);
+        for (var row = 0; row < pilotOptions.Learners; row++)
+        {
+            pilotWorld.SimulateLearner(row, pilot);
+        }
+
+        var estimated = (long)Math.Ceiling((double)pilot.Timestamps.Count / pilotOptions.Learners * o.Learners);
+        var usable = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * UsableMemoryShare - (double)o.Learners * (BytesPerLearner + 4L * o.SkillDimensions);
+        var maximum = (long)Math.Min(Array.MaxLength, Math.Max(0, usable / PeakBytesPerEvent));
+        if (estimated > maximum)
+        {
+            throw new SimulationTooLargeException(o.Learners, o.Days, estimated, maximum);
+        }
     }
 
     private static ActivityLog Assemble(ChunkEvents[] chunks, int learners)

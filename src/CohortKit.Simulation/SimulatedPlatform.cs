@@ -1,5 +1,4 @@
 using CohortKit.Events;
-using CohortKit.Features;
 using CohortKit.Learners;
 using CohortKit.Simulation.Experiments;
 
@@ -18,12 +17,14 @@ public sealed record SimulatedPlatform(LearnerAttributes Learners, ActivityLog A
 public sealed class SimulationGroundTruth
 {
     private readonly double[][] _effects;
+    private readonly float[] _skills;
 
-    internal SimulationGroundTruth(int[] persona, FeatureMatrix skills, float[] baseEngagement, int[] signupDay, int[] churnOnsetDay, int[] churnDay,
+    internal SimulationGroundTruth(int[] persona, float[] skills, int skillDimensions, float[] baseEngagement, int[] signupDay, int[] churnOnsetDay, int[] churnDay,
         float[] churnMultiplier, int[] arm, int[] cohort, IReadOnlyList<string> arms, double[][] effects, IReadOnlyList<TrueEffect> trueEffects)
     {
         Persona = persona;
-        LatentSkills = skills;
+        _skills = skills;
+        SkillDimensions = skillDimensions;
         BaseEngagement = baseEngagement;
         SignupDay = signupDay;
         ChurnOnsetDay = churnOnsetDay;
@@ -39,8 +40,23 @@ public sealed class SimulationGroundTruth
     /// <summary>Gets each learner's planted group (persona), in [0, Personas): the true segment membership that similarity and clustering should recover.</summary>
     public IReadOnlyList<int> Persona { get; }
 
-    /// <summary>Gets the latent skill vectors (one row per learner, <see cref="SimulationOptions.SkillDimensions"/> columns).</summary>
-    public FeatureMatrix LatentSkills { get; }
+    /// <summary>Gets the latent skill vectors, row-major: learner row <c>i</c> is
+    /// <c>[i × SkillDimensions, (i + 1) × SkillDimensions)</c>. A read-only view.</summary>
+    public ReadOnlyMemory<float> LatentSkills => _skills;
+
+    /// <summary>Gets the dimension of each latent skill vector (<see cref="SimulationOptions.SkillDimensions"/>).</summary>
+    public int SkillDimensions { get; }
+
+    /// <summary>Gets one learner's latent skill vector.</summary>
+    /// <param name="learnerRow">The learner's row.</param>
+    /// <returns>A read-only span of length <see cref="SkillDimensions"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The row is out of range.</exception>
+    public ReadOnlySpan<float> LatentSkillsOf(int learnerRow)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(learnerRow);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(learnerRow, _skills.Length / Math.Max(1, SkillDimensions));
+        return _skills.AsSpan(learnerRow * SkillDimensions, SkillDimensions);
+    }
 
     /// <summary>Gets each learner's daily active probability at the start of their tenure, before any treatment effect.</summary>
     public IReadOnlyList<float> BaseEngagement { get; }

@@ -73,4 +73,7 @@ public sealed class SimulationOptions
     /// <summary>Gets or sets the largest number of threads used; results do not depend on it.</summary>
     /// <value>The default value is the processor count.</value>
     public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Returns a shallow copy (the experiment design is shared).</summary>
+    internal SimulationOptions Copy() => (SimulationOptions)MemberwiseClone();
 }

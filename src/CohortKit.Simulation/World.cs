@@ -1,5 +1,4 @@
 using CohortKit.Events;
-using CohortKit.Features;
 using CohortKit.Learners;
 using CohortKit.Simulation.Experiments;
 using CohortKit.Simulation.Model;
@@ -16,6 +15,8 @@ internal sealed class World
     private const int FirstSessionMinute = 5 * 60;
     private const int LastSessionMinute = 21 * 60 + 59;
     private const double MaxSessionMinutes = 480;
+    private const int MinutesPerDay = 24 * 60;
+    private static readonly int MetricCount = Enum.GetValues<SimulatedMetric>().Length;
 
     private readonly SimulationOptions _o;
     private readonly ulong _seed;
@@ -110,7 +111,7 @@ internal sealed class World
         _churnMultiplier = new float[n];
         _skills = new float[(long)n * k];
         var zeros = new double[n];
-        _effectByMetric = Enumerable.Range(0, 5).Select(_ => zeros).ToArray();
+        _effectByMetric = Enumerable.Range(0, MetricCount).Select(_ => zeros).ToArray();
 
         _design = o.Experiment;
         if (_design is null)
@@ -137,7 +138,7 @@ internal sealed class World
             Code: e.SegmentAttribute is null ? -1 : CodeOf(e.SegmentAttribute, e.SegmentValue!)))
             // segment-specific effects are checked first so they replace the overall effect
             .OrderBy(e => e.Attribute < 0 ? 1 : 0).ToArray();
-        _effectByMetric = Enumerable.Range(0, 5).Select(_ => new double[n]).ToArray();
+        _effectByMetric = Enumerable.Range(0, MetricCount).Select(_ => new double[n]).ToArray();
 
         if (_design.Unit == RandomizationUnit.Cohort)
         {
@@ -194,12 +195,26 @@ internal sealed class World
         return Array.IndexOf(CategoriesOf(a), value);
     }
 
+    /// <summary>The facts of one learner that the later steps read.</summary>
+    private readonly record struct Profile(int SignupDay, int Country, string Plan, string Experience, string Channel, string Device);
+
+    /// <summary>One learner's latent traits.</summary>
+    private readonly record struct Traits(double Skill, double MinutesMu, double Pace, double ExtraSessions, int PreferredMinute, double Baseline);
+
+    /// <summary>Simulates one learner: attributes, latent traits, experiment arm and effects, then day-by-day activity
+    /// and churn. Draws come from the learner's own stream (seed, row), so the result does not depend on threads.</summary>
     public void SimulateLearner(int row, PlatformSimulator.ChunkEvents output)
     {
-        var o = _o;
         var r = new Xoshiro256(_seed, (ulong)row);
+        var profile = DrawAttributes(row, ref r);
+        var traits = DrawTraits(row, ref r, profile);
+        traits = AssignExperiment(row, traits);
+        SimulateDays(row, ref r, profile, traits, output);
+    }
 
-        // Attributes.
+    private Profile DrawAttributes(int row, ref Xoshiro256 r)
+    {
+        var o = _o;
         for (var d = 0; d < Distributions.Length; d++)
         {
             _codes[DistributionAttribute[d]][row] = r.NextCategorical(_cumulative[d]);
@@ -214,12 +229,16 @@ internal sealed class World
         var signupDay = r.NextBool(o.NewLearnerShare) ? r.NextInt(o.Days) : -1 - r.NextInt(365);
         _signupDay[row] = signupDay;
         _signupDates[row] = o.StartDate.AddDays(signupDay);
-        var plan = PlatformModel.Plan.Categories[_codes[PlanA][row]];
-        var experience = PlatformModel.Experience.Categories[_codes[ExperienceA][row]];
-        var channel = PlatformModel.Channel.Categories[_codes[ChannelA][row]];
-        var device = PlatformModel.Device.Categories[_codes[DeviceA][row]];
+        return new Profile(signupDay, country,
+            PlatformModel.Plan.Categories[_codes[PlanA][row]],
+            PlatformModel.Experience.Categories[_codes[ExperienceA][row]],
+            PlatformModel.Channel.Categories[_codes[ChannelA][row]],
+            PlatformModel.Device.Categories[_codes[DeviceA][row]]);
+    }
 
-        // Latent traits.
+    private Traits DrawTraits(int row, ref Xoshiro256 r, in Profile p)
+    {
+        var o = _o;
         var persona = r.NextInt(o.Personas);
         _persona[row] = persona;
         var k = o.SkillDimensions;
@@ -231,21 +250,26 @@ internal sealed class World
             skillSum += v;
         }
 
-        var skill = skillSum / Math.Sqrt(k) * 0.5 + (experience switch { "advanced" => 0.8, "intermediate" => 0.3, _ => 0 });
+        var skill = skillSum / Math.Sqrt(k) * 0.5 + (p.Experience switch { "advanced" => 0.8, "intermediate" => 0.3, _ => 0 });
         var minutesMu = _personaMinutesMu[persona] + 0.2 * r.NextGaussian();
         var pace = _personaPace[persona] * Math.Exp(0.2 * r.NextGaussian());
         var extraSessions = _personaExtraSessions[persona];
         var preferredMinute = _personaMinute[persona] + (int)Math.Round(60 * r.NextGaussian());
-        var baseline = Logit(o.MeanEngagement) + PlatformModel.EngagementShift(plan, device, channel) + _personaEngagement[persona] + 0.5 * r.NextGaussian();
+        var baseline = Logit(o.MeanEngagement) + PlatformModel.EngagementShift(p.Plan, p.Device, p.Channel) + _personaEngagement[persona] + 0.5 * r.NextGaussian();
+        return new Traits(skill, minutesMu, pace, extraSessions, preferredMinute, baseline);
+    }
 
-        // Experiment.
+    /// <summary>Assigns the arm (own stream, or the cohort's) and records the true effect per metric; returns the traits
+    /// with the cohort's engagement shift applied.</summary>
+    private Traits AssignExperiment(int row, Traits traits)
+    {
         var arm = -1;
         if (_design is not null)
         {
             if (_design.Unit == RandomizationUnit.Cohort)
             {
                 arm = _armOfCohort[_cohortOfLearner[row]];
-                baseline += _cohortShift[_cohortOfLearner[row]];
+                traits = traits with { Baseline = traits.Baseline + _cohortShift[_cohortOfLearner[row]] };
             }
             else
             {
@@ -255,7 +279,7 @@ internal sealed class World
 
             if (arm > 0)
             {
-                for (var m = 0; m < 5; m++)
+                for (var m = 0; m < MetricCount; m++)
                 {
                     foreach (var e in _effects)
                     {
@@ -270,17 +294,28 @@ internal sealed class World
         }
 
         _arm[row] = arm;
+        return traits;
+    }
+
+    /// <summary>Day by day from signup (or the window start): engagement walk, sessions, lessons, assessments, churn.</summary>
+    private void SimulateDays(int row, ref Xoshiro256 r, in Profile profile, in Traits traits, PlatformSimulator.ChunkEvents output)
+    {
+        var o = _o;
+        var signupDay = profile.SignupDay;
+        var country = profile.Country;
+        var skill = traits.Skill;
+        var (minutesMu, pace, extraSessions, preferredMinute, baseline) = (traits.MinutesMu, traits.Pace, traits.ExtraSessions, traits.PreferredMinute, traits.Baseline);
         var activityEffect = 1 + _effectByMetric[(int)SimulatedMetric.Activity][row];
         var minutesEffect = 1 + _effectByMetric[(int)SimulatedMetric.Minutes][row];
         var lessonsEffect = 1 + _effectByMetric[(int)SimulatedMetric.Lessons][row];
         var scoreEffect = _effectByMetric[(int)SimulatedMetric.Score][row];
-        var multiplier = PlatformModel.ChurnHazardMultiplier(plan, experience, channel) * (1 + _effectByMetric[(int)SimulatedMetric.ChurnHazard][row]);
+        var multiplier = PlatformModel.ChurnHazardMultiplier(profile.Plan, profile.Experience, profile.Channel) * (1 + _effectByMetric[(int)SimulatedMetric.ChurnHazard][row]);
         _churnMultiplier[row] = (float)multiplier;
         _baseEngagement[row] = (float)Sigmoid(baseline);
 
-        // Days.
+        // Days: day t is the UTC calendar day StartDate + t, for the simulator, the ground truth and the files alike.
         var startDay = Math.Max(0, signupDay);
-        var offsetTicks = PlatformModel.Countries[country].UtcOffsetMinutes * TimeSpan.TicksPerMinute;
+        var offsetMinutes = PlatformModel.Countries[country].UtcOffsetMinutes;
         var startTicks = o.StartDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks;
         var x = baseline;
         var window = 0u;
@@ -307,23 +342,36 @@ internal sealed class World
             window = ((window << 1) | (active ? 1u : 0u)) & 0x7F;
             if (active)
             {
-                var dayTicks = startTicks + t * TimeSpan.TicksPerDay - offsetTicks;
+                var dayTicks = startTicks + t * TimeSpan.TicksPerDay;
                 var sessions = Math.Min(starts.Length, 1 + r.NextPoisson(extraSessions));
                 for (var s = 0; s < sessions; s++)
                 {
-                    starts[s] = Math.Clamp(preferredMinute + (int)Math.Round(90 * r.NextGaussian()), FirstSessionMinute, LastSessionMinute);
+                    // A preferred local time of day, expressed as a minute of the UTC day (wrapping past midnight).
+                    var local = Math.Clamp(preferredMinute + (int)Math.Round(90 * r.NextGaussian()), FirstSessionMinute, LastSessionMinute);
+                    starts[s] = ((local - offsetMinutes) % MinutesPerDay + MinutesPerDay) % MinutesPerDay;
                 }
 
                 starts[..sessions].Sort();
+
+                // Sessions one after another, never overlapping, all ending early enough that the day's lesson and
+                // assessment events (at the last end and one minute later) still fall on the same UTC day.
+                var latestEnd = dayTicks + TimeSpan.TicksPerDay - 2 * TimeSpan.TicksPerMinute;
                 double totalMinutes = 0;
-                var lastEnd = 0L;
+                var lastEnd = dayTicks;
                 for (var s = 0; s < sessions; s++)
                 {
                     var minutes = Math.Clamp(Math.Exp(minutesMu + 0.5 * r.NextGaussian()) * minutesEffect, 1, MaxSessionMinutes);
-                    var at = dayTicks + starts[s] * TimeSpan.TicksPerMinute;
-                    Emit(output, at, LearnerEventKind.Session, (float)minutes);
+                    var at = Math.Max(dayTicks + starts[s] * TimeSpan.TicksPerMinute, lastEnd);
+                    minutes = Math.Min(minutes, (double)(latestEnd - at) / TimeSpan.TicksPerMinute);
+                    if (minutes < 1)
+                    {
+                        break; // no room left today
+                    }
+
+                    var stored = (float)minutes;
+                    Emit(output, at, LearnerEventKind.Session, stored);
                     totalMinutes += minutes;
-                    lastEnd = Math.Max(lastEnd, at + (long)(minutes * TimeSpan.TicksPerMinute));
+                    lastEnd = at + (long)Math.Ceiling((double)stored * TimeSpan.TicksPerMinute);
                 }
 
                 var lessons = r.NextPoisson(pace * totalMinutes / 30 * lessonsEffect);
@@ -399,7 +447,7 @@ internal sealed class World
     public SimulationGroundTruth BuildTruth()
     {
         var cohort = _design?.Unit == RandomizationUnit.Cohort ? _cohortOfLearner : Enumerable.Repeat(-1, _o.Learners).ToArray();
-        return new SimulationGroundTruth(_persona, new FeatureMatrix(_skills, _o.Learners, _o.SkillDimensions), _baseEngagement, _signupDay, _onset, _churnDay,
+        return new SimulationGroundTruth(_persona, _skills, _o.SkillDimensions, _baseEngagement, _signupDay, _onset, _churnDay,
             _churnMultiplier, _arm, cohort, _design?.Arms.Select(a => a.Name).ToArray() ?? [], _effectByMetric, _design?.Effects.ToArray() ?? []);
     }
 }

@@ -13,7 +13,8 @@ public sealed class ExperimentCommandTests : IDisposable
     private string Simulated(string experiment = "ab")
     {
         var dir = Path.Combine(_dir, experiment);
-        Run("simulate", "--learners", "4000", "--days", "20", "--seed", "5", "--experiment", experiment, "--effect", "0.1", "--out", dir, "--json").Code.Should().Be(0);
+        string[] effect = experiment == "ab" ? ["--effect", "0.1"] : [];
+        Run(["simulate", "--learners", "4000", "--days", "20", "--seed", "5", "--experiment", experiment, .. effect, "--out", dir, "--json"]).Code.Should().Be(0);
         return Path.Combine(dir, "learner_metrics.csv");
     }
 
@@ -46,7 +47,7 @@ public sealed class ExperimentCommandTests : IDisposable
     public void Ab_WithClustersCovariateAndMarkdown_Works()
     {
         var file = Write("cluster.csv", "arm,cohort,y,pre,converted\n" + string.Join("\n", Enumerable.Range(0, 400).Select(i =>
-            $"{(i / 20 % 2 == 0 ? "A" : "B")},c{i / 20},{(i * 7 % 13) + (i / 20 % 2)},{i * 7 % 13},{(i % 3 == 0 ? "true" : "FALSE")}")));
+            $"{(i / 20 % 2 == 0 ? "A" : "B")},c{i / 20},{(i * 7 % 13) + (i / 20 % 2)},{i * 7 % 13},{(i % 3 == 0 ? "true" : "FALSE")}")) + "\n");
         var md = Path.Combine(_dir, "readout.md");
         var (code, stdout, stderr) = Run("experiment", "ab", "--input", file, "--group", "arm", "--control", "A", "--metric", "y", "--cluster", "cohort", "--markdown", md, "--json");
         code.Should().Be(0, stderr);
@@ -80,8 +81,8 @@ public sealed class ExperimentCommandTests : IDisposable
     [Fact]
     public void Drift_Json_ReportsEachMetric()
     {
-        var before = Write("before.csv", "m,seg\n" + string.Join("\n", Enumerable.Range(0, 3000).Select(i => $"{100 + i % 10},{(i % 2 == 0 ? "x" : "y")}")));
-        var after = Write("after.csv", "m,seg\n" + string.Join("\n", Enumerable.Range(0, 3000).Select(i => $"{103 + i % 10},{(i % 2 == 0 ? "x" : "y")}")));
+        var before = Write("before.csv", "m,seg\n" + string.Join("\n", Enumerable.Range(0, 3000).Select(i => $"{100 + i % 10},{(i % 2 == 0 ? "x" : "y")}")) + "\n");
+        var after = Write("after.csv", "m,seg\n" + string.Join("\n", Enumerable.Range(0, 3000).Select(i => $"{103 + i % 10},{(i % 2 == 0 ? "x" : "y")}")) + "\n");
         var (code, stdout, stderr) = Run("experiment", "drift", "--before", before, "--after", after, "--metric", "m", "--segment", "seg", "--json");
         code.Should().Be(0, stderr);
         using var doc = JsonDocument.Parse(stdout);

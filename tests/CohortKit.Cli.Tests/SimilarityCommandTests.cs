@@ -59,7 +59,7 @@ public sealed class SimilarityCommandTests : IDisposable
     public void Cohorts_Infeasible_ExitsWith2SayingWhichBound()
     {
         var file = Path.Combine(_dir, "few.csv");
-        File.WriteAllText(file, "learner_id,a\n" + string.Join("\n", Enumerable.Range(1, 10).Select(i => $"{i},{i * 0.1}")));
+        File.WriteAllText(file, "learner_id,a\n" + string.Join("\n", Enumerable.Range(1, 10).Select(i => $"{i},{i * 0.1}")) + "\n");
         var (code, _, err) = Run("cohorts", "--features", file, "--json");
         code.Should().Be(2);
         err.Should().Contain("10 learners cannot fill one cohort of at least 15 (MinSize)");

@@ -48,8 +48,8 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Learners", "simulate", "--learners", "0")]
-    [InlineData("Days", "simulate", "--days", "-3")]
+    [InlineData("--learners", "simulate", "--learners", "0")]
+    [InlineData("--days", "simulate", "--days", "-3")]
     [InlineData("--learners", "simulate", "--learners", "many")]
     [InlineData("--experiment", "simulate", "--experiment", "abc")]
     [InlineData("--bogus", "simulate", "--bogus")]

@@ -8,7 +8,7 @@ public class DeterminismTests
         Days = 45,
         Seed = seed,
         MaxDegreeOfParallelism = threads,
-        Experiment = new Experiments.ExperimentDesign { Unit = Experiments.RandomizationUnit.Cohort, CohortSize = 20 },
+        Experiment = new Simulation.Experiments.ExperimentDesign { Unit = Simulation.Experiments.RandomizationUnit.Cohort, CohortSize = 20 },
     }).Generate();
 
     [Fact]
@@ -29,7 +29,7 @@ public class DeterminismTests
         a.Truth.ChurnDay.Should().Equal(b.Truth.ChurnDay);
         a.Truth.Persona.Should().Equal(b.Truth.Persona);
         a.Truth.Arm.Should().Equal(b.Truth.Arm);
-        a.Truth.LatentSkills.AsSpan().ToArray().Should().Equal(b.Truth.LatentSkills.AsSpan().ToArray());
+        a.Truth.LatentSkills.ToArray().Should().Equal(b.Truth.LatentSkills.ToArray());
     }
 
     [Fact]

@@ -32,9 +32,3 @@ public sealed class SimulationFixture
 
     public SimulatedPlatform AB { get; }
 }
-
-[CollectionDefinition(Name)]
-public sealed class SimulatedPlatforms : ICollectionFixture<SimulationFixture>
-{
-    public const string Name = "simulated platforms";
-}

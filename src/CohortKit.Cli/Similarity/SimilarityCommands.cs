@@ -156,7 +156,7 @@ internal static class CohortsCommand
             var report = CohortKit.Similarity.Cohorts.CohortQuality.Evaluate(matrix, cohorts, former.KMeansBaseline(matrix));
             if (parse.GetValue(output) is { } o)
             {
-                CohortKit.Tables.CsvTable.Save(o.FullName, [("learnerId", ids.Select(i => i.Value).ToArray()), ("cohortId", cohorts.CohortOf)]);
+                CohortKit.Tables.CsvTable.Save(o.FullName, [CohortKit.Tables.CsvColumn.Of("learnerId", ids.Select(i => i.Value).ToArray()), CohortKit.Tables.CsvColumn.Of("cohortId", cohorts.CohortOf)]);
             }
 
             var result = new

@@ -28,66 +28,147 @@ internal static class SimulateCommand
         {
             learners, days, seed, output, experiment, effect, json,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancellationToken) =>
         {
+            var experimentName = parse.GetValue(experiment);
+            var effectResult = parse.GetResult(effect);
+            if (effectResult is { Implicit: false } && experimentName != "ab")
+            {
+                throw new ArgumentException($"--effect: it applies only with --experiment ab (not '{experimentName}').");
+            }
+
+            var effectValue = parse.GetValue(effect);
+            if (!(effectValue > MinEffect && effectValue <= MaxEffect))
+            {
+                throw new ArgumentException($"--effect: {effectValue.ToString(System.Globalization.CultureInfo.InvariantCulture)} is outside ({MinEffect}, {MaxEffect}]: a relative effect on minutes per session of at most +1,000 %.");
+            }
+
             var options = new SimulationOptions
             {
                 Learners = parse.GetValue(learners),
                 Days = parse.GetValue(days),
                 Seed = parse.GetValue(seed),
-                Experiment = parse.GetValue(experiment) switch
+                Experiment = experimentName switch
                 {
                     "aa" => ExperimentDesign.AA(),
-                    "ab" => new ExperimentDesign { Effects = [new TrueEffect("treatment", SimulatedMetric.Minutes, parse.GetValue(effect))] },
+                    "ab" => new ExperimentDesign { Effects = [new TrueEffect("treatment", SimulatedMetric.Minutes, effectValue)] },
                     _ => null,
                 },
             };
-            return Run(console, options, parse.GetValue(output)!, parse.GetValue(json));
+            return Task.FromResult(Run(console, options, parse.GetValue(output)!, parse.GetValue(json), cancellationToken));
         });
         return command;
     }
 
-    private static int Run(CliConsole console, SimulationOptions options, DirectoryInfo outDir, bool json)
+    private const double MinEffect = -1;
+    private const double MaxEffect = 10;
+
+    /// <summary>The command-line spelling of each <see cref="SimulationOptions"/> property the command sets.</summary>
+    private static readonly Dictionary<string, string> OptionNames = new(StringComparer.Ordinal)
     {
-        var simulator = new PlatformSimulator(options);
+        [nameof(SimulationOptions.Learners)] = "--learners",
+        [nameof(SimulationOptions.Days)] = "--days",
+        [nameof(SimulationOptions.Seed)] = "--seed",
+    };
+
+    private static PlatformSimulator CreateSimulator(SimulationOptions options)
+    {
+        try
+        {
+            return new PlatformSimulator(options);
+        }
+        catch (ArgumentOutOfRangeException ex) when (ex.ParamName is { } name && OptionNames.TryGetValue(name, out var option))
+        {
+            throw new ArgumentException($"{option}: {ex.ActualValue} is out of range; {FirstSentence(ex.Message).Replace(name, option, StringComparison.Ordinal)}", ex);
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var line = message.ReplaceLineEndings("\n").Split("\n")[0];
+        var parameter = line.IndexOf(" (Parameter ", StringComparison.Ordinal);
+        return parameter >= 0 ? line[..parameter] : line;
+    }
+
+    /// <summary>Generates and writes the three files under temporary names, renaming them together at the end; on failure or
+    /// cancellation deletes the temporaries and says so, leaving any earlier outputs untouched.</summary>
+    /// <param name="console">Where to write.</param>
+    /// <param name="options">The simulation.</param>
+    /// <param name="outDir">The output folder.</param>
+    /// <param name="json">Print JSON.</param>
+    /// <param name="cancellationToken">Ctrl-C.</param>
+    /// <param name="writeProgress">Progress of writing events.csv when not interactive (tests use it to cancel mid-write).</param>
+    internal static int Run(CliConsole console, SimulationOptions options, DirectoryInfo outDir, bool json, CancellationToken cancellationToken,
+        IProgress<double>? writeProgress = null)
+    {
+        if (File.Exists(outDir.FullName))
+        {
+            throw new ArgumentException($"--out: '{outDir.FullName}' is a file; give a folder (created if missing).");
+        }
+
+        var simulator = CreateSimulator(options);
+        var outputs = new OutputFiles(outDir.FullName, "learners.csv", "events.csv", "learner_metrics.csv");
+        if (outputs.Final.FirstOrDefault(Directory.Exists) is { } blocked)
+        {
+            throw new ArgumentException($"--out: '{blocked}' is a folder, so the output file cannot be written there.");
+        }
+
         Directory.CreateDirectory(outDir.FullName);
-        var learnersPath = Path.Combine(outDir.FullName, "learners.csv");
-        var eventsPath = Path.Combine(outDir.FullName, "events.csv");
-        var metricsPath = Path.Combine(outDir.FullName, "learner_metrics.csv");
         var clock = Stopwatch.StartNew();
         SimulatedPlatform? platform = null;
         double generateSeconds = 0;
 
         void Work(IProgress<double>? generate, IProgress<double>? write)
         {
-            platform = simulator.Generate(generate);
+            try
+            {
+                platform = simulator.Generate(generate, cancellationToken);
+            }
+            catch (SimulationTooLargeException ex)
+            {
+                throw new ArgumentException($"--learners × --days: {ex.Learners:N0} × {ex.Days:N0} would produce about {ex.EstimatedEvents:N0} events, "
+                    + $"but at most about {ex.MaximumEvents:N0} fit in memory here; simulate fewer learners or days.", ex);
+            }
+
             generateSeconds = clock.Elapsed.TotalSeconds;
-            LearnerCsv.Save(learnersPath, platform.Learners);
-            ActivityCsv.Save(eventsPath, platform.Activity, platform.Learners, write);
-            SaveLearnerMetrics(metricsPath, platform);
+            LearnerCsv.Save(outputs.Temporary[0], platform.Learners);
+            cancellationToken.ThrowIfCancellationRequested();
+            ActivityCsv.Save(outputs.Temporary[1], platform.Activity, platform.Learners, write, cancellationToken);
+            SaveLearnerMetrics(outputs.Temporary[2], platform);
+            cancellationToken.ThrowIfCancellationRequested();
+            outputs.Commit();
         }
 
-        if (console.Interactive)
+        try
         {
-            console.Ansi.Progress().AutoClear(false).Columns(
-                new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).Start(ctx =>
+            if (console.Interactive)
             {
-                var g = ctx.AddTask("Simulating", maxValue: 1);
-                var w = ctx.AddTask("Writing CSV", maxValue: 1);
-                Work(new Progress<double>(v => g.Value = v), new Progress<double>(v => w.Value = v));
-                g.Value = 1;
-                w.Value = 1;
-            });
+                console.Ansi.Progress().AutoClear(false).Columns(
+                    new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn()).Start(ctx =>
+                {
+                    var g = ctx.AddTask("Simulating", maxValue: 1);
+                    var w = ctx.AddTask("Writing CSV", maxValue: 1);
+                    Work(new Progress<double>(v => g.Value = v), new Progress<double>(v => w.Value = v));
+                    g.Value = 1;
+                    w.Value = 1;
+                });
+            }
+            else
+            {
+                Work(null, writeProgress);
+            }
         }
-        else
+        catch (Exception ex)
         {
-            Work(null, null);
+            var removed = outputs.DeleteTemporaries();
+            var note = removed == 0 ? "" : $" (removed {removed} partial file{(removed == 1 ? "" : "s")}; nothing in {outDir.FullName} was replaced)";
+            return CliApp.Report(console, CliApp.Unwrap(ex), note);
         }
 
         var p = platform!;
         var churned = p.Truth.ChurnDay.Count(d => d >= 0 && d < p.Days);
         var result = new SimulateResult(options.Learners, options.Days, options.Seed, p.Activity.EventCount, churned,
-            learnersPath, eventsPath, metricsPath, Math.Round(generateSeconds, 3), Math.Round(clock.Elapsed.TotalSeconds - generateSeconds, 3));
+            outputs.Final[0], outputs.Final[1], outputs.Final[2], Math.Round(generateSeconds, 3), Math.Round(clock.Elapsed.TotalSeconds - generateSeconds, 3));
         if (json)
         {
             console.WriteJson(result);
@@ -99,9 +180,9 @@ internal static class SimulateCommand
             table.AddRow("days", result.Days.ToString(System.Globalization.CultureInfo.InvariantCulture));
             table.AddRow("events", result.Events.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
             table.AddRow("churned in window", result.ChurnedInWindow.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
-            table.AddRow("learners file", Markup.Escape(learnersPath));
-            table.AddRow("events file", Markup.Escape(eventsPath));
-            table.AddRow("learner metrics file", Markup.Escape(metricsPath));
+            table.AddRow("learners file", Markup.Escape(result.LearnersFile));
+            table.AddRow("events file", Markup.Escape(result.EventsFile));
+            table.AddRow("learner metrics file", Markup.Escape(result.LearnerMetricsFile));
             table.AddRow("generate / write", $"{result.GenerateSeconds:F2} s / {result.WriteSeconds:F2} s");
             console.Ansi.Write(table);
         }
@@ -112,6 +193,13 @@ internal static class SimulateCommand
     /// <summary>The JSON document of <c>cohortkit simulate --json</c>.</summary>
     internal sealed record SimulateResult(int Learners, int Days, long Seed, int Events, int ChurnedInWindow, string LearnersFile, string EventsFile, string LearnerMetricsFile, double GenerateSeconds, double WriteSeconds);
 
+    private static double[] Map(ReadOnlyMemory<double> values, Func<double, double> f)
+    {
+        var result = new double[values.Length];
+        for (var i = 0; i < result.Length; i++) { result[i] = f(values.Span[i]); }
+        return result;
+    }
+
     /// <summary>One row per learner: segment columns, the arm, and activity totals over the window (input for <c>cohortkit experiment</c>).</summary>
     private static void SaveLearnerMetrics(string path, SimulatedPlatform p)
     {
@@ -121,20 +209,20 @@ internal static class SimulateCommand
         var learners = p.Learners;
         var ids = new long[learners.Count];
         for (var i = 0; i < ids.Length; i++) { ids[i] = learners.Ids[i].Value; }
-        var columns = new List<(string, object)> { ("learner_id", ids) };
+        var columns = new List<CsvColumn> { CsvColumn.Of("learner_id", ids) };
         foreach (var name in new[] { "arm", "cohort", "domain", "plan", "region", "experience", "device" })
         {
             if (learners.TryGetColumn(name, out var c))
             {
-                columns.Add((name, Enumerable.Range(0, c.Count).Select(i => c[i]).ToArray()));
+                columns.Add(CsvColumn.Of(c));
             }
         }
 
-        columns.Add(("sessions", all.Sessions));
-        columns.Add(("minutes", all.Minutes.Select(m => Math.Round(m, 2)).ToArray()));
-        columns.Add(("lessons", all.Lessons));
-        columns.Add(("active_days", all.ActiveDays));
-        columns.Add(("active_last_week", lastWeek.ActiveDays.Select(d => d > 0 ? 1.0 : 0.0).ToArray()));
+        columns.Add(CsvColumn.Of("sessions", all.Sessions));
+        columns.Add(CsvColumn.Of("minutes", Map(all.Minutes, m => Math.Round(m, 2))));
+        columns.Add(CsvColumn.Of("lessons", all.Lessons));
+        columns.Add(CsvColumn.Of("active_days", all.ActiveDays));
+        columns.Add(CsvColumn.Of("active_last_week", Map(lastWeek.ActiveDays, d => d > 0 ? 1.0 : 0.0)));
         CsvTable.Save(path, columns);
     }
 }

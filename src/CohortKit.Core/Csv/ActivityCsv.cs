@@ -100,9 +100,12 @@ public static class ActivityCsv
     /// <param name="log">The events.</param>
     /// <param name="learners">The learners whose rows the log refers to (for their ids).</param>
     /// <param name="progress">Optional progress in [0, 1], reported about a hundred times.</param>
+    /// <param name="cancellationToken">Checked about a hundred times; the file is then left incomplete (without its last
+    /// records and possibly cut inside one), which the loaders refuse.</param>
     /// <exception cref="ArgumentException">The log and the learners disagree on the learner count.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
-    public static void Save(string path, ActivityLog log, LearnerAttributes learners, IProgress<double>? progress = null)
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static void Save(string path, ActivityLog log, LearnerAttributes learners, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(log);
@@ -134,9 +137,10 @@ public static class ActivityCsv
                 writer.EndRecord();
             }
 
-            if (progress is not null && l % step == 0)
+            if (l % step == 0)
             {
-                progress.Report((double)l / learners.Count);
+                progress?.Report((double)l / learners.Count);
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
 

@@ -37,6 +37,12 @@ internal static class CsvFields
         for (var f = 0; f < reader.FieldCount; f++)
         {
             var name = reader.GetString(f).Trim();
+            if (name.Length == 0)
+            {
+                throw new CsvFormatException(reader.FileName, reader.Line, null, null,
+                    $"Column {f + 1} of the header has no name{(f == reader.FieldCount - 1 ? " (a trailing comma?)" : "")}; every column needs one.");
+            }
+
             if (names.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 throw new CsvFormatException(reader.FileName, 1, name, null, "The column appears twice in the header.");
@@ -45,6 +51,7 @@ internal static class CsvFields
             names.Add(name);
         }
 
+        reader.ColumnNames = names;
         return names;
     }
 
@@ -94,47 +101,15 @@ internal static class CsvFields
         throw Bad(reader, field, column, "It is not a date in the form yyyy-MM-dd.");
     }
 
-    /// <summary>Parses an ISO 8601 timestamp to UTC ticks. Fast path for <c>yyyy-MM-ddTHH:mm:ssZ</c>; other ISO forms
-    /// (fractions, offsets) are accepted and converted to UTC; a timestamp without zone is taken as UTC.</summary>
+    /// <summary>Parses an ISO 8601 timestamp to UTC ticks, exactly in the forms <see cref="IsoTimestamp"/> lists.</summary>
     public static long ParseTimestamp(CsvRecordReader reader, int field, string column)
     {
-        var t = reader[field];
-        if (t.Length == 20 && t[4] == '-' && t[7] == '-' && (t[10] == 'T' || t[10] == ' ') && t[13] == ':' && t[16] == ':' && t[19] == 'Z'
-            && TryDigits(t, 0, 4, out var y) && TryDigits(t, 5, 2, out var mo) && TryDigits(t, 8, 2, out var d)
-            && TryDigits(t, 11, 2, out var h) && TryDigits(t, 14, 2, out var mi) && TryDigits(t, 17, 2, out var s)
-            && y >= 1 && mo is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, mo) && h < 24 && mi < 60 && s < 60)
+        return IsoTimestamp.TryParse(reader[field], out var ticks, out var outOfRange) switch
         {
-            return new DateTime(y, mo, d, h, mi, s, DateTimeKind.Utc).Ticks;
-        }
-
-        Span<char> chars = stackalloc char[64];
-        if (t.Length <= 64)
-        {
-            var n = Encoding.UTF8.GetChars(t, chars);
-            if (DateTimeOffset.TryParse(chars[..n], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var dto))
-            {
-                return dto.UtcTicks;
-            }
-        }
-
-        throw Bad(reader, field, column, "It is not an ISO 8601 timestamp such as 2026-01-31T08:15:00Z.");
-    }
-
-    private static bool TryDigits(ReadOnlySpan<byte> t, int at, int count, out int value)
-    {
-        value = 0;
-        for (var i = at; i < at + count; i++)
-        {
-            var c = t[i] - (byte)'0';
-            if ((uint)c > 9)
-            {
-                return false;
-            }
-
-            value = value * 10 + c;
-        }
-
-        return true;
+            IsoTimestamp.Status.Ok => ticks,
+            IsoTimestamp.Status.OutOfRange => throw Bad(reader, field, column, $"It has the ISO 8601 form but is out of range: {outOfRange}."),
+            _ => throw Bad(reader, field, column, $"It is not an ISO 8601 timestamp of the accepted form {IsoTimestamp.Forms}."),
+        };
     }
 
     public static CsvFormatException Bad(CsvRecordReader reader, int field, string column, string problem)

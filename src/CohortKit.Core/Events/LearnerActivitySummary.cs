@@ -1,36 +1,38 @@
 namespace CohortKit.Events;
 
 /// <summary>Per-learner totals of an <see cref="ActivityLog"/> over a time window: the usual experiment metrics, one value per learner row.</summary>
-/// <remarks>Immutable; arrays are indexed by learner row.</remarks>
+/// <remarks>Immutable: every column is a read-only view indexed by learner row; safe to share between threads.</remarks>
 public sealed class LearnerActivitySummary
 {
+    private readonly double[] _sessions, _minutes, _lessons, _assessments, _scoreSum, _activeDays;
+
     private LearnerActivitySummary(int learners)
     {
-        Sessions = new double[learners];
-        Minutes = new double[learners];
-        Lessons = new double[learners];
-        Assessments = new double[learners];
-        ScoreSum = new double[learners];
-        ActiveDays = new double[learners];
+        _sessions = new double[learners];
+        _minutes = new double[learners];
+        _lessons = new double[learners];
+        _assessments = new double[learners];
+        _scoreSum = new double[learners];
+        _activeDays = new double[learners];
     }
 
     /// <summary>Gets the number of sessions per learner.</summary>
-    public double[] Sessions { get; }
+    public ReadOnlyMemory<double> Sessions => _sessions;
 
     /// <summary>Gets the session minutes per learner.</summary>
-    public double[] Minutes { get; }
+    public ReadOnlyMemory<double> Minutes => _minutes;
 
     /// <summary>Gets the lessons completed per learner.</summary>
-    public double[] Lessons { get; }
+    public ReadOnlyMemory<double> Lessons => _lessons;
 
     /// <summary>Gets the assessments taken per learner.</summary>
-    public double[] Assessments { get; }
+    public ReadOnlyMemory<double> Assessments => _assessments;
 
     /// <summary>Gets the sum of assessment scores per learner (divide by <see cref="Assessments"/> for the mean).</summary>
-    public double[] ScoreSum { get; }
+    public ReadOnlyMemory<double> ScoreSum => _scoreSum;
 
     /// <summary>Gets the number of distinct UTC calendar days with any event per learner.</summary>
-    public double[] ActiveDays { get; }
+    public ReadOnlyMemory<double> ActiveDays => _activeDays;
 
     /// <summary>Totals each learner's events with timestamps in [from, to).</summary>
     /// <param name="log">The events.</param>
@@ -50,12 +52,12 @@ public sealed class LearnerActivitySummary
                 var t = e.Timestamps[i];
                 if (t < fromUtcTicks || t >= toUtcTicks) { continue; }
                 var day = t / TimeSpan.TicksPerDay;
-                if (day != lastDay) { s.ActiveDays[l]++; lastDay = day; }
+                if (day != lastDay) { s._activeDays[l]++; lastDay = day; }
                 switch (e.Kinds[i])
                 {
-                    case LearnerEventKind.Session: s.Sessions[l]++; s.Minutes[l] += e.Values[i]; break;
-                    case LearnerEventKind.Lesson: s.Lessons[l] += e.Values[i]; break;
-                    default: s.Assessments[l]++; s.ScoreSum[l] += e.Values[i]; break;
+                    case LearnerEventKind.Session: s._sessions[l]++; s._minutes[l] += e.Values[i]; break;
+                    case LearnerEventKind.Lesson: s._lessons[l] += e.Values[i]; break;
+                    default: s._assessments[l]++; s._scoreSum[l] += e.Values[i]; break;
                 }
             }
         }

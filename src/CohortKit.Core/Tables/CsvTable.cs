@@ -115,49 +115,34 @@ public sealed class CsvTable
     /// <param name="name">The column name.</param>
     /// <returns>The column.</returns>
     /// <exception cref="CsvFormatException">The column is missing.</exception>
-    public CategoricalColumn Categorical(string name) => CategoricalColumn.Encode(ColumnNames.First(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)), Column(name).Select(v => v.Trim()));
+    public CategoricalColumn Categorical(string name)
+    {
+        var cells = Column(name);
+        return CategoricalColumn.Encode(ColumnNames.First(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)), cells.Select(v => v.Trim()));
+    }
 
-    /// <summary>Writes columns to a CSV file (overwritten): invariant culture, shortest round-trip numbers, RFC 4180 quoting.</summary>
+    /// <summary>Writes columns to a CSV file (overwritten): invariant culture, shortest round-trip numbers, RFC 4180 quoting,
+    /// LF after every record (so a complete file ends with a line end).</summary>
     /// <param name="path">The file.</param>
-    /// <param name="columns">(name, values) pairs; values are <c>double[]</c>, <c>float[]</c>, <c>long[]</c>, <c>int[]</c> or <c>IReadOnlyList&lt;string&gt;</c>, all the same length.</param>
-    /// <exception cref="ArgumentException">A column has another length or an unsupported type.</exception>
-    public static void Save(string path, IReadOnlyList<(string Name, object Values)> columns)
+    /// <param name="columns">The columns, all of the same length.</param>
+    /// <exception cref="ArgumentException">A column has another length than the first.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void Save(string path, IReadOnlyList<CsvColumn> columns)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(columns);
-        static int Length(object values) => values switch
+        var rows = columns.Count == 0 ? 0 : columns[0].Count;
+        foreach (var column in columns)
         {
-            double[] d => d.Length,
-            float[] f => f.Length,
-            long[] l => l.Length,
-            int[] i => i.Length,
-            IReadOnlyList<string> s => s.Count,
-            _ => throw new ArgumentException($"Unsupported column type {values.GetType().Name}.", nameof(columns)),
-        };
-
-        var rows = columns.Count == 0 ? 0 : Length(columns[0].Values);
-        foreach (var (name, values) in columns)
-        {
-            if (Length(values) != rows) { throw new ArgumentException($"Column '{name}' has {Length(values)} rows; the first has {rows}.", nameof(columns)); }
+            if (column.Count != rows) { throw new ArgumentException($"Column '{column.Name}' has {column.Count} rows; the first has {rows}.", nameof(columns)); }
         }
 
         using var writer = CsvWriter.Create(path);
-        foreach (var (name, _) in columns) { writer.WriteField(name); }
+        foreach (var column in columns) { writer.WriteField(column.Name); }
         writer.EndRecord();
         for (var r = 0; r < rows; r++)
         {
-            foreach (var (_, values) in columns)
-            {
-                switch (values)
-                {
-                    case double[] d: writer.WriteField(d[r]); break;
-                    case float[] f: writer.WriteField(f[r]); break;
-                    case long[] l: writer.WriteField(l[r]); break;
-                    case int[] i: writer.WriteField(i[r]); break;
-                    case IReadOnlyList<string> s: writer.WriteField(s[r]); break;
-                }
-            }
-
+            foreach (var column in columns) { column.Write(writer, r); }
             writer.EndRecord();
         }
     }

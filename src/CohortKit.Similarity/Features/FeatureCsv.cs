@@ -56,12 +56,12 @@ public static class FeatureCsv
             throw new ArgumentException($"There are {ids.Count} ids for {features.Rows} rows.", nameof(ids));
         }
 
-        var columns = new List<(string, object)> { ("learner_id", ids.Select(i => i.Value).ToArray()) };
+        var columns = new List<CsvColumn> { CsvColumn.Of("learner_id", ids.Select(i => i.Value).ToArray()) };
         for (var j = 0; j < features.Dimensions; j++)
         {
             var values = new float[features.Rows];
             for (var r = 0; r < features.Rows; r++) { values[r] = features[r, j]; }
-            columns.Add((features.FeatureNames[j], values));
+            columns.Add(CsvColumn.Of(features.FeatureNames[j], values));
         }
 
         CsvTable.Save(path, columns);

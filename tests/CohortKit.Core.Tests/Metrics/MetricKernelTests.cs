@@ -22,12 +22,13 @@ public class MetricKernelTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void SumMinMax_EveryLength_MatchesScalar(int n)
+    public void ShiftedSumMinMax_EveryLength_MatchesScalar(int n)
     {
         var x = Data(n, n);
-        var (sum, min, max) = MetricSummary.SumMinMax(x);
+        const double shift = 17.25;
+        var (sum, min, max) = MetricKernels.ShiftedSumMinMax(x, shift);
         double refSum = 0, refMin = double.PositiveInfinity, refMax = double.NegativeInfinity;
-        foreach (var v in x) { refSum += v; refMin = Math.Min(refMin, v); refMax = Math.Max(refMax, v); }
+        foreach (var v in x) { refSum += v - shift; refMin = Math.Min(refMin, v); refMax = Math.Max(refMax, v); }
         sum.Should().BeApproximately(refSum, 1e-12 * Math.Max(1, x.Sum(Math.Abs)));
         min.Should().Be(refMin);
         max.Should().Be(refMax);
@@ -35,13 +36,15 @@ public class MetricKernelTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
-    public void SumSquaredDeviations_EveryLength_MatchesScalar(int n)
+    public void Deviations_EveryLength_MatchesScalar(int n)
     {
         var x = Data(n, n + 1000);
-        var mean = n == 0 ? 0 : x.Average();
-        double expected = 0;
-        foreach (var v in x) { expected += (v - mean) * (v - mean); }
-        MetricSummary.SumSquaredDeviations(x, mean).Should().BeApproximately(expected, 1e-12 * Math.Max(1, expected));
+        var centre = n == 0 ? 0 : x.Average() + 0.5;
+        double expectedSum = 0, expectedSquares = 0;
+        foreach (var v in x) { expectedSum += v - centre; expectedSquares += (v - centre) * (v - centre); }
+        var (sum, squares) = MetricKernels.Deviations(x, centre);
+        sum.Should().BeApproximately(expectedSum, 1e-12 * Math.Max(1, x.Sum(v => Math.Abs(v - centre))));
+        squares.Should().BeApproximately(expectedSquares, 1e-12 * Math.Max(1, expectedSquares));
     }
 
     [Theory]
