@@ -43,7 +43,9 @@ internal sealed class CsvWriter : IDisposable
         _length += written;
     }
 
-    public void WriteTimestamp(long utcTicks) => WriteField(new DateTime(utcTicks, DateTimeKind.Utc), "yyyy-MM-dd'T'HH:mm:ss'Z'");
+    /// <summary>Writes UTC ticks as ISO 8601 with as many fraction digits as the ticks need (none for whole seconds,
+    /// up to seven), so a timestamp reads back to the same tick.</summary>
+    public void WriteTimestamp(long utcTicks) => WriteField(new DateTime(utcTicks, DateTimeKind.Utc), "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'");
 
     public void EndRecord()
     {

@@ -73,6 +73,29 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
+    public void Events_RoundTrip_KeepsSubSecondTimestamps()
+    {
+        // The simulator lays sessions out at tick precision (a session starts where the previous one ended), so the
+        // writer must not truncate to whole seconds: a file read back (by this library or by pandas) would otherwise
+        // move starts up to a second earlier and make back-to-back sessions overlap.
+        var learners = LearnerCsv.Load(Write("learners.csv", Learners));
+        var whole = new DateTime(2026, 1, 31, 8, 15, 42, DateTimeKind.Utc).Ticks;
+        long[] ts = [whole, whole + 1_234_567, whole + 5_000_000, whole + 9_999_999, whole + 1];
+        var log = ActivityLog.FromUnsorted(3, [0, 0, 0, 0, 1], ts, [LearnerEventKind.Session, LearnerEventKind.Session, LearnerEventKind.Lesson, LearnerEventKind.Session, LearnerEventKind.Session], [1f, 2f, 3f, 4f, 5f]);
+        var path = Path.Combine(_dir, "subsecond.csv");
+        ActivityCsv.Save(path, log, learners);
+
+        File.ReadAllText(path).Should().Be(
+            "learner_id,timestamp,kind,value\n" +
+            "1,2026-01-31T08:15:42Z,session,1\n" +
+            "1,2026-01-31T08:15:42.1234567Z,session,2\n" +
+            "1,2026-01-31T08:15:42.5Z,lesson,3\n" +
+            "1,2026-01-31T08:15:42.9999999Z,session,4\n" +
+            "2,2026-01-31T08:15:42.0000001Z,session,5\n");
+        ActivityCsv.Load(path, learners).Timestamps.ToArray().Should().Equal(ts);
+    }
+
+    [Fact]
     public void Events_Load_AcceptsCrlfBomQuotesOffsetsAnyCaseAndAnyOrder()
     {
         var learners = LearnerCsv.Load(Write("learners.csv", Learners));
