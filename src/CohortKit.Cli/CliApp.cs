@@ -33,7 +33,7 @@ internal static class CliApp
                     System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option.Name,
                     _ => null,
                 };
-                console.Fail(CliConsole.BadInput, option is null ? e.Message : $"{option}: {e.Message}");
+                console.Fail(CliConsole.BadInput, Joined(option is null ? e.Message : $"{option}: {e.Message}"));
             }
 
             return CliConsole.BadInput;
@@ -75,5 +75,9 @@ internal static class CliApp
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>Joins a parser message's lines and tab-indented choices ("Must be one of:\n\t'none'…") into one line.</summary>
+    private static string Joined(string message)
+        => string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
 

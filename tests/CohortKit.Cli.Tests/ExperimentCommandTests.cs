@@ -124,6 +124,27 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void Ab_InputIsAFolder_ExitsWith2OnOneLineNamingIt()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "a-folder")).FullName;
+        var (code, stdout, stderr) = Run("experiment", "ab", "--input", folder, "--group", "arm", "--control", "A", "--metric", "y", "--json");
+        code.Should().Be(2, stderr);
+        stdout.Should().BeEmpty();
+        stderr.Should().Be($"cohortkit: '{folder}' is a folder, not a file.\n");
+    }
+
+    [Fact]
+    public void Simulate_UnknownExperimentKind_IsOneLineNamingTheOption()
+    {
+        var (code, stdout, stderr) = Run("simulate", "--experiment", "xy", "--out", Path.Combine(_dir, "never"), "--json");
+        code.Should().Be(2, stderr);
+        stdout.Should().BeEmpty();
+        stderr.Should().StartWith("cohortkit: --experiment: ").And.EndWith("\n");
+        stderr.Count(c => c == '\n').Should().Be(1, stderr);
+        Directory.Exists(Path.Combine(_dir, "never")).Should().BeFalse();
+    }
+
+    [Fact]
     public void Ab_CovariateWithMissingValues_ExitsWith2NamingColumnAndLine()
     {
         var file = Write("missing.csv", "arm,y,pre\nA,1,2\nB,2,\nA,3,4\nB,4,5\n");

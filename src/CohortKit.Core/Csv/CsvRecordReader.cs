@@ -67,8 +67,15 @@ internal sealed class CsvRecordReader : IDisposable
     public string ColumnName(int field)
         => ColumnNames is { } names && field < names.Count ? names[field] : $"field {field + 1}";
 
+    /// <summary>Opens a CSV file for reading.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path is a folder.</exception>
     public static CsvRecordReader Open(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"'{path}' is a folder, not a file.", path);
+        }
+
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         return new CsvRecordReader(stream, Path.GetFileName(path), ownsStream: true);
     }

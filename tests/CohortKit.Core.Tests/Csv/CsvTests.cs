@@ -96,6 +96,14 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
+    public void Load_AFolder_ThrowsFileNotFoundSayingItIsAFolder()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "learners.csv")).FullName;
+        var act = () => LearnerCsv.Load(folder);
+        act.Should().Throw<FileNotFoundException>().WithMessage($"'{folder}' is a folder, not a file.");
+    }
+
+    [Fact]
     public void Events_Load_AcceptsCrlfBomQuotesOffsetsAnyCaseAndAnyOrder()
     {
         var learners = LearnerCsv.Load(Write("learners.csv", Learners));
