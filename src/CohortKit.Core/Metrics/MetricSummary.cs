@@ -119,7 +119,8 @@ public readonly struct MetricSummary : IEquatable<MetricSummary>
     /// <summary>Returns this summary with one more observation (Welford's update on deviations from the first observation).</summary>
     /// <param name="value">The observation; must be finite.</param>
     /// <returns>The updated summary.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">The value is NaN or infinite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is NaN or infinite, or so far from the earlier observations that
+    /// the squared deviations overflow a double (as <see cref="FromSpan(ReadOnlySpan{double})"/> refuses the same data).</exception>
     public MetricSummary Add(double value)
     {
         if (!double.IsFinite(value))
@@ -137,6 +138,12 @@ public readonly struct MetricSummary : IEquatable<MetricSummary>
         var delta = shifted - _offset;
         var offset = _offset + delta / n;
         var m2 = _m2 + delta * (shifted - offset);
+        if (!double.IsFinite(shifted) || !double.IsFinite(m2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value,
+                "The value is too far from the earlier observations: their squared deviations overflow a double, so the variance cannot be represented.");
+        }
+
         return new MetricSummary(n, _shift, offset, m2, Math.Min(_min, value), Math.Max(_max, value));
     }
 
@@ -149,6 +156,7 @@ public readonly struct MetricSummary : IEquatable<MetricSummary>
     /// <param name="a">One summary.</param>
     /// <param name="b">The other summary.</param>
     /// <returns>The summary of the union.</returns>
+    /// <exception cref="ArgumentException">The summaries are so far apart that the squared deviations of their union overflow a double.</exception>
     public static MetricSummary Merge(in MetricSummary a, in MetricSummary b)
     {
         if (b.Count == 0) { return a; }
@@ -158,6 +166,13 @@ public readonly struct MetricSummary : IEquatable<MetricSummary>
         var wb = (double)b.Count / n;
         var offset = a._offset + delta * wb;
         var m2 = a._m2 + b._m2 + delta * delta * a.Count * wb;
+        if (!double.IsFinite(delta) || !double.IsFinite(m2))
+        {
+            throw new ArgumentException(
+                "The two summaries are too far apart: the squared deviations of their union overflow a double, so the variance cannot be represented.",
+                nameof(b));
+        }
+
         return new MetricSummary(n, a._shift, offset, m2, Math.Min(a._min, b._min), Math.Max(a._max, b._max));
     }
 

@@ -161,4 +161,37 @@ public class MetricSummaryTests
 
     private static bool Close(double actual, double expected, double relative)
         => actual == expected || Math.Abs(actual - expected) <= relative * Math.Abs(expected);
+
+    [Fact]
+    public void Add_ValuesWhoseSquaredDeviationsOverflow_ThrowsLikeFromSpan()
+    {
+        // (1e300 - (-1e300))^2 / 2 = 2e600 is beyond double.MaxValue (1.8e308): the variance cannot be represented.
+        double[] values = [1e300, -1e300];
+        FluentActions.Invoking(() => MetricSummary.FromSpan(values)).Should().Throw<ArgumentException>();
+
+        var act = () => MetricSummary.Empty.Add(1e300).Add(-1e300);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("value").WithMessage("*overflow*");
+    }
+
+    [Fact]
+    public void Merge_SummariesWhoseUnionOverflows_Throws()
+    {
+        var high = MetricSummary.FromSpan([1e300, 1e300]);
+        var low = MetricSummary.FromSpan([-1e300, -1e300]);
+
+        var act = () => high.Merge(low);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*overflow*");
+    }
+
+    [Fact]
+    public void AddAndMerge_LargeButRepresentableSpread_StayFinite()
+    {
+        // Deviations of ±1e150 square to 1e300: representable, so no exception. Exact M2 of {1e150, -1e150} is 2e300.
+        var summary = MetricSummary.Empty.Add(1e150).Add(-1e150);
+
+        summary.Variance.Should().BeApproximately(2e300, 2e300 * 1e-15);
+        MetricSummary.FromSpan([1e150]).Merge(MetricSummary.FromSpan([-1e150])).Variance.Should().BeApproximately(2e300, 2e300 * 1e-15);
+    }
 }
