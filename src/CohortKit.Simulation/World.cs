@@ -371,7 +371,9 @@ internal sealed class World
                     var stored = (float)minutes;
                     Emit(output, at, LearnerEventKind.Session, stored);
                     totalMinutes += minutes;
-                    lastEnd = at + (long)Math.Ceiling((double)stored * TimeSpan.TicksPerMinute);
+                    // One millisecond of slack: the CSV writes the float32 duration as its shortest decimal, which a
+                    // reader in double precision (pandas) may see up to half a float32 ulp longer (< 0.6 ms at 300 min).
+                    lastEnd = at + (long)Math.Ceiling((double)stored * TimeSpan.TicksPerMinute) + TimeSpan.TicksPerMillisecond;
                 }
 
                 var lessons = r.NextPoisson(pace * totalMinutes / 30 * lessonsEffect);

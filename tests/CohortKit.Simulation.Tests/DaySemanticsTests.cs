@@ -57,7 +57,10 @@ public class DaySemanticsTests(SimulationFixture fixture)
                 if (events.Kinds[e] != LearnerEventKind.Session) { continue; }
                 sessions++;
                 if (events.Timestamps[e] < previousEnd) { overlaps++; }
-                previousEnd = events.Timestamps[e] + (long)Math.Ceiling(events.Values[e] * (double)TimeSpan.TicksPerMinute);
+
+                // The duration as a CSV reader in double precision sees it: the float's shortest decimal, parsed as double.
+                var written = double.Parse(events.Values[e].ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+                previousEnd = events.Timestamps[e] + (long)Math.Ceiling(Math.Max(events.Values[e], written) * TimeSpan.TicksPerMinute);
             }
         }
 
