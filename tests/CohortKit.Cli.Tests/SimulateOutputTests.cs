@@ -115,4 +115,15 @@ public sealed class SimulateOutputTests : IDisposable
         code.Should().Be(2);
         stderr.Should().Contain("--out").And.Contain("is a file");
     }
+
+    [Fact]
+    public void OutUnderAFile_ExitsWith2NamingOut()
+    {
+        var file = Path.Combine(_dir, "taken");
+        File.WriteAllText(file, "x");
+        var (code, _, stderr) = CliRunner.Run("simulate", "--learners", "10", "--days", "2", "--out", Path.Combine(file, "sub"), "--json");
+        code.Should().Be(2);
+        stderr.Should().StartWith("cohortkit: --out: ").And.Contain("cannot be created");
+        stderr.TrimEnd().Split('\n').Should().ContainSingle();
+    }
 }

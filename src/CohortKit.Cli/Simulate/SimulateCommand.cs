@@ -113,7 +113,14 @@ internal static class SimulateCommand
             throw new ArgumentException($"--out: '{blocked}' is a folder, so the output file cannot be written there.");
         }
 
-        Directory.CreateDirectory(outDir.FullName);
+        try
+        {
+            Directory.CreateDirectory(outDir.FullName);
+        }
+        catch (IOException ex)
+        {
+            throw new ArgumentException($"--out: the folder '{outDir.FullName}' cannot be created ({ex.Message.TrimEnd('.')}).", ex);
+        }
         var clock = Stopwatch.StartNew();
         SimulatedPlatform? platform = null;
         double generateSeconds = 0;
