@@ -1,3 +1,4 @@
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Events;
 using CohortKit.Experiments.AaValidation;
 using CohortKit.Learners;

@@ -1,3 +1,4 @@
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Experiments.Clustering;
 using CohortKit.Experiments.Power;
 using CohortKit.Experiments.VarianceReduction;

@@ -1,4 +1,4 @@
-using CohortKit.Experiments.Tests;
+using CohortKit.Experiments.Hypothesis;
 
 namespace CohortKit.Experiments.Tests.Ks;
 

@@ -1,3 +1,4 @@
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Experiments.Bootstrap;
 using CohortKit.Experiments.Drift;
 using CohortKit.Experiments.Ratio;

@@ -1,3 +1,4 @@
+using CohortKit.Experiments.Hypothesis;
 using System.Text.Json;
 using CohortKit.Experiments.Multiplicity;
 using CohortKit.Experiments.Readout;

@@ -3,7 +3,7 @@ using CohortKit.Experiments.Clustering;
 using CohortKit.Experiments.Heterogeneity;
 using CohortKit.Experiments.Multiplicity;
 using CohortKit.Experiments.Power;
-using CohortKit.Experiments.Tests;
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Experiments.VarianceReduction;
 using CohortKit.Testing;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using CohortKit.Experiments.Power;
 using CohortKit.Experiments.Readout;
-using CohortKit.Experiments.Tests;
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Learners;
 using MathNet.Numerics.Distributions;
 using Microsoft.Extensions.Logging;

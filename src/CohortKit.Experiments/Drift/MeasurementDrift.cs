@@ -109,7 +109,7 @@ public static class MeasurementDrift
 
     private static DriftResult CompareOne(string metric, string? segment, double[] before, double[] after, double threshold, double alpha)
     {
-        var welch = Tests.WelchTTest.Compute(before, after, alpha);
+        var welch = Hypothesis.WelchTTest.Compute(before, after, alpha);
         var psi = PopulationStabilityIndex(before, after);
         var flagged = welch.RelativeEffect is { } r && Math.Abs(r) > threshold && welch.PValue < alpha;
         return new DriftResult

@@ -1,7 +1,7 @@
 using CohortKit.Experiments.Clustering;
 using CohortKit.Experiments.Effects;
 using CohortKit.Experiments.Multiplicity;
-using CohortKit.Experiments.Tests;
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Experiments.VarianceReduction;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

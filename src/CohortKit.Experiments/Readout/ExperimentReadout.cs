@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CohortKit.Experiments.Effects;
-using CohortKit.Experiments.Tests;
+using CohortKit.Experiments.Hypothesis;
 
 namespace CohortKit.Experiments.Readout;
 

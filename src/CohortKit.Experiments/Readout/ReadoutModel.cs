@@ -124,7 +124,7 @@ public sealed class ReadoutOptions
 
     /// <summary>Gets or sets the SRM p-value below which the readout is marked untrustworthy.</summary>
     /// <value>The default value is 0.001.</value>
-    public double SrmThreshold { get; set; } = Tests.SampleRatioMismatch.DefaultThreshold;
+    public double SrmThreshold { get; set; } = Hypothesis.SampleRatioMismatch.DefaultThreshold;
 
     /// <summary>Gets or sets the largest number of segment values reported; the rest are pooled into "(other)".</summary>
     /// <value>The default value is 20.</value>

@@ -1,7 +1,7 @@
 using CohortKit.Experiments.Distributions;
 using CohortKit.Experiments.Effects;
 
-namespace CohortKit.Experiments.Tests;
+namespace CohortKit.Experiments.Hypothesis;
 
 /// <summary>Two-proportion z-test: pooled z for the p-value (as statsmodels <c>proportions_ztest</c>), unpooled Wald
 /// interval for the difference, delta-method interval for the relative lift.</summary>

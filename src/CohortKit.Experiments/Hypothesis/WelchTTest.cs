@@ -2,7 +2,7 @@ using CohortKit.Experiments.Distributions;
 using CohortKit.Experiments.Effects;
 using CohortKit.Metrics;
 
-namespace CohortKit.Experiments.Tests;
+namespace CohortKit.Experiments.Hypothesis;
 
 /// <summary>Welch's unequal-variance t-test of treatment − control, as <c>scipy.stats.ttest_ind(treatment, control, equal_var=False)</c>.</summary>
 public static class WelchTTest

@@ -1,7 +1,7 @@
 using CohortKit.Experiments.Distributions;
 using CohortKit.Experiments.Effects;
 
-namespace CohortKit.Experiments.Tests;
+namespace CohortKit.Experiments.Hypothesis;
 
 /// <summary>The Mann–Whitney U test with midranks for ties, tie-corrected variance and continuity correction
 /// (normal approximation), as <c>scipy.stats.mannwhitneyu(treatment, control, use_continuity=True, method="asymptotic")</c>.</summary>

@@ -1,6 +1,6 @@
 using MathNet.Numerics;
 
-namespace CohortKit.Experiments.Tests;
+namespace CohortKit.Experiments.Hypothesis;
 
 /// <summary>
 /// The one-sample two-sided Kolmogorov–Smirnov test against the uniform distribution on [0, 1] (used to check that
