@@ -17,6 +17,15 @@ public class BadInputTests
         ((Action)(() => WelchTTest.Compute([1.0, 1.0], [2.0, 2.0]))).Should().Throw<ArgumentException>().WithMessage("*zero variance*");
 
     [Fact]
+    public void Welch_TwoConstantArmsOfManyCopies_ThrowsInsteadOfATinyPValue()
+    {
+        // 5,000 copies of 12.7 leave a rounding residue of ~1e-28 in a summary's variance; two such arms gave p = 0.0068.
+        var control = Enumerable.Repeat(12.7, 5_000).ToArray();
+        var treatment = Enumerable.Repeat(12.7, 4_000).ToArray();
+        ((Action)(() => WelchTTest.Compute(control, treatment))).Should().Throw<ArgumentException>().WithMessage("*zero variance*").And.ParamName.Should().Be("treatment");
+    }
+
+    [Fact]
     public void Welch_NaN_ThrowsNamingTheArmAndIndex() =>
         ((Action)(() => WelchTTest.Compute([1.0, 2, 3], [2.0, double.PositiveInfinity, 4]))).Should().Throw<ArgumentException>().WithMessage("treatment: *index 1*");
 

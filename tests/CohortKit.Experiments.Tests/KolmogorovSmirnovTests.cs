@@ -16,14 +16,6 @@ public class KolmogorovSmirnovTests
     }
 
     [Fact]
-    public void KolmogorovLimit_GivesTheClassicCriticalValue()
-    {
-        // P(K >= 1.3580986) = 0.05 and P(K >= 1.6276236) = 0.01 (Kolmogorov's limiting distribution tables).
-        KolmogorovSmirnovTest.KolmogorovSurvival(1.3580986393225507).Should().BeApproximately(0.05, 1e-9);
-        KolmogorovSmirnovTest.KolmogorovSurvival(1.6276236115189502).Should().BeApproximately(0.01, 1e-9);
-    }
-
-    [Fact]
     public void Smirnov_MatchesClosedFormForNEquals1()
     {
         // n = 1: P(D1+ >= d) = 1 - d.

@@ -84,6 +84,42 @@ public class ReferenceTests
     }
 
     [Fact]
+    public void MannWhitney_ArmsAbove46340Units_MatchScipy()
+    {
+        // 46,341 · 46,342 overflows a 32-bit int: U was 2,170,225,145 and p = 0 before the count products were widened.
+        var cases = SharedData.Cases("experiments/mann_whitney_large.json").ToList();
+        cases.Should().HaveCount(3);
+        foreach (var c in cases)
+        {
+            var (u, _, p) = MannWhitneyUTest.Test(c.Doubles("control"), c.Doubles("treatment"));
+            Close(u, E(c, "u"), Exact, $"{Name(c)} U");
+            Close(p, E(c, "pValue"), Exact, $"{Name(c)} p");
+        }
+    }
+
+    [Fact]
+    public void RelativeEffect_UsesTheAbsoluteIntervalsCriticalValue()
+    {
+        // The relative interval is r ± c·se with the same c as the absolute interval: t(Welch df) or z. With 3 vs 3 units
+        // the normal quantile gave [+1.8 %, +37.6 %] while the t interval of the difference straddled 0.
+        var cases = SharedData.Cases("experiments/relative_effect.json").ToList();
+        cases.Should().HaveCount(8);
+        foreach (var c in cases)
+        {
+            var control = c.Doubles("control");
+            var treatment = c.Doubles("treatment");
+            var alpha = c.GetProperty("alpha").GetDouble();
+            var r = c.GetProperty("test").GetString() == "welch"
+                ? WelchTTest.Compute(control, treatment, alpha)
+                : TwoProportionZTest.Compute((long)control.Sum(), control.Length, (long)treatment.Sum(), treatment.Length, alpha);
+            Close(r.RelativeEffect!.Value, E(c, "relativeEffect"), Exact, $"{Name(c)} relative");
+            // The t quantile of SciPy is good to ~1e-8 relative (see Welch_MatchesScipy).
+            Close(r.RelativeCiLow!.Value, E(c, "relativeCiLow"), 1e-8, $"{Name(c)} low");
+            Close(r.RelativeCiHigh!.Value, E(c, "relativeCiHigh"), 1e-8, $"{Name(c)} high");
+        }
+    }
+
+    [Fact]
     public void SampleRatioMismatch_MatchesScipy()
     {
         foreach (var c in SharedData.Cases("experiments/srm_chi_square.json"))
@@ -199,6 +235,23 @@ public class KolmogorovSmirnovReferenceTests
             var name = c.GetProperty("name").GetString();
             var expected = c.GetProperty("expected");
             d.Should().BeApproximately(expected.GetProperty("d").GetDouble(), 1e-12, name);
+            var ep = expected.GetProperty("pValue").GetDouble();
+            p.Should().BeApproximately(ep, 1e-9 * ep, name);
+        }
+    }
+
+    [Fact]
+    public void KsUniform_Above10000_MatchesScipyExactTo1e9()
+    {
+        // SciPy's kstest is exact at every n; the asymptotic formula used above n = 10,000 before was 1 % off.
+        var cases = SharedData.Cases("experiments/ks_uniform_large.json").ToList();
+        cases.Should().HaveCount(3);
+        foreach (var c in cases)
+        {
+            var (d, p) = KolmogorovSmirnovTest.Uniform(c.Doubles("sample"));
+            var name = c.GetProperty("name").GetString();
+            var expected = c.GetProperty("expected");
+            d.Should().BeApproximately(expected.GetProperty("statistic").GetDouble(), 1e-12, name);
             var ep = expected.GetProperty("pValue").GetDouble();
             p.Should().BeApproximately(ep, 1e-9 * ep, name);
         }

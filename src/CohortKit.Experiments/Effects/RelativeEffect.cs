@@ -1,21 +1,21 @@
-using CohortKit.Experiments.Distributions;
-
 namespace CohortKit.Experiments.Effects;
 
-/// <summary>Relative effect (treatment / control − 1) with a delta-method confidence interval.</summary>
+/// <summary>Relative effect (treatment / control − 1) with a delta-method confidence interval. The interval uses the same
+/// critical value as the test's absolute interval (Student t with Welch's df, t with G − 1 df for clusters, z for
+/// proportions), so the two intervals agree on whether zero is excluded.</summary>
 public static class RelativeEffect
 {
     /// <summary>Computes the relative effect of independent arm means and its delta-method interval:
-    /// Var(r) ≈ se_t² / m_c² + m_t² · se_c² / m_c⁴, interval r ± z_{1−α/2} · √Var(r).</summary>
+    /// Var(r) ≈ se_t² / m_c² + m_t² · se_c² / m_c⁴, interval r ± c · √Var(r) with the caller's critical value c.</summary>
     /// <param name="controlMean">Control mean m_c.</param>
     /// <param name="controlStandardError">Standard error of m_c.</param>
     /// <param name="treatmentMean">Treatment mean m_t.</param>
     /// <param name="treatmentStandardError">Standard error of m_t.</param>
-    /// <param name="alpha">Significance level in (0, 1).</param>
+    /// <param name="criticalValue">The two-sided critical value of the test's absolute interval (e.g. t_{1−α/2, df}), positive and finite.</param>
     /// <returns>(effect, low, high), or all <see langword="null"/> when the control mean is 0.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">alpha is outside (0, 1).</exception>
-    public static (double? Effect, double? Low, double? High) Compute(double controlMean, double controlStandardError, double treatmentMean, double treatmentStandardError, double alpha)
-        => Compute(controlMean, controlStandardError * controlStandardError, treatmentMean, treatmentStandardError * treatmentStandardError, 0, alpha);
+    /// <exception cref="ArgumentOutOfRangeException">criticalValue is not positive and finite.</exception>
+    public static (double? Effect, double? Low, double? High) Compute(double controlMean, double controlStandardError, double treatmentMean, double treatmentStandardError, double criticalValue)
+        => Compute(controlMean, controlStandardError * controlStandardError, treatmentMean, treatmentStandardError * treatmentStandardError, 0, criticalValue);
 
     /// <summary>Computes the relative effect when the arm means are correlated:
     /// Var(r) ≈ v_t / m_c² + m_t² · v_c / m_c⁴ − 2 · m_t · c / m_c³.</summary>
@@ -24,12 +24,16 @@ public static class RelativeEffect
     /// <param name="treatmentMean">Treatment mean m_t.</param>
     /// <param name="treatmentVariance">Variance of m_t.</param>
     /// <param name="covariance">Covariance of m_c and m_t.</param>
-    /// <param name="alpha">Significance level in (0, 1).</param>
+    /// <param name="criticalValue">The two-sided critical value of the test's absolute interval, positive and finite.</param>
     /// <returns>(effect, low, high), or all <see langword="null"/> when the control mean is 0.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">alpha is outside (0, 1).</exception>
-    public static (double? Effect, double? Low, double? High) Compute(double controlMean, double controlVariance, double treatmentMean, double treatmentVariance, double covariance, double alpha)
+    /// <exception cref="ArgumentOutOfRangeException">criticalValue is not positive and finite.</exception>
+    public static (double? Effect, double? Low, double? High) Compute(double controlMean, double controlVariance, double treatmentMean, double treatmentVariance, double covariance, double criticalValue)
     {
-        Guard.Alpha(alpha);
+        if (!(criticalValue > 0 && double.IsFinite(criticalValue)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(criticalValue), criticalValue, "criticalValue must be positive and finite.");
+        }
+
         if (controlMean == 0)
         {
             return (null, null, null);
@@ -39,7 +43,7 @@ public static class RelativeEffect
         var mc2 = controlMean * controlMean;
         var variance = treatmentVariance / mc2 + treatmentMean * treatmentMean * controlVariance / (mc2 * mc2)
                      - 2 * treatmentMean * covariance / (mc2 * controlMean);
-        var half = Probability.NormalQuantile(1 - alpha / 2) * Math.Sqrt(Math.Max(0, variance));
+        var half = criticalValue * Math.Sqrt(Math.Max(0, variance));
         return (r, r - half, r + half);
     }
 }

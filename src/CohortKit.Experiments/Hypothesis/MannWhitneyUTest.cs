@@ -49,7 +49,8 @@ public static class MannWhitneyUTest
             i = j + 1;
         }
 
-        var u1 = rankSumTreatment - n1 * (n1 + 1) / 2.0;
+        // Count products in 64-bit floating point: n1·(n1 + 1) overflows a 32-bit int above 46,340 units.
+        var u1 = rankSumTreatment - (double)n1 * (n1 + 1) / 2;
         var u2 = (double)n1 * n2 - u1;
         var mu = n1 * (double)n2 / 2;
         var variance = n1 * (double)n2 / 12 * (n + 1 - tieTerm / ((double)n * (n - 1)));

@@ -43,8 +43,9 @@ public static class TwoProportionZTest
         var z = diff / Math.Sqrt(pooled * (1 - pooled) * (1.0 / controlN + 1.0 / treatmentN));
         double sec = Math.Sqrt(pc * (1 - pc) / controlN), set = Math.Sqrt(pt * (1 - pt) / treatmentN);
         var se = Math.Sqrt(sec * sec + set * set);
-        var relative = RelativeEffect.Compute(pc, sec, pt, set, alpha);
-        return TwoSampleResult.Create("proportion", controlN, treatmentN, pc, pt, se, Probability.NormalQuantile(1 - alpha / 2), relative,
+        var critical = Probability.NormalQuantile(1 - alpha / 2);
+        var relative = RelativeEffect.Compute(pc, sec, pt, set, critical);
+        return TwoSampleResult.Create("proportion", controlN, treatmentN, pc, pt, se, critical, relative,
             Probability.NormalTwoSided(z), z, null, alpha);
     }
 }

@@ -72,7 +72,8 @@ public static class RatioMetric
 
         var diff = rt - rc;
         var z = diff / se;
-        var relative = RelativeEffect.Compute(rc, sec, rt, set, alpha);
-        return TwoSampleResult.Create("ratio", nc, nt, rc, rt, se, Probability.NormalQuantile(1 - alpha / 2), relative, Probability.NormalTwoSided(z), z, null, alpha);
+        var critical = Probability.NormalQuantile(1 - alpha / 2);
+        var relative = RelativeEffect.Compute(rc, sec, rt, set, critical);
+        return TwoSampleResult.Create("ratio", nc, nt, rc, rt, se, critical, relative, Probability.NormalTwoSided(z), z, null, alpha);
     }
 }
