@@ -131,6 +131,31 @@ public sealed class ExperimentCommandTests : IDisposable
         stderr.Should().Contain("missing.csv line 3, column 'pre'").And.Contain("missing");
     }
 
+    [Theory]
+    // tests/reference/experiments/power_rates_extreme.json (statsmodels NormalIndPower, Cohen's h); NaN = no change in that direction reaches the power.
+    [InlineData("0.99", "100", double.NaN, 0.07635738901427347)]
+    [InlineData("0.999", "50", double.NaN, 0.09310186312361357)]
+    [InlineData("0.001", "1000", 0.007861142716568553, double.NaN)]
+    [InlineData("0.5", "1000", 0.06248140402633151, 0.062481404026331344)]
+    public void Power_RateNearZeroOrOne_ReportsIncreaseAndDecreaseSeparately(string rate, string n, double increase, double decrease)
+    {
+        var (code, stdout, stderr) = Run("experiment", "power", "--baseline-rate", rate, "--n", n, "--json");
+        code.Should().Be(0, stderr);
+        var root = JsonDocument.Parse(stdout).RootElement;
+        foreach (var (field, expected) in new[] { ("minimumDetectableIncrease", increase), ("minimumDetectableDecrease", decrease) })
+        {
+            if (double.IsNaN(expected))
+            {
+                root.TryGetProperty(field, out _).Should().BeFalse($"{field} is null (omitted) when no change in that direction reaches the power");
+            }
+            else
+            {
+                // statsmodels' h carries its brentq tolerance (~2e-6), which moves the rate by at most half of it.
+                root.GetProperty(field).GetDouble().Should().BeApproximately(expected, 1e-5, field);
+            }
+        }
+    }
+
     [Fact]
     public void Power_BadInput_ExitsWith2()
     {

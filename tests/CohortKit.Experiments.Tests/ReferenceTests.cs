@@ -180,6 +180,42 @@ public class ReferenceTests
     }
 
     [Fact]
+    public void Power_RatesNearZeroOrOne_ReportIncreaseAndDecreaseSeparately()
+    {
+        // asin(√p) + h/2 passed π/2 near 1: 0.99 with n = 100 gave +0.044 pp and 0.999 with n = 50 a negative MDE.
+        var cases = SharedData.Cases("experiments/power_rates_extreme.json").ToList();
+        cases.Should().HaveCount(24);
+        foreach (var c in cases)
+        {
+            var r = PowerAnalysis.RateMinimumDetectableChange(c.GetProperty("baselineRate").GetDouble(), c.GetProperty("controlN").GetDouble(),
+                c.GetProperty("alpha").GetDouble(), c.GetProperty("power").GetDouble(), c.GetProperty("ratio").GetDouble());
+            var expected = c.GetProperty("expected");
+            var rate = c.GetProperty("baselineRate").GetDouble();
+            // statsmodels solves h with brentq at its default xtol (about 2e-6 here); ours reaches the target power exactly.
+            r.CohensH.Should().BeApproximately(E(c, "cohensH"), 2e-5, Name(c));
+            PowerAnalysis.NormalPower(r.CohensH, c.GetProperty("controlN").GetDouble(), c.GetProperty("alpha").GetDouble(), c.GetProperty("ratio").GetDouble())
+                .Should().BeApproximately(c.GetProperty("power").GetDouble(), 1e-10, Name(c));
+            var angle = Math.Asin(Math.Sqrt(rate));
+            var exact = new[] { Math.Pow(Math.Sin(angle + r.CohensH / 2), 2) - rate, rate - Math.Pow(Math.Sin(angle - r.CohensH / 2), 2) };
+            var actuals = new[] { r.Increase, r.Decrease };
+            var keys = new[] { "minimumDetectableIncrease", "minimumDetectableDecrease" };
+            for (var k = 0; k < 2; k++)
+            {
+                if (expected.GetProperty(keys[k]).ValueKind == JsonValueKind.Null)
+                {
+                    actuals[k].Should().BeNull($"{Name(c)} {keys[k]}");
+                    continue;
+                }
+
+                actuals[k].Should().NotBeNull($"{Name(c)} {keys[k]}");
+                // |d rate / d h| ≤ 1/2, so statsmodels' h tolerance carries over as 1e-5 in rate units.
+                actuals[k]!.Value.Should().BeApproximately(E(c, keys[k]), 1e-5, $"{Name(c)} {keys[k]}");
+                actuals[k]!.Value.Should().BeApproximately(exact[k], 1e-14, $"{Name(c)} {keys[k]} = sin²(asin √p ± h/2) conversion");
+            }
+        }
+    }
+
+    [Fact]
     public void Cuped_MatchesNumpyReference()
     {
         foreach (var c in SharedData.Cases("experiments/cuped.json"))

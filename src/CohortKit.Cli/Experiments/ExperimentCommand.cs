@@ -261,6 +261,7 @@ internal static class ExperimentCommand
 /// <summary>The answer of <c>cohortkit experiment power</c>.</summary>
 internal sealed record PowerPlan(string Kind, double? BaselineMean, double? BaselineSd, double? BaselineRate, double Alpha, double Power, double Ratio,
     double? ControlN, double? Effect, double? MinimumDetectableEffect, double? MinimumDetectableRelativeEffect,
+    double? MinimumDetectableIncrease, double? MinimumDetectableDecrease,
     double? RequiredControlN, double? RequiredTreatmentN, double? RequiredTotalN, double? PowerAtEffect, bool? Detectable)
 {
     public static PowerPlan Compute(double? mean, double? sd, double? rate, double? n, double? effect, double alpha, double power, double ratio)
@@ -287,20 +288,22 @@ internal sealed record PowerPlan(string Kind, double? BaselineMean, double? Base
         if (n is { } nn && !(nn > 1)) { throw new ArgumentException($"--n must exceed 1 (got {n})."); }
         if (effect is { } ee && (ee == 0 || !double.IsFinite(ee))) { throw new ArgumentException($"--effect must be a non-zero relative change (got {effect})."); }
 
-        double? mde = null, mdeRel = null, reqC = null, powerAt = null;
+        double? mde = null, mdeRel = null, reqC = null, powerAt = null, up = null, down = null;
         if (n is { } units)
         {
             if (isRate)
             {
-                var h = PowerAnalysis.NormalMinimumDetectableEffect(units, alpha, power, ratio);
-                var target = Math.Pow(Math.Sin(Math.Asin(Math.Sqrt(rate!.Value)) + h / 2), 2);
-                mde = target - rate.Value;
-                mdeRel = mde / rate.Value;
+                // Near 0 or 1 only one direction may be detectable: report each, null where out of reach.
+                var change = PowerAnalysis.RateMinimumDetectableChange(rate!.Value, units, alpha, power, ratio);
+                (up, down) = (change.Increase, change.Decrease);
+                mde = up;
+                mdeRel = up / rate.Value;
             }
             else
             {
                 var d = PowerAnalysis.TTestMinimumDetectableEffect(units, alpha, power, ratio);
                 mde = d * sd!.Value;
+                (up, down) = (mde, mde);
                 mdeRel = mean == 0 ? null : mde / Math.Abs(mean!.Value);
             }
         }
@@ -323,7 +326,7 @@ internal sealed record PowerPlan(string Kind, double? BaselineMean, double? Base
             }
         }
 
-        return new PowerPlan(isRate ? "rate" : "mean", mean, sd, rate, alpha, power, ratio, n, effect, mde, mdeRel,
+        return new PowerPlan(isRate ? "rate" : "mean", mean, sd, rate, alpha, power, ratio, n, effect, mde, mdeRel, up, down,
             reqC is null ? null : Math.Ceiling(reqC.Value), reqC is null ? null : Math.Ceiling(reqC.Value * ratio),
             reqC is null ? null : Math.Ceiling(reqC.Value) + Math.Ceiling(reqC.Value * ratio), powerAt, powerAt is null ? null : powerAt >= power);
     }
@@ -333,7 +336,15 @@ internal sealed record PowerPlan(string Kind, double? BaselineMean, double? Base
         var c = CultureInfo.InvariantCulture;
         yield return ("metric", Kind == "rate" ? $"rate, baseline {BaselineRate!.Value.ToString("G4", c)}" : $"mean {BaselineMean!.Value.ToString("G4", c)}, sd {BaselineSd!.Value.ToString("G4", c)}");
         yield return ("alpha / power / ratio", $"{Alpha.ToString(c)} / {Power.ToString(c)} / {Ratio.ToString(c)}");
-        if (MinimumDetectableEffect is { } m) { yield return ("minimum detectable effect", $"{m.ToString("G4", c)} ({MinimumDetectableRelativeEffect?.ToString("P2", c) ?? "—"} relative) with {ControlN!.Value.ToString("N0", c)} control units"); }
+        if (ControlN is { } units)
+        {
+            yield return ("minimum detectable increase", MinimumDetectableIncrease is { } up
+                ? $"+{up.ToString("G4", c)} with {units.ToString("N0", c)} control units"
+                : $"none: no increase reaches {Power.ToString(c)} power with {units.ToString("N0", c)} control units");
+            yield return ("minimum detectable decrease", MinimumDetectableDecrease is { } down
+                ? $"−{down.ToString("G4", c)} with {units.ToString("N0", c)} control units"
+                : $"none: no decrease reaches {Power.ToString(c)} power with {units.ToString("N0", c)} control units");
+        }
         if (RequiredControlN is { } r) { yield return ("units needed", $"{r.ToString("N0", c)} control + {RequiredTreatmentN!.Value.ToString("N0", c)} treatment = {RequiredTotalN!.Value.ToString("N0", c)} for a {Effect!.Value.ToString("P2", c)} change"); }
         if (PowerAtEffect is { } p) { yield return ("power at that effect", $"{p.ToString("P1", c)}: {(Detectable == true ? "detectable" : "not detectable")}"); }
     }

@@ -112,6 +112,35 @@ public static class PowerAnalysis
         return 2 * Math.Asin(Math.Sqrt(target)) - 2 * Math.Asin(Math.Sqrt(baseline));
     }
 
+    /// <summary>The smallest increase and decrease of a rate that the two-sided z-test detects with the given power, through
+    /// Cohen's h as statsmodels <c>NormalIndPower</c>: h is solved for the sample size, then the target rates are
+    /// sin²(asin √p ± h/2). Near 0 or 1 one direction can be out of reach: asin √p + h/2 beyond π/2 means that no
+    /// increase reaches the power (the increase is <see langword="null"/>), asin √p − h/2 below 0 the same for a decrease.</summary>
+    /// <param name="baselineRate">The control rate p in (0, 1).</param>
+    /// <param name="controlN">Control units (&gt; 0).</param>
+    /// <param name="alpha">Significance level in (0, 1).</param>
+    /// <param name="power">Target power in (alpha, 1).</param>
+    /// <param name="ratio">Treatment units per control unit (&gt; 0).</param>
+    /// <returns>h and the detectable changes in rate units (both positive when present).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range or not finite.</exception>
+    public static RateDetectableChange RateMinimumDetectableChange(double baselineRate, double controlN, double alpha = 0.05, double power = 0.8, double ratio = 1)
+    {
+        Guard.Probability(baselineRate, nameof(baselineRate));
+        if (!(controlN > 0 && double.IsFinite(controlN)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(controlN), controlN, "controlN must be positive and finite.");
+        }
+
+        CheckRatio(ratio);
+        var h = NormalMinimumDetectableEffect(controlN, alpha, power, ratio);
+        var angle = Math.Asin(Math.Sqrt(baselineRate));
+        double? increase = angle + h / 2 > Math.PI / 2 ? null : Square(Math.Sin(angle + h / 2)) - baselineRate;
+        double? decrease = angle - h / 2 < 0 ? null : baselineRate - Square(Math.Sin(angle - h / 2));
+        return new RateDetectableChange { CohensH = h, Increase = increase, Decrease = decrease };
+
+        static double Square(double x) => x * x;
+    }
+
     private static double SolveIncreasing(Func<double, double> f, double low, double high)
     {
         // Power rises with n and |effect|; bracket on a log scale, then Brent to near machine precision.
