@@ -77,6 +77,7 @@ public sealed partial class AaTestValidator
         var engine = new RerandomizationEngine(metrics.Select(m => m.Values).ToArray(), codes, segmentCount);
         var m = metrics.Count;
         var k = o.Iterations;
+        CheckStorage(segmentCount + 1, m, k);
         var overall = new double[m * k];          // [metric * k + iteration]
         var perSegment = new double[segmentCount * m * k];
         var seed = unchecked((ulong)o.Seed);
@@ -96,6 +97,7 @@ public sealed partial class AaTestValidator
         });
 
         var summaries = metrics.Select(x => Metrics.MetricSummary.FromSpan(x.Values.Span)).ToArray();
+        IterationsRun.Add(k);
         var results = new List<AaMetricResult>(m);
         for (var j = 0; j < m; j++)
         {
@@ -117,10 +119,92 @@ public sealed partial class AaTestValidator
             }
         }
 
-        IterationsRun.Add(k);
         var seconds = _time.GetElapsedTime(started).TotalSeconds;
         LogRun(_logger, k, n, m, seconds);
         return new AaValidationReport(results, segments, o);
+    }
+
+    /// <summary>Re-randomises whole clusters (cohorts, classes) <see cref="AaValidationOptions.Iterations"/> times, as a
+    /// cluster-randomised experiment assigns them, and analyses every split twice: naively with Welch on the units and with
+    /// cluster-robust errors (CR1, t with G − 1 df). The naive analysis of clustered data over-rejects, and the report flags it
+    /// (<see cref="AaMetricResult.IsCalibrated"/> false); the cluster-robust rows show whether the analysis to use is calibrated.</summary>
+    /// <param name="metrics">Metrics with one value per unit, all the same length, finite, not constant.</param>
+    /// <param name="clusters">The cluster of each unit (at least 2 distinct clusters).</param>
+    /// <param name="cancellationToken">Stops between iterations.</param>
+    /// <returns>Per metric a <see cref="AaAnalysis.UnitLevel"/> row and a <see cref="AaAnalysis.ClusterRobust"/> row; no segments.</returns>
+    /// <exception cref="ArgumentException">As <see cref="Rerandomize"/>, or the cluster column's length differs, or it has fewer than 2 clusters.</exception>
+    public AaValidationReport RerandomizeClusters(IReadOnlyList<MetricColumn> metrics, IReadOnlyList<long> clusters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(clusters);
+        Validate(metrics, null);
+        var n = metrics[0].Values.Length;
+        if (clusters.Count != n)
+        {
+            throw new ArgumentException($"The cluster column has {clusters.Count} rows; the metrics have {n}.", nameof(clusters));
+        }
+
+        var dense = new Dictionary<long, int>();
+        var codes = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (!dense.TryGetValue(clusters[i], out codes[i])) { codes[i] = dense[clusters[i]] = dense.Count; }
+        }
+
+        if (dense.Count < 2)
+        {
+            throw new ArgumentException("The cluster column has a single cluster; re-randomising clusters needs at least 2.", nameof(clusters));
+        }
+
+        using var activity = Source.StartActivity("AaTestValidator.RerandomizeClusters");
+        var started = _time.GetTimestamp();
+        var o = Options;
+        var m = metrics.Count;
+        var k = o.Iterations;
+        CheckStorage(2, m, k);
+        var engine = new ClusterRerandomizationEngine(metrics.Select(x => x.Values).ToArray(), codes, dense.Count);
+        var naive = new double[m * k];
+        var robust = new double[m * k];
+        var seed = unchecked((ulong)o.Seed);
+        var workers = Math.Min(o.MaxDegreeOfParallelism, k);
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, worker =>
+        {
+            var mask = new ulong[engine.Words];
+            var naiveP = new double[m];
+            var robustP = new double[m];
+            for (var it = worker; it < k; it += workers)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                engine.RunIteration(seed, it, o.Split, mask, naiveP, robustP);
+                for (var j = 0; j < m; j++) { naive[j * k + it] = naiveP[j]; robust[j * k + it] = robustP[j]; }
+            }
+        });
+
+        IterationsRun.Add(k);
+        var results = new List<AaMetricResult>(2 * m);
+        for (var j = 0; j < m; j++)
+        {
+            var summary = Metrics.MetricSummary.FromSpan(metrics[j].Values.Span);
+            results.Add(Summarise(metrics[j].Name, null, n, summary, naive.AsSpan(j * k, k)));
+            // The unit-level MDE does not hold for a cluster design, so the cluster-robust row reports none.
+            results.Add(Summarise(metrics[j].Name, null, n, Metrics.MetricSummary.Empty, robust.AsSpan(j * k, k)) with { Analysis = AaAnalysis.ClusterRobust, Clusters = dense.Count });
+        }
+
+        var seconds = _time.GetElapsedTime(started).TotalSeconds;
+        LogRun(_logger, k, n, m, seconds);
+        return new AaValidationReport(results, [], o);
+    }
+
+    /// <summary>The largest number of p-values one run may store (1 GiB): iterations × metrics × (segments + 1).</summary>
+    internal const long MaxStoredPValues = 1L << 27;
+
+    private static void CheckStorage(long groups, long metrics, long iterations)
+    {
+        if (groups * metrics * iterations > MaxStoredPValues)
+        {
+            throw new ArgumentOutOfRangeException(nameof(iterations), iterations,
+                $"Iterations ({iterations:N0}) × metrics ({metrics}) × groups ({groups}) is more than {MaxStoredPValues:N0} p-values (1 GiB); lower the iterations, metrics or segments.");
+        }
     }
 
     private AaMetricResult Summarise(string metric, string? segment, int units, Metrics.MetricSummary summary, ReadOnlySpan<double> pValues)
@@ -142,8 +226,15 @@ public sealed partial class AaTestValidator
         var controlN = (1 - o.Split) * units;
         if (summary.Count >= 2 && summary.Mean != 0 && controlN > 2 && summary.Variance > 0)
         {
-            var effect = PowerAnalysis.TTestMinimumDetectableEffect(controlN, o.Alpha, o.Power, o.Split / (1 - o.Split));
-            mde = effect * summary.StandardDeviation / Math.Abs(summary.Mean);
+            try
+            {
+                var effect = PowerAnalysis.TTestMinimumDetectableEffect(controlN, o.Alpha, o.Power, o.Split / (1 - o.Split));
+                mde = effect * summary.StandardDeviation / Math.Abs(summary.Mean);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // No effect up to 100 standard deviations reaches the power with so few units in one arm: no MDE to report.
+            }
         }
 
         return new AaMetricResult
@@ -207,9 +298,10 @@ public sealed partial class AaTestValidator
             if (!names.Add(metric.Name)) { throw new ArgumentException($"Metric '{metric.Name}' appears twice.", nameof(metrics)); }
             if (metric.Values.Length != n) { throw new ArgumentException($"Metric '{metric.Name}' has {metric.Values.Length} values; '{metrics[0].Name}' has {n}.", nameof(metrics)); }
             var span = metric.Values.Span;
-            for (var i = 0; i < span.Length; i++)
+            Guard.Finite(span, $"Metric '{metric.Name}'", nameof(metrics));
+            if (span.Length > 0 && span.IndexOfAnyExcept(span[0]) < 0)
             {
-                if (!double.IsFinite(span[i])) { throw new ArgumentException($"Metric '{metric.Name}' has {span[i]} at unit {i}; values must be finite.", nameof(metrics)); }
+                throw new ArgumentException($"Metric '{metric.Name}' is constant (every unit is {span[0]}); an A/A test of a metric that never varies runs no test.", nameof(metrics));
             }
         }
 

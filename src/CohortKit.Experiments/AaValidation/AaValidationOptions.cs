@@ -3,7 +3,11 @@ namespace CohortKit.Experiments.AaValidation;
 /// <summary>Settings of <see cref="AaTestValidator"/>.</summary>
 public sealed class AaValidationOptions
 {
-    /// <summary>Gets or sets how many times the population is re-randomised.</summary>
+    /// <summary>The largest <see cref="Iterations"/> accepted: a million re-randomisations put the false-positive rate's
+    /// standard error near 0.0002, far below any decision it informs, and bound a run's time.</summary>
+    public const int MaxIterations = 1_000_000;
+
+    /// <summary>Gets or sets how many times the population is re-randomised (at most <see cref="MaxIterations"/>).</summary>
     /// <value>The default value is 1,000.</value>
     public int Iterations { get; set; } = 1_000;
 
@@ -33,11 +37,11 @@ public sealed class AaValidationOptions
 
     internal void Validate()
     {
-        if (Iterations < 1) { throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "Iterations must be at least 1."); }
-        if (!(Split is > 0 and < 1)) { throw new ArgumentOutOfRangeException(nameof(Split), Split, "Split must be in (0, 1)."); }
+        if (Iterations is < 1 or > MaxIterations) { throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, $"Iterations must be in [1, {MaxIterations:N0}]."); }
+        if (!(Split is > 0 and < 1) || Math.Round(Split * 65536) is < 1 or > 65535) { throw new ArgumentOutOfRangeException(nameof(Split), Split, "Split must be in [1/65,536, 65,535/65,536], the assignment's resolution."); }
         Guard.Alpha(Alpha, nameof(Alpha));
         Guard.Probability(ConfidenceLevel, nameof(ConfidenceLevel));
-        if (!(Power > Alpha && Power < 1)) { throw new ArgumentOutOfRangeException(nameof(Power), Power, "Power must be in (Alpha, 1)."); }
+        if (!(Power > Alpha && Power < 1)) { throw new ArgumentOutOfRangeException(nameof(Power), Power, $"Power ({Power}) must be in (Alpha = {Alpha}, 1): the minimum detectable effect is reported at this power, which must exceed alpha."); }
         if (MaxDegreeOfParallelism < 1) { throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1."); }
     }
 }

@@ -1,8 +1,24 @@
 namespace CohortKit.Experiments.AaValidation;
 
+/// <summary>How the re-randomised splits of an A/A run were analysed.</summary>
+public enum AaAnalysis
+{
+    /// <summary>Welch's t-test on the units, as a readout that ignores clusters would.</summary>
+    UnitLevel = 0,
+
+    /// <summary>Cluster-robust (CR1) errors with a t distribution on G − 1 degrees of freedom.</summary>
+    ClusterRobust = 1,
+}
+
 /// <summary>The outcome of re-randomised A/A tests of one metric, overall or in one segment.</summary>
 public sealed record AaMetricResult
 {
+    /// <summary>Gets how the splits were analysed.</summary>
+    public AaAnalysis Analysis { get; init; } = AaAnalysis.UnitLevel;
+
+    /// <summary>Gets the number of clusters re-randomised, or <see langword="null"/> when units were re-randomised one by one.</summary>
+    public int? Clusters { get; init; }
+
     /// <summary>Gets the metric name.</summary>
     public required string Metric { get; init; }
 

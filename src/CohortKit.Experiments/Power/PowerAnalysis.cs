@@ -59,7 +59,8 @@ public static class PowerAnalysis
         CheckPowerTarget(effectSize, alpha, power);
         CheckRatio(ratio);
         var minimum = 1 + 1e-9 + Math.Max(0, 1 / ratio - 1) + 1.0 / (1 + ratio);
-        return SolveIncreasing(n => TTestPower(effectSize, n, alpha, ratio) - power, Math.Max(2, minimum), 1e12);
+        return SolveIncreasing(n => TTestPower(effectSize, n, alpha, ratio) - power, Math.Max(2, minimum), 1e12,
+            nameof(effectSize), effectSize, $"The effect size {effectSize} needs more than 1e12 control units to reach power {power}.");
     }
 
     /// <summary>Control-arm units the z-test needs for a standardised effect (Cohen's h for proportions).</summary>
@@ -72,7 +73,8 @@ public static class PowerAnalysis
     {
         CheckPowerTarget(effectSize, alpha, power);
         CheckRatio(ratio);
-        return SolveIncreasing(n => NormalPower(effectSize, n, alpha, ratio) - power, 1e-6, 1e15);
+        return SolveIncreasing(n => NormalPower(effectSize, n, alpha, ratio) - power, 1e-6, 1e15,
+            nameof(effectSize), effectSize, $"The effect size {effectSize} needs more than 1e15 control units to reach power {power}.");
     }
 
     /// <summary>The smallest standardised effect (Cohen's d) the t-test detects with the given power.</summary>
@@ -85,7 +87,8 @@ public static class PowerAnalysis
     {
         Guard.Alpha(alpha);
         CheckPower(power, alpha);
-        return SolveIncreasing(d => TTestPower(d, controlN, alpha, ratio) - power, 1e-12, 100);
+        return SolveIncreasing(d => TTestPower(d, controlN, alpha, ratio) - power, 1e-12, 100,
+            nameof(controlN), controlN, $"With {controlN} control units and ratio {ratio}, no effect up to 100 standard deviations reaches power {power}.");
     }
 
     /// <summary>The smallest standardised effect the z-test detects with the given power (closed form).</summary>
@@ -98,7 +101,8 @@ public static class PowerAnalysis
     {
         Guard.Alpha(alpha);
         CheckPower(power, alpha);
-        return SolveIncreasing(d => NormalPower(d, controlN, alpha, ratio) - power, 1e-12, 100);
+        return SolveIncreasing(d => NormalPower(d, controlN, alpha, ratio) - power, 1e-12, 100,
+            nameof(controlN), controlN, $"With {controlN} control units and ratio {ratio}, no standardised effect up to 100 reaches power {power}.");
     }
 
     /// <summary>Cohen's h between two proportions: 2·asin(√target) − 2·asin(√baseline).</summary>
@@ -141,7 +145,7 @@ public static class PowerAnalysis
         static double Square(double x) => x * x;
     }
 
-    private static double SolveIncreasing(Func<double, double> f, double low, double high)
+    private static double SolveIncreasing(Func<double, double> f, double low, double high, string parameter, double value, string unreachable)
     {
         // Power rises with n and |effect|; bracket on a log scale, then Brent to near machine precision.
         var lo = low;
@@ -152,7 +156,7 @@ public static class PowerAnalysis
             hi *= 2;
             if (hi > high)
             {
-                throw new ArgumentOutOfRangeException(nameof(high), high, "The target power is not reached within the search range.");
+                throw new ArgumentOutOfRangeException(parameter, value, unreachable);
             }
         }
 
