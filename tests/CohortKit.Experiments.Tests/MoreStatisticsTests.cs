@@ -79,6 +79,24 @@ public class BootstrapAndRatioTests
         bca.Low.Should().BeLessThan(bca.High);
     }
 
+    [Theory]
+    // Φ(z₀ + (z₀ + z)/(1 − a(z₀ + z))) with z = ±1.959963984540054, from Python's statistics.NormalDist (see PROVENANCE.md).
+    [InlineData(0.1, 0.05, -1.9599639845400538, 0.05461007689835956)]
+    [InlineData(0.1, 0.05, 1.9599639845400536, 0.9917237368688839)]
+    [InlineData(-0.2, 0.08, -1.9599639845400538, 0.020589653684499054)]
+    [InlineData(-0.2, 0.08, 1.9599639845400536, 0.9677254626539903)]
+    public void Bootstrap_BcaQuantile_MatchesEfronTibshirani(double z0, double a, double z, double expected) =>
+        BootstrapInterval.Adjust(z0, a, z).Should().BeApproximately(expected, 1e-14);
+
+    [Fact]
+    public void Bootstrap_Acceleration_MatchesTheJackknifeFormulaComputedWithNumpy()
+    {
+        // NumPy: θᵢ = leave-one-out difference of means over both arms, d = mean(θ) − θᵢ, a = Σd³ / (6 (Σd²)^1.5).
+        double[] control = [1.0, 2, 2.5, 7, 12];
+        double[] treatment = [0.5, 3, 3.5, 4, 20, 31];
+        BootstrapInterval.Acceleration(control, treatment, control.Sum(), treatment.Sum()).Should().BeApproximately(0.045777680289899016, 1e-15);
+    }
+
     [Fact]
     public void RatioDeltaMethod_StandardError_MatchesMonteCarlo()
     {
@@ -121,8 +139,11 @@ public class SequentialTests
         var test = new MixtureSequentialTest(0.05, 10);
         var look = test.Update(c, t);
         var v = c.Variance / c.Count + t.Variance / t.Count;
-        var tau2 = test.MixtureVariance;
-        tau2.Should().BeApproximately(MixtureSequentialTest.OptimalRatio(0.05) * (c.Variance + t.Variance) / 10, 1e-15);
+        // τ² = r*·(s_c² + s_t²)/N* with r* = argmin (1 + 1/r)(2 ln 20 + ln(1 + r)) = 8.211968062068253, the root of r = 2 ln 20 + ln(1 + r) (SciPy brentq, xtol 1e-15;
+        // stationarity of the width factor), sample variances 6 (1..8) and 7.5 (2..10), N* = 10: written out, not read from the object.
+        const double RStar = 8.211968062068253;
+        var tau2 = RStar * (6 + 7.5) / 10;
+        test.MixtureVariance.Should().BeApproximately(tau2, 1e-13 * tau2);
         var theta = t.Mean - c.Mean;
         var lambda = Math.Sqrt(v / (v + tau2)) * Math.Exp(theta * theta * tau2 / (2 * v * (v + tau2)));
         look.PValue.Should().BeApproximately(Math.Min(1, 1 / lambda), 1e-12);
@@ -136,6 +157,7 @@ public class SequentialTests
         var r = MixtureSequentialTest.OptimalRatio(0.05);
         double F(double x) => (1 + 1 / x) * (2 * Math.Log(20) + Math.Log(1 + x));
         F(r).Should().BeLessThan(F(r * 1.01)).And.BeLessThan(F(r * 0.99));
+        r.Should().BeApproximately(8.211968062068253, 1e-13, "the root of r = 2 ln 20 + ln(1 + r) by SciPy brentq");
     }
 
     [Fact]

@@ -243,6 +243,41 @@ public class ReferenceTests
     }
 
     [Fact]
+    public void ClusterRobust_TDfPAndInterval_MatchStatsmodelsWithGMinus1Df()
+    {
+        var cases = SharedData.Cases("experiments/cluster_robust_inference.json").ToList();
+        cases.Should().NotBeEmpty();
+        foreach (var c in cases)
+        {
+            var treatment = c.GetProperty("treatment").EnumerateArray().Select(x => x.GetInt32() == 1).ToArray();
+            var cluster = c.GetProperty("cluster").EnumerateArray().Select(x => x.GetInt64()).ToArray();
+            var r = ClusterRobust.Compute(c.Doubles("metric"), treatment, cluster);
+            Close(r.Statistic, E(c, "t"), Exact, $"{Name(c)} t");
+            r.DegreesOfFreedom.Should().Be(E(c, "degreesOfFreedom"), Name(c));
+            Close(r.PValue, E(c, "pValue"), Exact, $"{Name(c)} p");
+            Close(r.CiLow, E(c, "ci95Low"), 1e-8, $"{Name(c)} ci low");
+            Close(r.CiHigh, E(c, "ci95High"), 1e-8, $"{Name(c)} ci high");
+        }
+    }
+
+    [Fact]
+    public void Cuped_TDfPAndInterval_MatchScipyWelchOnAdjustedValues()
+    {
+        var cases = SharedData.Cases("experiments/cuped_inference.json").ToList();
+        cases.Should().NotBeEmpty();
+        foreach (var c in cases)
+        {
+            var treatment = c.GetProperty("treatment").EnumerateArray().Select(x => x.GetInt32() == 1).ToArray();
+            var r = Cuped.Compute(c.Doubles("metric"), c.Doubles("covariate"), treatment).Result;
+            Close(r.Statistic, E(c, "t"), Exact, $"{Name(c)} t");
+            Close(r.DegreesOfFreedom!.Value, E(c, "degreesOfFreedom"), Exact, $"{Name(c)} df");
+            Close(r.PValue, E(c, "pValue"), Exact, $"{Name(c)} p");
+            Close(r.CiLow, E(c, "ci95Low"), 1e-8, $"{Name(c)} ci low");
+            Close(r.CiHigh, E(c, "ci95High"), 1e-8, $"{Name(c)} ci high");
+        }
+    }
+
+    [Fact]
     public void Heterogeneity_MatchesReference()
     {
         foreach (var c in SharedData.Cases("experiments/heterogeneity.json"))

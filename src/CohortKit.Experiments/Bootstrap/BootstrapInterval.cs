@@ -59,10 +59,12 @@ public static class BootstrapInterval
         return (estimate, Quantile(stats, lowQ), Quantile(stats, highQ));
     }
 
-    private static double Adjust(double z0, double a, double z) => Probability.NormalCdf(z0 + (z0 + z) / (1 - a * (z0 + z)));
+    /// <summary>The BCa quantile (Efron and Tibshirani 1993, eq. 14.10): Φ(z₀ + (z₀ + z) / (1 − a(z₀ + z))).</summary>
+    internal static double Adjust(double z0, double a, double z) => Probability.NormalCdf(z0 + (z0 + z) / (1 - a * (z0 + z)));
 
-    // Jackknife acceleration for the two-sample difference in means: leave out each observation of either arm.
-    private static double Acceleration(ReadOnlySpan<double> control, ReadOnlySpan<double> treatment, double sc, double st)
+    /// <summary>Jackknife acceleration for the two-sample difference in means (eq. 14.15), leaving out each observation of
+    /// either arm: a = Σ(θ̄ − θᵢ)³ / (6 [Σ(θ̄ − θᵢ)²]^{3/2}).</summary>
+    internal static double Acceleration(ReadOnlySpan<double> control, ReadOnlySpan<double> treatment, double sc, double st)
     {
         int nc = control.Length, nt = treatment.Length, n = nc + nt;
         var theta = new double[n];

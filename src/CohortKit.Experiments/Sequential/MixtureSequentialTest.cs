@@ -74,26 +74,23 @@ public sealed class MixtureSequentialTest
         return new SequentialLook(_looks, theta, theta - half, theta + half, _p, _p < _alpha);
     }
 
-    /// <summary>The ratio r = τ²/V minimising the half-width factor (1 + 1/r)(2 ln(1/α) + ln(1 + r)), by golden-section search.</summary>
+    /// <summary>The ratio r = τ²/V minimising the half-width factor (1 + 1/r)(2 ln(1/α) + ln(1 + r)). Setting the derivative
+    /// to zero gives r = 2 ln(1/α) + ln(1 + r), a contraction (slope 1/(1 + r) &lt; 1), iterated to a fixed point.</summary>
     internal static double OptimalRatio(double alpha)
     {
         var l2 = 2 * Math.Log(1 / alpha);
-        double F(double logR)
-        {
-            var r = Math.Exp(logR);
-            return (1 + 1 / r) * (l2 + double.LogP1(r));
-        }
-
-        double a = -10, b = 15;
-        var g = (Math.Sqrt(5) - 1) / 2;
-        double c = b - g * (b - a), d = a + g * (b - a);
+        var r = l2;
         for (var i = 0; i < 200; i++)
         {
-            if (F(c) < F(d)) { b = d; } else { a = c; }
-            c = b - g * (b - a);
-            d = a + g * (b - a);
+            var next = l2 + double.LogP1(r);
+            if (Math.Abs(next - r) <= 1e-15 * next)
+            {
+                return next;
+            }
+
+            r = next;
         }
 
-        return Math.Exp((a + b) / 2);
+        return r;
     }
 }
