@@ -97,7 +97,7 @@ public class AaTestValidatorTests
             r.Iterations.Should().Be(2000);
             r.FalsePositives.Should().BeInRange(low, high, r.Metric);
             r.KsPValue.Should().BeGreaterThan(0.001, r.Metric);
-            r.FalsePositiveRateCiLow.Should().BeLessThan(r.FalsePositiveRate);
+            r.FalsePositiveRateInterval.Low.Should().BeLessThan(r.FalsePositiveRate);
             r.MinimumDetectableRelativeEffect.Should().BePositive();
         }
 
@@ -134,7 +134,8 @@ public class AaTestValidatorTests
     public void ClopperPearson_MatchesKnownValues()
     {
         // R: binom.test(5, 100)$conf.int = 0.01643187 0.11283491
-        var (low, high) = AaTestValidator.ClopperPearson(5, 100, 0.05);
+        var (low, high, level) = AaTestValidator.ClopperPearson(5, 100, 0.05);
+        level.Should().Be(0.95);
         low.Should().BeApproximately(0.01643187, 1e-7);
         high.Should().BeApproximately(0.11283491, 1e-7);
     }

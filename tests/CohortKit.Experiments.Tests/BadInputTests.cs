@@ -70,7 +70,7 @@ public class BadInputTests
     {
         var r = WelchTTest.Compute([-1.0, 1, -2, 2], [0.5, 1.5, 1, 2]);
         r.RelativeEffect.Should().BeNull();
-        r.RelativeCiLow.Should().BeNull();
+        r.RelativeInterval.Should().BeNull();
         double.IsFinite(r.PValue).Should().BeTrue();
     }
 }

@@ -59,12 +59,13 @@ public class BootstrapAndRatioTests
         var c = Enumerable.Range(0, 3000).Select(_ => rng.NextDouble() * 10).ToArray();
         var t = Enumerable.Range(0, 3000).Select(_ => 0.3 + rng.NextDouble() * 10).ToArray();
         var welch = WelchTTest.Compute(c, t);
-        var (est, low, high) = BootstrapInterval.DifferenceInMeans(c, t, method, 4000, seed: 5);
+        var (est, (low, high, level)) = BootstrapInterval.DifferenceInMeans(c, t, method, 4000, seed: 5);
+        level.Should().Be(0.95);
         est.Should().BeApproximately(welch.AbsoluteEffect, 1e-12);
-        var halfWidth = (welch.CiHigh - welch.CiLow) / 2;
-        low.Should().BeApproximately(welch.CiLow, 0.1 * halfWidth);
-        high.Should().BeApproximately(welch.CiHigh, 0.1 * halfWidth);
-        BootstrapInterval.DifferenceInMeans(c, t, method, 4000, seed: 5).Should().Be((est, low, high));
+        var halfWidth = (welch.Interval.High - welch.Interval.Low) / 2;
+        low.Should().BeApproximately(welch.Interval.Low, 0.1 * halfWidth);
+        high.Should().BeApproximately(welch.Interval.High, 0.1 * halfWidth);
+        BootstrapInterval.DifferenceInMeans(c, t, method, 4000, seed: 5).Should().Be(new BootstrapResult(est, new CohortKit.Statistics.ConfidenceInterval(low, high, level)));
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public class BootstrapAndRatioTests
         var p = BootstrapInterval.DifferenceInMeans(c, t, BootstrapMethod.Percentile, 5000, 1);
         var bca = BootstrapInterval.DifferenceInMeans(c, t, BootstrapMethod.BCa, 5000, 1);
         bca.Should().NotBe(p);
-        bca.Low.Should().BeLessThan(bca.High);
+        bca.Interval.Low.Should().BeLessThan(bca.Interval.High);
     }
 
     [Theory]
@@ -148,7 +149,7 @@ public class SequentialTests
         var lambda = Math.Sqrt(v / (v + tau2)) * Math.Exp(theta * theta * tau2 / (2 * v * (v + tau2)));
         look.PValue.Should().BeApproximately(Math.Min(1, 1 / lambda), 1e-12);
         var half = Math.Sqrt(v * (v + tau2) / tau2 * (2 * Math.Log(20) + Math.Log((v + tau2) / v)));
-        look.CiLow.Should().BeApproximately(theta - half, 1e-12);
+        look.Interval.Low.Should().BeApproximately(theta - half, 1e-12);
     }
 
     [Fact]

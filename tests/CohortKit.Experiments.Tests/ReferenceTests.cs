@@ -41,8 +41,8 @@ public class ReferenceTests
             Close(r.AbsoluteEffect, E(c, "difference"), Exact, $"{Name(c)} difference");
             // SciPy's t.ppf (cdflib's cdft) stops at a relative tolerance of 1e-8 in the quantile, so its interval
             // bounds carry that error for small non-integer df; see Welch_IntervalForTinyDf_MatchesHighPrecision.
-            Close(r.CiLow, E(c, "ci95Low"), 1e-8, $"{Name(c)} ci low");
-            Close(r.CiHigh, E(c, "ci95High"), 1e-8, $"{Name(c)} ci high");
+            Close(r.Interval.Low, E(c, "ci95Low"), 1e-8, $"{Name(c)} ci low");
+            Close(r.Interval.High, E(c, "ci95High"), 1e-8, $"{Name(c)} ci high");
         }
     }
 
@@ -53,7 +53,7 @@ public class ReferenceTests
         // mpmath at 40 digits (regularised incomplete beta + findroot); SciPy's −3.6124851720780846 is 1.2e-9 off.
         var c = SharedData.Cases("experiments/welch_t.json").First(x => Name(x) == "welch_0_normal_2x3");
         var r = WelchTTest.Compute(c.Doubles("control"), c.Doubles("treatment"));
-        r.CiLow.Should().BeApproximately(-3.612485167599399612, 1e-13);
+        r.Interval.Low.Should().BeApproximately(-3.612485167599399612, 1e-13);
         Distributions.Probability.StudentTQuantile(0.975, r.DegreesOfFreedom!.Value).Should().BeApproximately(6.852643561610126920, 1e-12);
     }
 
@@ -67,8 +67,8 @@ public class ReferenceTests
             Close(r.Statistic, E(c, "z"), Exact, $"{Name(c)} z");
             Close(r.PValue, E(c, "pValueTwoSided"), Exact, $"{Name(c)} p");
             Close(r.AbsoluteEffect, E(c, "difference"), Exact, $"{Name(c)} difference");
-            Close(r.CiLow, E(c, "ci95Low"), Exact, $"{Name(c)} ci low");
-            Close(r.CiHigh, E(c, "ci95High"), Exact, $"{Name(c)} ci high");
+            Close(r.Interval.Low, E(c, "ci95Low"), Exact, $"{Name(c)} ci low");
+            Close(r.Interval.High, E(c, "ci95High"), Exact, $"{Name(c)} ci high");
         }
     }
 
@@ -114,8 +114,8 @@ public class ReferenceTests
                 : TwoProportionZTest.Compute((long)control.Sum(), control.Length, (long)treatment.Sum(), treatment.Length, alpha);
             Close(r.RelativeEffect!.Value, E(c, "relativeEffect"), Exact, $"{Name(c)} relative");
             // The t quantile of SciPy is good to ~1e-8 relative (see Welch_MatchesScipy).
-            Close(r.RelativeCiLow!.Value, E(c, "relativeCiLow"), 1e-8, $"{Name(c)} low");
-            Close(r.RelativeCiHigh!.Value, E(c, "relativeCiHigh"), 1e-8, $"{Name(c)} high");
+            Close(r.RelativeInterval!.Value.Low, E(c, "relativeCiLow"), 1e-8, $"{Name(c)} low");
+            Close(r.RelativeInterval!.Value.High, E(c, "relativeCiHigh"), 1e-8, $"{Name(c)} high");
         }
     }
 
@@ -255,8 +255,8 @@ public class ReferenceTests
             Close(r.Statistic, E(c, "t"), Exact, $"{Name(c)} t");
             r.DegreesOfFreedom.Should().Be(E(c, "degreesOfFreedom"), Name(c));
             Close(r.PValue, E(c, "pValue"), Exact, $"{Name(c)} p");
-            Close(r.CiLow, E(c, "ci95Low"), 1e-8, $"{Name(c)} ci low");
-            Close(r.CiHigh, E(c, "ci95High"), 1e-8, $"{Name(c)} ci high");
+            Close(r.Interval.Low, E(c, "ci95Low"), 1e-8, $"{Name(c)} ci low");
+            Close(r.Interval.High, E(c, "ci95High"), 1e-8, $"{Name(c)} ci high");
         }
     }
 
@@ -272,8 +272,8 @@ public class ReferenceTests
             Close(r.Statistic, E(c, "t"), Exact, $"{Name(c)} t");
             Close(r.DegreesOfFreedom!.Value, E(c, "degreesOfFreedom"), Exact, $"{Name(c)} df");
             Close(r.PValue, E(c, "pValue"), Exact, $"{Name(c)} p");
-            Close(r.CiLow, E(c, "ci95Low"), 1e-8, $"{Name(c)} ci low");
-            Close(r.CiHigh, E(c, "ci95High"), 1e-8, $"{Name(c)} ci high");
+            Close(r.Interval.Low, E(c, "ci95Low"), 1e-8, $"{Name(c)} ci low");
+            Close(r.Interval.High, E(c, "ci95High"), 1e-8, $"{Name(c)} ci high");
         }
     }
 

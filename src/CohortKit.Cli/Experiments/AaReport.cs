@@ -14,7 +14,7 @@ internal sealed record AaRow(string Metric, string? Segment, string Analysis, in
     double? MinimumDetectableRelativeEffect, bool IsCalibrated, double Alpha)
 {
     public static AaRow From(AaMetricResult r) => new(r.Metric, r.Segment, AnalysisName(r), r.Clusters, r.Units, r.Iterations, r.FalsePositives,
-        r.FalsePositiveRate, r.FalsePositiveRateCiLow, r.FalsePositiveRateCiHigh, r.KsStatistic, r.KsPValue,
+        r.FalsePositiveRate, r.FalsePositiveRateInterval.Low, r.FalsePositiveRateInterval.High, r.KsStatistic, r.KsPValue,
         r.MinimumDetectableRelativeEffect, r.IsCalibrated, r.Alpha);
 
     public static string AnalysisName(AaMetricResult r) => r.Analysis == AaAnalysis.ClusterRobust ? "clusterRobust" : "unit";
@@ -23,4 +23,12 @@ internal sealed record AaRow(string Metric, string? Segment, string Analysis, in
 /// <summary>The JSON document of <c>cohortkit experiment drift --json</c>.</summary>
 /// <param name="Metrics">One result per metric over the whole population.</param>
 /// <param name="Segments">One result per (segment, metric).</param>
-internal sealed record DriftReport(IReadOnlyList<DriftResult> Metrics, IReadOnlyList<DriftResult> Segments);
+internal sealed record DriftReport(IReadOnlyList<DriftRow> Metrics, IReadOnlyList<DriftRow> Segments);
+
+/// <summary>One drift result; the field names are the CLI's JSON contract.</summary>
+internal sealed record DriftRow(string Metric, string? Segment, long BeforeN, long AfterN, double BeforeMean, double AfterMean,
+    double? RelativeChange, double? RelativeCiLow, double? RelativeCiHigh, double PValue, double PopulationStabilityIndex, bool Flagged)
+{
+    public static DriftRow From(DriftResult r) => new(r.Metric, r.Segment, r.BeforeN, r.AfterN, r.BeforeMean, r.AfterMean,
+        r.RelativeChange, r.RelativeInterval?.Low, r.RelativeInterval?.High, r.PValue, r.PopulationStabilityIndex, r.Flagged);
+}

@@ -1,3 +1,4 @@
+using CohortKit.Experiments.Effects;
 using CohortKit.Experiments.Readout;
 
 namespace CohortKit.Cli.Experiments;
@@ -40,10 +41,13 @@ internal sealed record ReadoutRow(string Metric, string Arm, string Role, string
     double PValue, double AdjustedPValue, double Statistic, double? DegreesOfFreedom, double Alpha, string Adjustment,
     double? VarianceReduction, bool Regression)
 {
-    public static ReadoutRow From(MetricReadout r) => new(r.Metric, r.Arm, r.Role.ToString().ToLowerInvariant(), r.Segment, r.Test, IntervalOf(r.Test),
+    public static ReadoutRow From(MetricReadout r) => new(r.Metric, r.Arm, r.Role.ToString().ToLowerInvariant(), r.Segment, TestName(r.Test), IntervalOf(TestName(r.Test)),
         r.ControlN, r.TreatmentN, r.ControlMean, r.TreatmentMean, r.AbsoluteEffect, r.StandardError,
-        r.CiLow, r.CiHigh, 1 - r.Alpha, r.RelativeEffect, r.RelativeCiLow, r.RelativeCiHigh,
+        r.Interval.Low, r.Interval.High, r.Interval.Level, r.RelativeEffect, r.RelativeInterval?.Low, r.RelativeInterval?.High,
         r.PValue, r.AdjustedPValue, r.Statistic, r.DegreesOfFreedom, r.Alpha, r.Adjustment, r.VarianceReduction, r.Regression);
+
+    /// <summary>The test's name in the JSON contract: welch, proportion, mannwhitney, cuped, cluster, ratio.</summary>
+    public static string TestName(TwoSampleTest test) => test.ToString().ToLowerInvariant();
 
     /// <summary>What the effect's interval is, so that a rank test's row does not pass off a Welch interval as its own.</summary>
     public static string IntervalOf(string test) => test switch

@@ -225,7 +225,7 @@ internal static class ExperimentCommand
             foreach (var r in report.Metrics.Concat(report.Segments))
             {
                 t.AddRow(Markup.Escape(r.Metric), Markup.Escape(r.Segment ?? "all"), AaRow.AnalysisName(r), r.Units.ToString(C), r.Iterations.ToString(C),
-                    Markup.Escape($"{r.FalsePositiveRate.ToString("P2", C)} [{r.FalsePositiveRateCiLow.ToString("P2", C)}, {r.FalsePositiveRateCiHigh.ToString("P2", C)}]"),
+                    Markup.Escape($"{r.FalsePositiveRate.ToString("P2", C)} [{r.FalsePositiveRateInterval.Low.ToString("P2", C)}, {r.FalsePositiveRateInterval.High.ToString("P2", C)}]"),
                     r.KsPValue.ToString("G3", C), r.MinimumDetectableRelativeEffect?.ToString("P2", C) ?? "—", r.IsCalibrated ? "[green]yes[/]" : "[red]no[/]");
             }
 
@@ -291,14 +291,14 @@ internal static class ExperimentCommand
                 parse.GetValue(threshold), parse.GetValue(alpha));
             if (parse.GetValue(json))
             {
-                console.WriteJson(new DriftReport(results.Where(r => r.Segment is null).ToList(), results.Where(r => r.Segment is not null).ToList()));
+                console.WriteJson(new DriftReport(results.Where(r => r.Segment is null).Select(DriftRow.From).ToList(), results.Where(r => r.Segment is not null).Select(DriftRow.From).ToList()));
                 return 0;
             }
 
             var t = new Table().AddColumns("metric", "segment", "before", "after", "relative change [[CI]]", "p", "PSI", "flag");
             foreach (var r in results)
             {
-                var rel = r.RelativeChange is { } e ? $"{e.ToString("P3", C)} [{r.RelativeCiLow!.Value.ToString("P3", C)}, {r.RelativeCiHigh!.Value.ToString("P3", C)}]" : "—";
+                var rel = r.RelativeChange is { } e && r.RelativeInterval is { } ci ? $"{e.ToString("P3", C)} [{ci.Low.ToString("P3", C)}, {ci.High.ToString("P3", C)}]" : "—";
                 t.AddRow(Markup.Escape(r.Metric), Markup.Escape(r.Segment ?? "all"), r.BeforeMean.ToString("G5", C), r.AfterMean.ToString("G5", C), Markup.Escape(rel),
                     r.PValue.ToString("G3", C), r.PopulationStabilityIndex.ToString("G3", C), r.Flagged ? "[red]drift[/]" : "[green]ok[/]");
             }

@@ -1,9 +1,8 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using CohortKit.Experiments.Power;
 using CohortKit.Experiments.Readout;
 using CohortKit.Experiments.Hypothesis;
 using CohortKit.Learners;
+using CohortKit.Statistics;
 using MathNet.Numerics.Distributions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,13 +20,6 @@ namespace CohortKit.Experiments.AaValidation;
 /// from its own random stream, so the report does not depend on the thread count.</remarks>
 public sealed partial class AaTestValidator
 {
-    /// <summary>The name of the Experiments <see cref="Meter"/> and <see cref="ActivitySource"/>.</summary>
-    public const string TelemetryName = "CohortKit.Experiments";
-
-    internal static readonly ActivitySource Source = new(TelemetryName);
-    internal static readonly Meter Meter = new(TelemetryName);
-    private static readonly Counter<long> IterationsRun = Meter.CreateCounter<long>("cohortkit.experiments.aa.iterations", "{iteration}", "A/A re-randomisations run.");
-
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -38,9 +30,8 @@ public sealed partial class AaTestValidator
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the parameter name is the option's).</exception>
     public AaTestValidator(AaValidationOptions options, TimeProvider? timeProvider = null, ILogger<AaTestValidator>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Options = options;
+        AaValidationOptionsValidator.ThrowIfInvalid(options);
+        _options = options.Snapshot();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<AaTestValidator>.Instance;
     }
@@ -55,8 +46,10 @@ public sealed partial class AaTestValidator
     {
     }
 
-    /// <summary>Gets the settings.</summary>
-    public AaValidationOptions Options { get; }
+    /// <summary>Gets a copy of the validated settings (the engine keeps its own snapshot; changing this copy changes nothing).</summary>
+    public AaValidationOptions Options => _options.Snapshot();
+
+    private readonly AaValidationOptions _options;
 
     /// <summary>Re-randomises the population <see cref="AaValidationOptions.Iterations"/> times and tests every metric each time.</summary>
     /// <param name="metrics">Metrics with one value per unit, all the same length (at least 4 units), finite.</param>
@@ -68,9 +61,9 @@ public sealed partial class AaTestValidator
     {
         ArgumentNullException.ThrowIfNull(metrics);
         Validate(metrics, segment);
-        using var activity = Source.StartActivity("AaTestValidator.Rerandomize");
+        using var activity = ExperimentsTelemetry.ActivitySource.StartActivity("AaTestValidator.Rerandomize");
         var started = _time.GetTimestamp();
-        var o = Options;
+        var o = _options;
         var n = metrics[0].Values.Length;
         var segmentCount = segment?.Categories.Count ?? 1;
         var codes = segment is null ? new int[n] : segment.Codes.ToArray();
@@ -97,7 +90,7 @@ public sealed partial class AaTestValidator
         });
 
         var summaries = metrics.Select(x => Metrics.MetricSummary.FromSpan(x.Values.Span)).ToArray();
-        IterationsRun.Add(k);
+        ExperimentsTelemetry.AaIterations.Add(k);
         var results = new List<AaMetricResult>(m);
         for (var j = 0; j < m; j++)
         {
@@ -156,9 +149,9 @@ public sealed partial class AaTestValidator
             throw new ArgumentException("The cluster column has a single cluster; re-randomising clusters needs at least 2.", nameof(clusters));
         }
 
-        using var activity = Source.StartActivity("AaTestValidator.RerandomizeClusters");
+        using var activity = ExperimentsTelemetry.ActivitySource.StartActivity("AaTestValidator.RerandomizeClusters");
         var started = _time.GetTimestamp();
-        var o = Options;
+        var o = _options;
         var m = metrics.Count;
         var k = o.Iterations;
         CheckStorage(2, m, k);
@@ -180,7 +173,7 @@ public sealed partial class AaTestValidator
             }
         });
 
-        IterationsRun.Add(k);
+        ExperimentsTelemetry.AaIterations.Add(k);
         var results = new List<AaMetricResult>(2 * m);
         for (var j = 0; j < m; j++)
         {
@@ -209,7 +202,7 @@ public sealed partial class AaTestValidator
 
     private AaMetricResult Summarise(string metric, string? segment, int units, Metrics.MetricSummary summary, ReadOnlySpan<double> pValues)
     {
-        var o = Options;
+        var o = _options;
         var valid = new List<double>(pValues.Length);
         var positives = 0;
         foreach (var p in pValues)
@@ -220,8 +213,8 @@ public sealed partial class AaTestValidator
         }
 
         var tested = valid.Count;
-        var (low, high) = tested == 0 ? (0.0, 1.0) : ClopperPearson(positives, tested, 1 - o.ConfidenceLevel);
-        var (d, ksP) = tested == 0 ? (0.0, 1.0) : KolmogorovSmirnovTest.Uniform(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(valid));
+        var interval = tested == 0 ? new ConfidenceInterval(0, 1, o.ConfidenceLevel) : ClopperPearson(positives, tested, 1 - o.ConfidenceLevel);
+        var (d, ksP) = tested == 0 ? new KsResult(0, 1) : KolmogorovSmirnovTest.Uniform(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(valid));
         double? mde = null;
         var controlN = (1 - o.Split) * units;
         if (summary.Count >= 2 && summary.Mean != 0 && controlN > 2 && summary.Variance > 0)
@@ -245,13 +238,12 @@ public sealed partial class AaTestValidator
             Iterations = tested,
             FalsePositives = positives,
             FalsePositiveRate = tested == 0 ? 0 : (double)positives / tested,
-            FalsePositiveRateCiLow = low,
-            FalsePositiveRateCiHigh = high,
+            FalsePositiveRateInterval = interval,
             KsStatistic = d,
             KsPValue = ksP,
             MinimumDetectableRelativeEffect = mde,
             Alpha = o.Alpha,
-            IsCalibrated = tested > 0 && ksP >= 0.001 && ClopperPearson(positives, tested, 0.001) is var (lo999, hi999) && lo999 <= o.Alpha && o.Alpha <= hi999,
+            IsCalibrated = tested > 0 && ksP >= 0.001 && ClopperPearson(positives, tested, 0.001).Contains(o.Alpha),
         };
     }
 
@@ -262,8 +254,8 @@ public sealed partial class AaTestValidator
     /// <exception cref="ArgumentException">See <see cref="ExperimentAnalyzer.Analyze"/>.</exception>
     public (ExperimentReadout Readout, bool NoDifference) AnalyzeSplit(ExperimentData data)
     {
-        var readout = new ExperimentAnalyzer(new ReadoutOptions { Alpha = Options.Alpha, Correction = Multiplicity.Correction.Holm }).Analyze(data);
-        var noDifference = readout.Trustworthy && readout.Metrics.All(m => m.AdjustedPValue >= Options.Alpha);
+        var readout = new ExperimentAnalyzer(new ReadoutOptions { Alpha = _options.Alpha, Correction = Multiplicity.Correction.Holm }).Analyze(data);
+        var noDifference = readout.Trustworthy && readout.Metrics.All(m => m.AdjustedPValue >= _options.Alpha);
         return (readout, noDifference);
     }
 
@@ -271,8 +263,8 @@ public sealed partial class AaTestValidator
     /// <param name="successes">Successes x.</param>
     /// <param name="trials">Trials n (≥ 1).</param>
     /// <param name="alpha">1 − confidence level.</param>
-    /// <returns>The interval.</returns>
-    public static (double Low, double High) ClopperPearson(int successes, int trials, double alpha)
+    /// <returns>The interval at level 1 − alpha.</returns>
+    public static ConfidenceInterval ClopperPearson(int successes, int trials, double alpha)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(successes);
@@ -280,7 +272,7 @@ public sealed partial class AaTestValidator
         Guard.Alpha(alpha);
         var low = successes == 0 ? 0 : Beta.InvCDF(successes, trials - successes + 1, alpha / 2);
         var high = successes == trials ? 1 : Beta.InvCDF(successes + 1, trials - successes, 1 - alpha / 2);
-        return (low, high);
+        return new ConfidenceInterval(low, high, 1 - alpha);
     }
 
     private static void Validate(IReadOnlyList<MetricColumn> metrics, CategoricalColumn? segment)

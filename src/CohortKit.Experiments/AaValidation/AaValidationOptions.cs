@@ -35,13 +35,6 @@ public sealed class AaValidationOptions
     /// <value>The default value is the processor count.</value>
     public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
 
-    internal void Validate()
-    {
-        if (Iterations is < 1 or > MaxIterations) { throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, $"Iterations must be in [1, {MaxIterations:N0}]."); }
-        if (!(Split is > 0 and < 1) || Math.Round(Split * 65536) is < 1 or > 65535) { throw new ArgumentOutOfRangeException(nameof(Split), Split, "Split must be in [1/65,536, 65,535/65,536], the assignment's resolution."); }
-        Guard.Alpha(Alpha, nameof(Alpha));
-        Guard.Probability(ConfidenceLevel, nameof(ConfidenceLevel));
-        if (!(Power > Alpha && Power < 1)) { throw new ArgumentOutOfRangeException(nameof(Power), Power, $"Power ({Power}) must be in (Alpha = {Alpha}, 1): the minimum detectable effect is reported at this power, which must exceed alpha."); }
-        if (MaxDegreeOfParallelism < 1) { throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1."); }
-    }
+    /// <summary>A copy, so that an engine keeps the settings it validated whatever the caller changes later.</summary>
+    internal AaValidationOptions Snapshot() => (AaValidationOptions)MemberwiseClone();
 }

@@ -37,11 +37,8 @@ public sealed record AaMetricResult
     /// <summary>Gets the empirical false-positive rate; it should be close to alpha.</summary>
     public required double FalsePositiveRate { get; init; }
 
-    /// <summary>Gets the lower Clopper–Pearson bound of the false-positive rate.</summary>
-    public required double FalsePositiveRateCiLow { get; init; }
-
-    /// <summary>Gets the upper Clopper–Pearson bound of the false-positive rate.</summary>
-    public required double FalsePositiveRateCiHigh { get; init; }
+    /// <summary>Gets the Clopper–Pearson interval of the false-positive rate at <see cref="AaValidationOptions.ConfidenceLevel"/>.</summary>
+    public required CohortKit.Statistics.ConfidenceInterval FalsePositiveRateInterval { get; init; }
 
     /// <summary>Gets the Kolmogorov–Smirnov statistic of the p-values against the uniform distribution.</summary>
     public required double KsStatistic { get; init; }

@@ -2,6 +2,11 @@ using MathNet.Numerics;
 
 namespace CohortKit.Experiments.Hypothesis;
 
+/// <summary>A Kolmogorov–Smirnov test against the uniform distribution.</summary>
+/// <param name="D">sup |Fₙ(x) − x|.</param>
+/// <param name="PValue">The exact two-sided p-value.</param>
+public sealed record KsResult(double D, double PValue);
+
 /// <summary>
 /// The one-sample two-sided Kolmogorov–Smirnov test against the uniform distribution on [0, 1] (used to check that
 /// A/A p-values are uniform), as <c>scipy.stats.kstest(values, "uniform")</c> with <c>method="auto"</c>: the exact
@@ -15,7 +20,7 @@ public static class KolmogorovSmirnovTest
     /// <param name="values">The sample (at least one value, each finite).</param>
     /// <returns>D = sup |Fₙ(x) − x| and its p-value.</returns>
     /// <exception cref="ArgumentException">The sample is empty or has a non-finite value.</exception>
-    public static (double D, double PValue) Uniform(ReadOnlySpan<double> values)
+    public static KsResult Uniform(ReadOnlySpan<double> values)
     {
         Guard.AtLeast(values.Length, 1, nameof(values), "The sample");
         Guard.Finite(values, nameof(values));
@@ -32,7 +37,7 @@ public static class KolmogorovSmirnovTest
 
         var d = Math.Max(dPlus, dMinus);
         var p = Survival(n, d);
-        return (d, Math.Clamp(p, 0, 1));
+        return new KsResult(d, Math.Clamp(p, 0, 1));
     }
 
     /// <summary>P(Dₙ ≥ d) by the Simard–L'Ecuyer selection of methods.</summary>

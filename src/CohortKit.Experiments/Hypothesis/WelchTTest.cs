@@ -42,8 +42,8 @@ public static class WelchTTest
         var t = diff / se;
         var df = (vc + vt) * (vc + vt) / (vc * vc / (control.Count - 1) + vt * vt / (treatment.Count - 1));
         var critical = Probability.StudentTQuantile(1 - alpha / 2, df);
-        var relative = RelativeEffect.Compute(control.Mean, Math.Sqrt(vc), treatment.Mean, Math.Sqrt(vt), critical);
-        return TwoSampleResult.Create("welch", control.Count, treatment.Count, control.Mean, treatment.Mean, se,
+        var relative = RelativeEffect.Compute(control.Mean, Math.Sqrt(vc), treatment.Mean, Math.Sqrt(vt), critical, 1 - alpha);
+        return TwoSampleResult.Create(TwoSampleTest.Welch, control.Count, treatment.Count, control.Mean, treatment.Mean, se,
             critical, relative, Probability.StudentTTwoSided(t, df), t, df, alpha);
     }
 

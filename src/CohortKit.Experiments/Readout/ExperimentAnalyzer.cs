@@ -19,14 +19,17 @@ public sealed partial class ExperimentAnalyzer
 {
     private readonly ILogger _logger;
 
-    /// <summary>Creates an analyzer (the non-DI entry).</summary>
+    private readonly ReadoutOptions _options;
+
+    /// <summary>Creates an analyzer (the non-DI entry); the options are validated now and snapshotted.</summary>
     /// <param name="options">The settings.</param>
     /// <param name="logger">Optional logger.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public ExperimentAnalyzer(ReadoutOptions? options = null, ILogger<ExperimentAnalyzer>? logger = null)
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the parameter name is the option's).</exception>
+    /// <remarks>The analyzer reads no clock, so unlike the simulator it takes no <see cref="TimeProvider"/>.</remarks>
+    public ExperimentAnalyzer(ReadoutOptions options, ILogger<ExperimentAnalyzer>? logger = null)
     {
-        Options = options ?? new ReadoutOptions();
-        Options.Validate();
+        ReadoutOptionsValidator.ThrowIfInvalid(options);
+        _options = options.Snapshot();
         _logger = logger ?? NullLogger<ExperimentAnalyzer>.Instance;
     }
 
@@ -39,8 +42,8 @@ public sealed partial class ExperimentAnalyzer
     {
     }
 
-    /// <summary>Gets the settings.</summary>
-    public ReadoutOptions Options { get; }
+    /// <summary>Gets a copy of the validated settings (the analyzer keeps its own snapshot).</summary>
+    public ReadoutOptions Options => _options.Snapshot();
 
     /// <summary>Analyses an experiment.</summary>
     /// <param name="data">One row per unit.</param>
@@ -50,8 +53,8 @@ public sealed partial class ExperimentAnalyzer
     public ExperimentReadout Analyze(ExperimentData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        using var activity = AaValidation.AaTestValidator.Source.StartActivity("ExperimentAnalyzer.Analyze");
-        var o = Options;
+        using var activity = ExperimentsTelemetry.ActivitySource.StartActivity("ExperimentAnalyzer.Analyze");
+        var o = _options;
         foreach (var m in data.Metrics)
         {
             Guard.Finite(m.Column.Values.Span, $"Metric '{m.Column.Name}'", nameof(data));
@@ -191,7 +194,7 @@ public sealed partial class ExperimentAnalyzer
             var y = Pick(values, rows);
             var x = Pick(covariate.Values, rows);
             var isT = rows.Select((_, i) => i >= control.Length).ToArray();
-            reduction = Cuped.Compute(y, x, isT, Options.Alpha).VarianceReduction;
+            reduction = Cuped.Compute(y, x, isT, _options.Alpha).VarianceReduction;
             compute = a => Cuped.Compute(y, x, isT, a).Result;
         }
         else
@@ -203,7 +206,7 @@ public sealed partial class ExperimentAnalyzer
                     : a => WelchTTest.Compute(yc, yt, a);
         }
 
-        var r = Wrap(compute(Options.Alpha), metric, data.Arm.Categories[arm], segment, reduction);
+        var r = Wrap(compute(_options.Alpha), metric, data.Arm.Categories[arm], segment, reduction);
         return new Pending(r, metric, compute);
     }
 
@@ -216,7 +219,7 @@ public sealed partial class ExperimentAnalyzer
             Role = metric.Role,
             Segment = segment,
             VarianceReduction = reduction,
-            Regression = metric.Role == MetricRole.Guardrail && (metric.HigherIsBetter ? r.CiHigh < 0 : r.CiLow > 0),
+            Regression = metric.Role == MetricRole.Guardrail && (metric.HigherIsBetter ? r.Interval.High < 0 : r.Interval.Low > 0),
         };
     }
 
@@ -245,7 +248,7 @@ public sealed partial class ExperimentAnalyzer
             return;
         }
 
-        var o = Options;
+        var o = _options;
         var adjusted = MultipleTesting.Adjust(members.Select(i => rows[i].Partial.PValue).ToArray(), o.Correction);
         var bonferroniAlpha = MultipleTesting.BonferroniAlpha(o.Alpha, m);
         var note = o.Correction switch
@@ -265,10 +268,8 @@ public sealed partial class ExperimentAnalyzer
                 var wide = rows[i].Recompute(bonferroniAlpha);
                 readout = readout with
                 {
-                    CiLow = wide.CiLow,
-                    CiHigh = wide.CiHigh,
-                    RelativeCiLow = wide.RelativeCiLow,
-                    RelativeCiHigh = wide.RelativeCiHigh,
+                    Interval = wide.Interval,
+                    RelativeInterval = wide.RelativeInterval,
                     Alpha = wide.Alpha,
                 };
             }
