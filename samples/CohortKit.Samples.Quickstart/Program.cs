@@ -64,7 +64,7 @@ var readout = provider.GetRequiredService<ExperimentAnalyzer>().Analyze(
 foreach (var m in readout.Metrics)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{m.Metric}: {m.RelativeEffect:P2} [{m.RelativeCiLow:P2}, {m.RelativeCiHigh:P2}], adjusted p = {m.AdjustedPValue:G3} ({m.Adjustment})"));
+        $"{m.Metric}: {m.RelativeEffect:P2} [{m.RelativeInterval?.Low:P2}, {m.RelativeInterval?.High:P2}], adjusted p = {m.AdjustedPValue:G3} ({m.Adjustment})"));
 }
 
 Console.WriteLine(readout.Trustworthy ? "SRM check passed." : "Sample ratio mismatch: do not trust this readout.");
@@ -72,7 +72,7 @@ var aa = provider.GetRequiredService<AaTestValidator>().Rerandomize([minutes, le
 foreach (var m in aa.Metrics)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"A/A {m.Metric}: false-positive rate {m.FalsePositiveRate:P2} [{m.FalsePositiveRateCiLow:P2}, {m.FalsePositiveRateCiHigh:P2}], KS p = {m.KsPValue:G3}, MDE {m.MinimumDetectableRelativeEffect:P2}"));
+        $"A/A {m.Metric}: false-positive rate {m.FalsePositiveRate:P2} [{m.FalsePositiveRateInterval.Low:P2}, {m.FalsePositiveRateInterval.High:P2}], KS p = {m.KsPValue:G3}, MDE {m.MinimumDetectableRelativeEffect:P2}"));
 }
 
 // Cohorts of 15–30 similar learners.

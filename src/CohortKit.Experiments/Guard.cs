@@ -37,4 +37,19 @@ internal static class Guard
             }
         }
     }
+
+    /// <summary>The one finite check for named columns: "<paramref name="what"/> has NaN at unit 3".</summary>
+    /// <param name="values">The values.</param>
+    /// <param name="what">The column as a reader knows it, e.g. <c>Metric 'minutes'</c>.</param>
+    /// <param name="parameter">The parameter that carried the column.</param>
+    public static void Finite(ReadOnlySpan<double> values, string what, string parameter)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                throw new ArgumentException($"{what} has {values[i]} at unit {i}; values must be finite.", parameter);
+            }
+        }
+    }
 }

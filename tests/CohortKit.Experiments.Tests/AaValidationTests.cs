@@ -1,3 +1,4 @@
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Events;
 using CohortKit.Experiments.AaValidation;
 using CohortKit.Learners;
@@ -96,7 +97,7 @@ public class AaTestValidatorTests
             r.Iterations.Should().Be(2000);
             r.FalsePositives.Should().BeInRange(low, high, r.Metric);
             r.KsPValue.Should().BeGreaterThan(0.001, r.Metric);
-            r.FalsePositiveRateCiLow.Should().BeLessThan(r.FalsePositiveRate);
+            r.FalsePositiveRateInterval.Low.Should().BeLessThan(r.FalsePositiveRate);
             r.MinimumDetectableRelativeEffect.Should().BePositive();
         }
 
@@ -111,8 +112,10 @@ public class AaTestValidatorTests
         var report = new AaTestValidator(new AaValidationOptions { Iterations = 10 }).Rerandomize([new MetricColumn("m", values)]);
         var mean = values.Average();
         var sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
-        var d = Power.PowerAnalysis.TTestMinimumDetectableEffect(5_000, 0.05, 0.8, 1);
-        report.Metrics[0].MinimumDetectableRelativeEffect.Should().BeApproximately(d * sd / mean, 1e-12);
+        // d = root of statsmodels TTestIndPower.power(d, nobs1=5000, ratio=1, alpha=0.05) = 0.8, by SciPy brentq at xtol 1e-15
+        // (not the library's own PowerAnalysis).
+        const double D = 0.05603701861072304;
+        report.Metrics[0].MinimumDetectableRelativeEffect.Should().BeApproximately(D * sd / mean, 1e-9 * D * sd / mean);
     }
 
     [Fact]
@@ -131,7 +134,8 @@ public class AaTestValidatorTests
     public void ClopperPearson_MatchesKnownValues()
     {
         // R: binom.test(5, 100)$conf.int = 0.01643187 0.11283491
-        var (low, high) = AaTestValidator.ClopperPearson(5, 100, 0.05);
+        var (low, high, level) = AaTestValidator.ClopperPearson(5, 100, 0.05);
+        level.Should().Be(0.95);
         low.Should().BeApproximately(0.01643187, 1e-7);
         high.Should().BeApproximately(0.11283491, 1e-7);
     }
@@ -142,9 +146,55 @@ public class AaTestValidatorTests
         var v = new AaTestValidator(new AaValidationOptions());
         ((Action)(() => v.Rerandomize([]))).Should().Throw<ArgumentException>().WithMessage("*At least one metric*");
         ((Action)(() => v.Rerandomize([new MetricColumn("a", new double[] { 1, 2, double.NaN, 4 })]))).Should().Throw<ArgumentException>().WithMessage("*'a' has NaN at unit 2*");
-        ((Action)(() => v.Rerandomize([new MetricColumn("a", new double[5]), new MetricColumn("b", new double[4])]))).Should().Throw<ArgumentException>().WithMessage("*'b' has 4 values*");
+        ((Action)(() => v.Rerandomize([new MetricColumn("a", new double[] { 1, 2, 3, 4, 5 }), new MetricColumn("b", new double[] { 1, 2, 3, 4 })]))).Should().Throw<ArgumentException>().WithMessage("*'b' has 4 values*");
         ((Func<AaTestValidator>)(() => new AaTestValidator(new AaValidationOptions { Split = 1 }))).Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("Split");
         ((Func<AaTestValidator>)(() => new AaTestValidator(new AaValidationOptions { Iterations = 0 }))).Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("Iterations");
+        ((Func<AaTestValidator>)(() => new AaTestValidator(new AaValidationOptions { Iterations = 2_000_000_000 }))).Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("Iterations");
+        ((Func<AaTestValidator>)(() => new AaTestValidator(new AaValidationOptions { Split = 1e-9 }))).Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("Split");
+        ((Action)(() => v.Rerandomize([new MetricColumn("flat", Enumerable.Repeat(3.0, 50).ToArray())]))).Should().Throw<ArgumentException>().WithMessage("*'flat' is constant*");
+    }
+
+    [Fact]
+    public void RerandomizeClusters_HalfTheVarianceBetweenClusters_NaiveOverRejectsAndIsFlagged_ClusterRobustIsCalibrated()
+    {
+        // 100 clusters of 100 units; cluster effect and unit noise both N(0, 1), so half of the variance lies between
+        // clusters (ICC 0.5). Re-randomising whole clusters and analysing units naively rejects far above alpha: the design
+        // effect 1 + (m − 1)·ICC = 50.5 inflates the naive z by √50.5 ≈ 7.1, so P(|Z·7.1| > 1.96) ≈ 78 %.
+        var rng = new Random(12);
+        var effect = Enumerable.Range(0, 100).Select(_ => Normal.Sample(rng, 0, 1)).ToArray();
+        var y = Enumerable.Range(0, 10_000).Select(i => effect[i / 100] + Normal.Sample(rng, 0, 1)).ToArray();
+        var clusters = Enumerable.Range(0, 10_000).Select(i => (long)(i / 100)).ToArray();
+        var report = new AaTestValidator(new AaValidationOptions { Iterations = 2_000, Seed = 5 }).RerandomizeClusters([new MetricColumn("y", y)], clusters);
+        report.Metrics.Should().HaveCount(2);
+        var naive = report.Metrics.Single(r => r.Analysis == AaAnalysis.UnitLevel);
+        var robust = report.Metrics.Single(r => r.Analysis == AaAnalysis.ClusterRobust);
+        naive.FalsePositiveRate.Should().BeInRange(0.70, 0.86);
+        naive.IsCalibrated.Should().BeFalse("the validator must flag the naive analysis of clustered data");
+        var low = Enumerable.Range(0, 2001).First(x => Binomial.CDF(0.05, 2000, x) >= 0.0005);
+        var high = Enumerable.Range(0, 2001).First(x => Binomial.CDF(0.05, 2000, x) >= 0.9995);
+        robust.Iterations.Should().Be(2000);
+        robust.FalsePositives.Should().BeInRange(low, high);
+        robust.IsCalibrated.Should().BeTrue();
+        robust.Clusters.Should().Be(100);
+        robust.MinimumDetectableRelativeEffect.Should().BeNull();
+    }
+
+    [Fact]
+    public void ClusterEngine_PValues_EqualTheReadoutsTestsOnTheExplicitSplit()
+    {
+        var rng = new Random(8);
+        var n = 900;
+        var cluster = Enumerable.Range(0, n).Select(i => i % 30).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => cluster[i] * 0.1 + rng.NextDouble() * 3).ToArray();
+        var engine = new ClusterRerandomizationEngine([y], cluster, 30);
+        var mask = new ulong[engine.Words];
+        Span<double> naive = stackalloc double[1], robust = stackalloc double[1];
+        engine.RunIteration(77, 4, 0.5, mask, naive, robust);
+        var treated = cluster.Select(c => ((mask[0] >> c) & 1) == 1).ToArray();
+        var welch = WelchTTest.Compute(y.Where((_, i) => !treated[i]).ToArray(), y.Where((_, i) => treated[i]).ToArray());
+        naive[0].Should().BeApproximately(welch.PValue, 1e-10);
+        var cr = Clustering.ClusterRobust.Compute(y, treated, cluster.Select(c => (long)c).ToArray());
+        robust[0].Should().BeApproximately(cr.PValue, 1e-10);
     }
 }
 

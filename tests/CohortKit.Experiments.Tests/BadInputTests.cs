@@ -1,3 +1,4 @@
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Experiments.Clustering;
 using CohortKit.Experiments.Power;
 using CohortKit.Experiments.VarianceReduction;
@@ -14,6 +15,15 @@ public class BadInputTests
     [Fact]
     public void Welch_ZeroVarianceInBothArms_Throws() =>
         ((Action)(() => WelchTTest.Compute([1.0, 1.0], [2.0, 2.0]))).Should().Throw<ArgumentException>().WithMessage("*zero variance*");
+
+    [Fact]
+    public void Welch_TwoConstantArmsOfManyCopies_ThrowsInsteadOfATinyPValue()
+    {
+        // 5,000 copies of 12.7 leave a rounding residue of ~1e-28 in a summary's variance; two such arms gave p = 0.0068.
+        var control = Enumerable.Repeat(12.7, 5_000).ToArray();
+        var treatment = Enumerable.Repeat(12.7, 4_000).ToArray();
+        ((Action)(() => WelchTTest.Compute(control, treatment))).Should().Throw<ArgumentException>().WithMessage("*zero variance*").And.ParamName.Should().Be("treatment");
+    }
 
     [Fact]
     public void Welch_NaN_ThrowsNamingTheArmAndIndex() =>
@@ -60,7 +70,7 @@ public class BadInputTests
     {
         var r = WelchTTest.Compute([-1.0, 1, -2, 2], [0.5, 1.5, 1, 2]);
         r.RelativeEffect.Should().BeNull();
-        r.RelativeCiLow.Should().BeNull();
+        r.RelativeInterval.Should().BeNull();
         double.IsFinite(r.PValue).Should().BeTrue();
     }
 }

@@ -1,4 +1,4 @@
-using CohortKit.Experiments.Tests;
+using CohortKit.Experiments.Hypothesis;
 
 namespace CohortKit.Experiments.Tests.Ks;
 
@@ -13,14 +13,6 @@ public class KolmogorovSmirnovTests
     {
         // Two independent exact algorithms for P(Dn <= d).
         KolmogorovSmirnovTest.DurbinCdf(n, d).Should().BeApproximately(KolmogorovSmirnovTest.PomeranzCdf(n, d), 1e-11);
-    }
-
-    [Fact]
-    public void KolmogorovLimit_GivesTheClassicCriticalValue()
-    {
-        // P(K >= 1.3580986) = 0.05 and P(K >= 1.6276236) = 0.01 (Kolmogorov's limiting distribution tables).
-        KolmogorovSmirnovTest.KolmogorovSurvival(1.3580986393225507).Should().BeApproximately(0.05, 1e-9);
-        KolmogorovSmirnovTest.KolmogorovSurvival(1.6276236115189502).Should().BeApproximately(0.01, 1e-9);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Experiments.Bootstrap;
 using CohortKit.Experiments.Drift;
 using CohortKit.Experiments.Ratio;
@@ -58,12 +59,13 @@ public class BootstrapAndRatioTests
         var c = Enumerable.Range(0, 3000).Select(_ => rng.NextDouble() * 10).ToArray();
         var t = Enumerable.Range(0, 3000).Select(_ => 0.3 + rng.NextDouble() * 10).ToArray();
         var welch = WelchTTest.Compute(c, t);
-        var (est, low, high) = BootstrapInterval.DifferenceInMeans(c, t, method, 4000, seed: 5);
+        var (est, (low, high, level)) = BootstrapInterval.DifferenceInMeans(c, t, method, 4000, seed: 5);
+        level.Should().Be(0.95);
         est.Should().BeApproximately(welch.AbsoluteEffect, 1e-12);
-        var halfWidth = (welch.CiHigh - welch.CiLow) / 2;
-        low.Should().BeApproximately(welch.CiLow, 0.1 * halfWidth);
-        high.Should().BeApproximately(welch.CiHigh, 0.1 * halfWidth);
-        BootstrapInterval.DifferenceInMeans(c, t, method, 4000, seed: 5).Should().Be((est, low, high));
+        var halfWidth = (welch.Interval.High - welch.Interval.Low) / 2;
+        low.Should().BeApproximately(welch.Interval.Low, 0.1 * halfWidth);
+        high.Should().BeApproximately(welch.Interval.High, 0.1 * halfWidth);
+        BootstrapInterval.DifferenceInMeans(c, t, method, 4000, seed: 5).Should().Be(new BootstrapResult(est, new CohortKit.Statistics.ConfidenceInterval(low, high, level)));
     }
 
     [Fact]
@@ -75,7 +77,25 @@ public class BootstrapAndRatioTests
         var p = BootstrapInterval.DifferenceInMeans(c, t, BootstrapMethod.Percentile, 5000, 1);
         var bca = BootstrapInterval.DifferenceInMeans(c, t, BootstrapMethod.BCa, 5000, 1);
         bca.Should().NotBe(p);
-        bca.Low.Should().BeLessThan(bca.High);
+        bca.Interval.Low.Should().BeLessThan(bca.Interval.High);
+    }
+
+    [Theory]
+    // Φ(z₀ + (z₀ + z)/(1 − a(z₀ + z))) with z = ±1.959963984540054, from Python's statistics.NormalDist (see PROVENANCE.md).
+    [InlineData(0.1, 0.05, -1.9599639845400538, 0.05461007689835956)]
+    [InlineData(0.1, 0.05, 1.9599639845400536, 0.9917237368688839)]
+    [InlineData(-0.2, 0.08, -1.9599639845400538, 0.020589653684499054)]
+    [InlineData(-0.2, 0.08, 1.9599639845400536, 0.9677254626539903)]
+    public void Bootstrap_BcaQuantile_MatchesEfronTibshirani(double z0, double a, double z, double expected) =>
+        BootstrapInterval.Adjust(z0, a, z).Should().BeApproximately(expected, 1e-14);
+
+    [Fact]
+    public void Bootstrap_Acceleration_MatchesTheJackknifeFormulaComputedWithNumpy()
+    {
+        // NumPy: θᵢ = leave-one-out difference of means over both arms, d = mean(θ) − θᵢ, a = Σd³ / (6 (Σd²)^1.5).
+        double[] control = [1.0, 2, 2.5, 7, 12];
+        double[] treatment = [0.5, 3, 3.5, 4, 20, 31];
+        BootstrapInterval.Acceleration(control, treatment, control.Sum(), treatment.Sum()).Should().BeApproximately(0.045777680289899016, 1e-15);
     }
 
     [Fact]
@@ -120,13 +140,16 @@ public class SequentialTests
         var test = new MixtureSequentialTest(0.05, 10);
         var look = test.Update(c, t);
         var v = c.Variance / c.Count + t.Variance / t.Count;
-        var tau2 = test.MixtureVariance;
-        tau2.Should().BeApproximately(MixtureSequentialTest.OptimalRatio(0.05) * (c.Variance + t.Variance) / 10, 1e-15);
+        // τ² = r*·(s_c² + s_t²)/N* with r* = argmin (1 + 1/r)(2 ln 20 + ln(1 + r)) = 8.211968062068253, the root of r = 2 ln 20 + ln(1 + r) (SciPy brentq, xtol 1e-15;
+        // stationarity of the width factor), sample variances 6 (1..8) and 7.5 (2..10), N* = 10: written out, not read from the object.
+        const double RStar = 8.211968062068253;
+        var tau2 = RStar * (6 + 7.5) / 10;
+        test.MixtureVariance.Should().BeApproximately(tau2, 1e-13 * tau2);
         var theta = t.Mean - c.Mean;
         var lambda = Math.Sqrt(v / (v + tau2)) * Math.Exp(theta * theta * tau2 / (2 * v * (v + tau2)));
         look.PValue.Should().BeApproximately(Math.Min(1, 1 / lambda), 1e-12);
         var half = Math.Sqrt(v * (v + tau2) / tau2 * (2 * Math.Log(20) + Math.Log((v + tau2) / v)));
-        look.CiLow.Should().BeApproximately(theta - half, 1e-12);
+        look.Interval.Low.Should().BeApproximately(theta - half, 1e-12);
     }
 
     [Fact]
@@ -135,6 +158,7 @@ public class SequentialTests
         var r = MixtureSequentialTest.OptimalRatio(0.05);
         double F(double x) => (1 + 1 / x) * (2 * Math.Log(20) + Math.Log(1 + x));
         F(r).Should().BeLessThan(F(r * 1.01)).And.BeLessThan(F(r * 0.99));
+        r.Should().BeApproximately(8.211968062068253, 1e-13, "the root of r = 2 ln 20 + ln(1 + r) by SciPy brentq");
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using CohortKit.Experiments.Clustering;
 using CohortKit.Experiments.Heterogeneity;
 using CohortKit.Experiments.Multiplicity;
 using CohortKit.Experiments.Power;
-using CohortKit.Experiments.Tests;
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Experiments.VarianceReduction;
 using CohortKit.Testing;
 
@@ -41,8 +41,8 @@ public class ReferenceTests
             Close(r.AbsoluteEffect, E(c, "difference"), Exact, $"{Name(c)} difference");
             // SciPy's t.ppf (cdflib's cdft) stops at a relative tolerance of 1e-8 in the quantile, so its interval
             // bounds carry that error for small non-integer df; see Welch_IntervalForTinyDf_MatchesHighPrecision.
-            Close(r.CiLow, E(c, "ci95Low"), 1e-8, $"{Name(c)} ci low");
-            Close(r.CiHigh, E(c, "ci95High"), 1e-8, $"{Name(c)} ci high");
+            Close(r.Interval.Low, E(c, "ci95Low"), 1e-8, $"{Name(c)} ci low");
+            Close(r.Interval.High, E(c, "ci95High"), 1e-8, $"{Name(c)} ci high");
         }
     }
 
@@ -53,7 +53,7 @@ public class ReferenceTests
         // mpmath at 40 digits (regularised incomplete beta + findroot); SciPy's −3.6124851720780846 is 1.2e-9 off.
         var c = SharedData.Cases("experiments/welch_t.json").First(x => Name(x) == "welch_0_normal_2x3");
         var r = WelchTTest.Compute(c.Doubles("control"), c.Doubles("treatment"));
-        r.CiLow.Should().BeApproximately(-3.612485167599399612, 1e-13);
+        r.Interval.Low.Should().BeApproximately(-3.612485167599399612, 1e-13);
         Distributions.Probability.StudentTQuantile(0.975, r.DegreesOfFreedom!.Value).Should().BeApproximately(6.852643561610126920, 1e-12);
     }
 
@@ -67,8 +67,8 @@ public class ReferenceTests
             Close(r.Statistic, E(c, "z"), Exact, $"{Name(c)} z");
             Close(r.PValue, E(c, "pValueTwoSided"), Exact, $"{Name(c)} p");
             Close(r.AbsoluteEffect, E(c, "difference"), Exact, $"{Name(c)} difference");
-            Close(r.CiLow, E(c, "ci95Low"), Exact, $"{Name(c)} ci low");
-            Close(r.CiHigh, E(c, "ci95High"), Exact, $"{Name(c)} ci high");
+            Close(r.Interval.Low, E(c, "ci95Low"), Exact, $"{Name(c)} ci low");
+            Close(r.Interval.High, E(c, "ci95High"), Exact, $"{Name(c)} ci high");
         }
     }
 
@@ -80,6 +80,42 @@ public class ReferenceTests
             var (u, _, p) = MannWhitneyUTest.Test(c.Doubles("control"), c.Doubles("treatment"));
             Close(u, E(c, "uTreatment"), Exact, $"{Name(c)} U");
             Close(p, E(c, "pValueTwoSided"), Exact, $"{Name(c)} p");
+        }
+    }
+
+    [Fact]
+    public void MannWhitney_ArmsAbove46340Units_MatchScipy()
+    {
+        // 46,341 · 46,342 overflows a 32-bit int: U was 2,170,225,145 and p = 0 before the count products were widened.
+        var cases = SharedData.Cases("experiments/mann_whitney_large.json").ToList();
+        cases.Should().HaveCount(3);
+        foreach (var c in cases)
+        {
+            var (u, _, p) = MannWhitneyUTest.Test(c.Doubles("control"), c.Doubles("treatment"));
+            Close(u, E(c, "u"), Exact, $"{Name(c)} U");
+            Close(p, E(c, "pValue"), Exact, $"{Name(c)} p");
+        }
+    }
+
+    [Fact]
+    public void RelativeEffect_UsesTheAbsoluteIntervalsCriticalValue()
+    {
+        // The relative interval is r ± c·se with the same c as the absolute interval: t(Welch df) or z. With 3 vs 3 units
+        // the normal quantile gave [+1.8 %, +37.6 %] while the t interval of the difference straddled 0.
+        var cases = SharedData.Cases("experiments/relative_effect.json").ToList();
+        cases.Should().HaveCount(8);
+        foreach (var c in cases)
+        {
+            var control = c.Doubles("control");
+            var treatment = c.Doubles("treatment");
+            var alpha = c.GetProperty("alpha").GetDouble();
+            var r = c.GetProperty("test").GetString() == "welch"
+                ? WelchTTest.Compute(control, treatment, alpha)
+                : TwoProportionZTest.Compute((long)control.Sum(), control.Length, (long)treatment.Sum(), treatment.Length, alpha);
+            Close(r.RelativeEffect!.Value, E(c, "relativeEffect"), Exact, $"{Name(c)} relative");
+            // The t quantile of SciPy is good to ~1e-8 relative (see Welch_MatchesScipy).
+            Close(r.RelativeInterval!.Value.Low, E(c, "relativeCiLow"), 1e-8, $"{Name(c)} low");
+            Close(r.RelativeInterval!.Value.High, E(c, "relativeCiHigh"), 1e-8, $"{Name(c)} high");
         }
     }
 
@@ -144,6 +180,42 @@ public class ReferenceTests
     }
 
     [Fact]
+    public void Power_RatesNearZeroOrOne_ReportIncreaseAndDecreaseSeparately()
+    {
+        // asin(√p) + h/2 passed π/2 near 1: 0.99 with n = 100 gave +0.044 pp and 0.999 with n = 50 a negative MDE.
+        var cases = SharedData.Cases("experiments/power_rates_extreme.json").ToList();
+        cases.Should().HaveCount(24);
+        foreach (var c in cases)
+        {
+            var r = PowerAnalysis.RateMinimumDetectableChange(c.GetProperty("baselineRate").GetDouble(), c.GetProperty("controlN").GetDouble(),
+                c.GetProperty("alpha").GetDouble(), c.GetProperty("power").GetDouble(), c.GetProperty("ratio").GetDouble());
+            var expected = c.GetProperty("expected");
+            var rate = c.GetProperty("baselineRate").GetDouble();
+            // statsmodels solves h with brentq at its default xtol (about 2e-6 here); ours reaches the target power exactly.
+            r.CohensH.Should().BeApproximately(E(c, "cohensH"), 2e-5, Name(c));
+            PowerAnalysis.NormalPower(r.CohensH, c.GetProperty("controlN").GetDouble(), c.GetProperty("alpha").GetDouble(), c.GetProperty("ratio").GetDouble())
+                .Should().BeApproximately(c.GetProperty("power").GetDouble(), 1e-10, Name(c));
+            var angle = Math.Asin(Math.Sqrt(rate));
+            var exact = new[] { Math.Pow(Math.Sin(angle + r.CohensH / 2), 2) - rate, rate - Math.Pow(Math.Sin(angle - r.CohensH / 2), 2) };
+            var actuals = new[] { r.Increase, r.Decrease };
+            var keys = new[] { "minimumDetectableIncrease", "minimumDetectableDecrease" };
+            for (var k = 0; k < 2; k++)
+            {
+                if (expected.GetProperty(keys[k]).ValueKind == JsonValueKind.Null)
+                {
+                    actuals[k].Should().BeNull($"{Name(c)} {keys[k]}");
+                    continue;
+                }
+
+                actuals[k].Should().NotBeNull($"{Name(c)} {keys[k]}");
+                // |d rate / d h| ≤ 1/2, so statsmodels' h tolerance carries over as 1e-5 in rate units.
+                actuals[k]!.Value.Should().BeApproximately(E(c, keys[k]), 1e-5, $"{Name(c)} {keys[k]}");
+                actuals[k]!.Value.Should().BeApproximately(exact[k], 1e-14, $"{Name(c)} {keys[k]} = sin²(asin √p ± h/2) conversion");
+            }
+        }
+    }
+
+    [Fact]
     public void Cuped_MatchesNumpyReference()
     {
         foreach (var c in SharedData.Cases("experiments/cuped.json"))
@@ -167,6 +239,41 @@ public class ReferenceTests
             var r = ClusterRobust.Compute(c.Doubles("metric"), treatment, cluster);
             Close(r.AbsoluteEffect, E(c, "difference"), Exact, $"{Name(c)} difference");
             Close(r.StandardError, E(c, "clusterRobustStandardError"), Exact, $"{Name(c)} se");
+        }
+    }
+
+    [Fact]
+    public void ClusterRobust_TDfPAndInterval_MatchStatsmodelsWithGMinus1Df()
+    {
+        var cases = SharedData.Cases("experiments/cluster_robust_inference.json").ToList();
+        cases.Should().NotBeEmpty();
+        foreach (var c in cases)
+        {
+            var treatment = c.GetProperty("treatment").EnumerateArray().Select(x => x.GetInt32() == 1).ToArray();
+            var cluster = c.GetProperty("cluster").EnumerateArray().Select(x => x.GetInt64()).ToArray();
+            var r = ClusterRobust.Compute(c.Doubles("metric"), treatment, cluster);
+            Close(r.Statistic, E(c, "t"), Exact, $"{Name(c)} t");
+            r.DegreesOfFreedom.Should().Be(E(c, "degreesOfFreedom"), Name(c));
+            Close(r.PValue, E(c, "pValue"), Exact, $"{Name(c)} p");
+            Close(r.Interval.Low, E(c, "ci95Low"), 1e-8, $"{Name(c)} ci low");
+            Close(r.Interval.High, E(c, "ci95High"), 1e-8, $"{Name(c)} ci high");
+        }
+    }
+
+    [Fact]
+    public void Cuped_TDfPAndInterval_MatchScipyWelchOnAdjustedValues()
+    {
+        var cases = SharedData.Cases("experiments/cuped_inference.json").ToList();
+        cases.Should().NotBeEmpty();
+        foreach (var c in cases)
+        {
+            var treatment = c.GetProperty("treatment").EnumerateArray().Select(x => x.GetInt32() == 1).ToArray();
+            var r = Cuped.Compute(c.Doubles("metric"), c.Doubles("covariate"), treatment).Result;
+            Close(r.Statistic, E(c, "t"), Exact, $"{Name(c)} t");
+            Close(r.DegreesOfFreedom!.Value, E(c, "degreesOfFreedom"), Exact, $"{Name(c)} df");
+            Close(r.PValue, E(c, "pValue"), Exact, $"{Name(c)} p");
+            Close(r.Interval.Low, E(c, "ci95Low"), 1e-8, $"{Name(c)} ci low");
+            Close(r.Interval.High, E(c, "ci95High"), 1e-8, $"{Name(c)} ci high");
         }
     }
 
@@ -199,6 +306,23 @@ public class KolmogorovSmirnovReferenceTests
             var name = c.GetProperty("name").GetString();
             var expected = c.GetProperty("expected");
             d.Should().BeApproximately(expected.GetProperty("d").GetDouble(), 1e-12, name);
+            var ep = expected.GetProperty("pValue").GetDouble();
+            p.Should().BeApproximately(ep, 1e-9 * ep, name);
+        }
+    }
+
+    [Fact]
+    public void KsUniform_Above10000_MatchesScipyExactTo1e9()
+    {
+        // SciPy's kstest is exact at every n; the asymptotic formula used above n = 10,000 before was 1 % off.
+        var cases = SharedData.Cases("experiments/ks_uniform_large.json").ToList();
+        cases.Should().HaveCount(3);
+        foreach (var c in cases)
+        {
+            var (d, p) = KolmogorovSmirnovTest.Uniform(c.Doubles("sample"));
+            var name = c.GetProperty("name").GetString();
+            var expected = c.GetProperty("expected");
+            d.Should().BeApproximately(expected.GetProperty("statistic").GetDouble(), 1e-12, name);
             var ep = expected.GetProperty("pValue").GetDouble();
             p.Should().BeApproximately(ep, 1e-9 * ep, name);
         }

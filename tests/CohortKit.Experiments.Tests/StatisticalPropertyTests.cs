@@ -1,3 +1,4 @@
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Events;
 using CohortKit.Experiments.Sequential;
 using CohortKit.Metrics;
@@ -37,7 +38,7 @@ public class StatisticalPropertyTests(Xunit.Abstractions.ITestOutputHelper outpu
             }
 
             var r = WelchTTest.Compute(arms[0].ToArray(), arms[1].ToArray());
-            if (r.RelativeCiLow <= trueEffect && trueEffect <= r.RelativeCiHigh)
+            if (r.RelativeInterval is { } ci && ci.Contains(trueEffect))
             {
                 lock (sync) { covered++; }
             }

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using CohortKit.Experiments.Tests;
+using CohortKit.Experiments.Hypothesis;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Statistics;
 

@@ -7,7 +7,6 @@ using CohortKit.Experiments.Drift;
 using CohortKit.Experiments.Multiplicity;
 using CohortKit.Experiments.Power;
 using CohortKit.Experiments.Readout;
-using CohortKit.Tables;
 using Spectre.Console;
 
 namespace CohortKit.Cli.Experiments;
@@ -29,52 +28,61 @@ internal static class ExperimentCommand
 
 
 
-    private static string[] List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>Exit code of <c>ab</c> when the sample-ratio-mismatch gate fails (documented in docs/cli.md).</summary>
+    public const int SrmMismatch = 3;
 
     private static Command Ab(CliConsole console)
     {
         var input = new Option<FileInfo>("--input") { Description = "CSV with one row per learner.", Required = true };
         var group = new Option<string>("--group") { Description = "The arm column.", Required = true };
         var control = new Option<string>("--control") { Description = "The control arm's value in the arm column.", Required = true };
-        var metric = new Option<string>("--metric") { Description = "Metric column(s), comma-separated.", Required = true };
-        var secondary = new Option<string?>("--secondary") { Description = "Secondary metric column(s), comma-separated." };
-        var guardrail = new Option<string?>("--guardrail") { Description = "Guardrail metric column(s), comma-separated: must not regress overall or in any segment." };
-        var covariate = new Option<string?>("--covariate") { Description = "Pre-period covariate column for CUPED (applied to every metric)." };
-        var cluster = new Option<string?>("--cluster") { Description = "Cluster column (cohort, class) when clusters were randomised: cluster-robust errors." };
+        var metric = new Option<string>("--metric") { Description = "Primary metric column(s), comma-separated: one multiple-testing family with the arms.", Required = true };
+        var secondary = new Option<string?>("--secondary") { Description = "Secondary metric column(s), comma-separated: a family of their own." };
+        var guardrail = new Option<string?>("--guardrail") { Description = "Guardrail column(s), comma-separated, each as name or name:decrease (lower is better, so a rise is the regression); never adjusted for multiple testing." };
+        var covariate = new Option<string?>("--covariate") { Description = "Pre-period covariate column for CUPED (applied to every metric; not with --cluster)." };
+        var cluster = new Option<string?>("--cluster") { Description = "Cluster column (cohort, class) when clusters were randomised: cluster-robust errors (not with --covariate)." };
         var segment = new Option<string?>("--segment") { Description = "Segment column for the per-segment breakdown." };
-        var test = new Option<string>("--test") { Description = "auto, welch, proportion or mannwhitney.", DefaultValueFactory = _ => "auto" };
+        var test = new Option<string>("--test") { Description = "auto, welch, proportion or mannwhitney (auto decides once per metric: the z-test for 0/1 metrics, Welch otherwise).", DefaultValueFactory = _ => "auto" };
         test.AcceptOnlyFromAmong("auto", "welch", "proportion", "mannwhitney");
-        var correction = new Option<string>("--correction") { Description = "none, bonferroni, holm or bh.", DefaultValueFactory = _ => "none" };
+        var correction = new Option<string>("--correction") { Description = "none, bonferroni, holm or bh, applied within each family.", DefaultValueFactory = _ => "none" };
         correction.AcceptOnlyFromAmong("none", "bonferroni", "holm", "bh");
+        var expectedRatios = new Option<string?>("--expected-ratios") { Description = "The designed split, e.g. 90,10, in the arms' order of first appearance in the file; equal when omitted." };
+        var allowSrm = new Option<bool>("--allow-srm") { Description = "Show effects even when the SRM gate fails (under the warning; the exit code stays 3)." };
         var markdown = new Option<FileInfo?>("--markdown") { Description = "Also write the readout as Markdown to this file." };
         var alpha = CommonOptions.Alpha();
         var json = CommonOptions.Json();
-        var command = new Command("ab", "Read out an A/B (or multi-arm) test: SRM gate, effects with intervals, corrections, segments, guardrails.")
+        var command = new Command("ab", "Read out an A/B (or multi-arm) test: SRM gate (exit 3 on mismatch), effects with intervals, corrections per family, segments, guardrails.")
         {
-            input, group, control, metric, secondary, guardrail, covariate, cluster, segment, test, alpha, correction, markdown, json,
+            input, group, control, metric, secondary, guardrail, covariate, cluster, segment, test, alpha, correction, expectedRatios, allowSrm, markdown, json,
         };
         command.SetAction(parse =>
         {
-            var table = CsvTable.Load(parse.GetValue(input)!.FullName);
+            var table = ExperimentInput.Load(parse.GetValue(input)!, "--input");
             var covariateName = parse.GetValue(covariate);
-            var cov = covariateName is null ? null : new MetricColumn(covariateName, table.Numeric(covariateName));
-            var metrics = List(parse.GetValue(metric)!).Select(m => new ExperimentMetric(new MetricColumn(m, table.Numeric(m)), MetricRole.Primary, true, cov)).ToList();
-            foreach (var m in List(parse.GetValue(secondary) ?? ""))
-            {
-                metrics.Add(new ExperimentMetric(new MetricColumn(m, table.Numeric(m)), MetricRole.Secondary, true, cov));
-            }
-
-            foreach (var g in List(parse.GetValue(guardrail) ?? ""))
-            {
-                metrics.Add(new ExperimentMetric(new MetricColumn(g, table.Numeric(g)), MetricRole.Guardrail, true, cov));
-            }
-
             var clusterName = parse.GetValue(cluster);
-            var segmentName = parse.GetValue(segment);
-            var data = new ExperimentData(table.Categorical(parse.GetValue(group)!), parse.GetValue(control)!, metrics)
+            if (covariateName is not null && clusterName is not null)
             {
-                Clusters = clusterName is null ? null : ClusterIds(table, clusterName),
-                Segment = segmentName is null ? null : table.Categorical(segmentName),
+                throw new ArgumentException("--covariate and --cluster cannot be combined: CUPED with cluster-robust errors is not implemented. Drop one of them.");
+            }
+
+            var primary = ExperimentInput.List(parse.GetValue(metric));
+            var secondaries = ExperimentInput.List(parse.GetValue(secondary));
+            var guardrails = ExperimentInput.List(parse.GetValue(guardrail)).Select(Guardrail).ToList();
+            ExperimentInput.RequireDistinct(primary.Select(m => (m, "--metric"))
+                .Concat(secondaries.Select(m => (m, "--secondary")))
+                .Concat(guardrails.Select(g => (g.Name, "--guardrail"))));
+            var cov = covariateName is null ? null : ExperimentInput.Metric(table, covariateName, "--covariate");
+            var metrics = primary.Select(m => new ExperimentMetric(ExperimentInput.Metric(table, m, "--metric"), MetricRole.Primary, true, cov)).ToList();
+            metrics.AddRange(secondaries.Select(m => new ExperimentMetric(ExperimentInput.Metric(table, m, "--secondary"), MetricRole.Secondary, true, cov)));
+            metrics.AddRange(guardrails.Select(g => new ExperimentMetric(ExperimentInput.Metric(table, g.Name, "--guardrail"), MetricRole.Guardrail, g.HigherIsBetter, cov)));
+
+            var segmentName = parse.GetValue(segment);
+            var arms = ExperimentInput.Categorical(table, parse.GetValue(group)!, "--group");
+            var data = new ExperimentData(arms, parse.GetValue(control)!, metrics)
+            {
+                Clusters = clusterName is null ? null : ClusterIds(ExperimentInput.Categorical(table, clusterName, "--cluster")),
+                Segment = segmentName is null ? null : ExperimentInput.Categorical(table, segmentName, "--segment"),
+                ExpectedSplit = parse.GetValue(expectedRatios) is { } ratios ? ExpectedSplit(ratios, arms) : null,
             };
             var options = new ReadoutOptions
             {
@@ -83,45 +91,83 @@ internal static class ExperimentCommand
                 Correction = parse.GetValue(correction) switch { "bonferroni" => Correction.Bonferroni, "holm" => Correction.Holm, "bh" => Correction.BenjaminiHochberg, _ => Correction.None },
             };
             var readout = new ExperimentAnalyzer(options).Analyze(data);
+            var showEffects = readout.Trustworthy || parse.GetValue(allowSrm);
+            var report = AbReport.From(readout, arms.Categories, showEffects);
+            var exitCode = readout.Trustworthy ? 0 : SrmMismatch;
             if (parse.GetValue(markdown) is { } md)
             {
-                File.WriteAllText(md.FullName, readout.ToMarkdown());
+                File.WriteAllText(md.FullName, ReadoutMarkdown.Render(report));
             }
 
             if (parse.GetValue(json))
             {
-                console.Out.WriteLine(readout.ToJson());
-                return 0;
+                console.WriteJson(report);
+                return exitCode;
             }
 
-            var srm = readout.Srm;
-            console.Ansi.MarkupLine(readout.Trustworthy
-                ? $"[green]SRM ok[/] (χ² = {srm.ChiSquare.ToString("G4", C)}, p = {srm.PValue.ToString("G3", C)}, arms {string.Join(" / ", srm.Observed)})"
-                : $"[red]Sample ratio mismatch[/] (p = {srm.PValue.ToString("G3", C)} < {srm.Threshold.ToString(C)}): the readout is untrustworthy");
-            console.Ansi.Write(ReadoutTable(readout.Metrics, "Overall"));
-            if (readout.Segments.Count > 0) { console.Ansi.Write(ReadoutTable(readout.Segments, "By segment")); }
-            console.Ansi.MarkupLine(readout.NoGuardrailRegression ? "[green]No guardrail regression.[/]" : "[red]A guardrail regressed.[/]");
-            console.Ansi.MarkupLine($"[grey]{Markup.Escape(readout.Metrics[0].Adjustment)}[/]");
-            return 0;
+            var srmLine = Markup.Escape(ReadoutMarkdown.SrmLine(report.Srm).Replace("**", "", StringComparison.Ordinal));
+            console.Ansi.MarkupLine(readout.Trustworthy ? $"[green]SRM ok[/]: {srmLine}" : $"[red]Sample ratio mismatch[/]: {srmLine}");
+            if (!showEffects)
+            {
+                console.Ansi.MarkupLine("Effects withheld. Find the cause of the broken split, give --expected-ratios if it was designed unequal, or rerun with --allow-srm to see them under this warning.");
+                return exitCode;
+            }
+
+            console.Ansi.Write(ReadoutTable(report.Metrics, "Overall"));
+            if (report.Segments.Count > 0) { console.Ansi.Write(ReadoutTable(report.Segments, "By segment")); }
+            if (report.NoGuardrailRegression is { } ok)
+            {
+                console.Ansi.MarkupLine(ok ? "[green]No guardrail regression.[/]" : "[red]A guardrail regressed.[/]");
+            }
+
+            foreach (var note in report.Notes)
+            {
+                console.Ansi.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
+            }
+
+            return exitCode;
         });
         return command;
     }
 
-    private static long[] ClusterIds(CsvTable table, string column)
+    /// <summary>Parses <c>name</c> or <c>name:decrease</c> / <c>name:increase</c> (the good direction).</summary>
+    private static (string Name, bool HigherIsBetter) Guardrail(string spec)
     {
-        var c = table.Categorical(column);
-        return c.Codes.ToArray().Select(x => (long)x).ToArray();
+        var parts = spec.Split(':', 2, StringSplitOptions.TrimEntries);
+        if (parts.Length == 1)
+        {
+            return (parts[0], true);
+        }
+
+        return parts[1].ToLowerInvariant() switch
+        {
+            "increase" => (parts[0], true),
+            "decrease" => (parts[0], false),
+            _ => throw new ArgumentException($"--guardrail: '{spec}' has direction '{parts[1]}'; use name:increase (higher is better, the default) or name:decrease (lower is better)."),
+        };
     }
 
-    private static Table ReadoutTable(IReadOnlyList<MetricReadout> rows, string title)
+    private static double[] ExpectedSplit(string value, CohortKit.Learners.CategoricalColumn arms)
     {
-        var t = new Table().Title(title).AddColumns("metric", "segment", "arm", "test", "control", "treatment", "effect [[CI]]", "relative [[CI]]", "p", "adj. p");
+        var ratios = ExperimentInput.Numbers(value, "--expected-ratios");
+        if (ratios.Length != arms.Categories.Count)
+        {
+            throw new ArgumentException($"--expected-ratios has {ratios.Length} values for {arms.Categories.Count} arms ({string.Join(", ", arms.Categories)}, in order of first appearance).");
+        }
+
+        return ratios;
+    }
+
+    private static long[] ClusterIds(CohortKit.Learners.CategoricalColumn c) => c.Codes.ToArray().Select(x => (long)x).ToArray();
+
+    private static Table ReadoutTable(IReadOnlyList<ReadoutRow> rows, string title)
+    {
+        var t = new Table().Title(title).AddColumns("metric", "segment", "arm", "test", "control", "treatment", "CI level", "effect [[CI]]", "relative [[CI]]", "p", "adj. p");
         foreach (var r in rows)
         {
-            var rel = r.RelativeEffect is { } e ? $"{e.ToString("P2", C)} [{r.RelativeCiLow!.Value.ToString("P2", C)}, {r.RelativeCiHigh!.Value.ToString("P2", C)}]" : "—";
             t.AddRow(Markup.Escape((r.Regression ? "⚠ " : "") + r.Metric), Markup.Escape(r.Segment ?? "all"), Markup.Escape(r.Arm), r.Test,
-                r.ControlMean.ToString("G5", C), r.TreatmentMean.ToString("G5", C),
-                Markup.Escape($"{r.AbsoluteEffect.ToString("G4", C)} [{r.CiLow.ToString("G4", C)}, {r.CiHigh.ToString("G4", C)}]"), Markup.Escape(rel),
+                r.ControlMean.ToString("G5", C), r.TreatmentMean.ToString("G5", C), ReadoutMarkdown.Level(r.CiLevel),
+                Markup.Escape($"{r.AbsoluteEffect.ToString("G4", C)} [{r.CiLow.ToString("G4", C)}, {r.CiHigh.ToString("G4", C)}]"), Markup.Escape(ReadoutMarkdown.Relative(r)),
                 r.PValue.ToString("G3", C), r.AdjustedPValue.ToString("G3", C));
         }
 
@@ -132,40 +178,54 @@ internal static class ExperimentCommand
     {
         var input = new Option<FileInfo>("--input") { Description = "CSV with one row per learner.", Required = true };
         var metric = new Option<string>("--metric") { Description = "Metric column(s), comma-separated.", Required = true };
-        var segment = new Option<string?>("--segment") { Description = "Segment column for per-segment results." };
-        var iterations = new Option<int>("--iterations") { Description = "Re-randomisations.", DefaultValueFactory = _ => 1_000 };
-        var split = new Option<double>("--split") { Description = "Share of units in the second arm.", DefaultValueFactory = _ => 0.5 };
+        var segment = new Option<string?>("--segment") { Description = "Segment column for per-segment results (not with --cluster)." };
+        var cluster = new Option<string?>("--cluster") { Description = "Cluster column (cohort, class): re-randomise whole clusters and report the naive and the cluster-robust analysis." };
+        var iterations = new Option<int>("--iterations") { Description = $"Re-randomisations (1 to {AaValidationOptions.MaxIterations:N0}).", DefaultValueFactory = _ => 1_000 };
+        var split = new Option<double>("--split") { Description = "Share of units in the second arm (resolution 1/65,536).", DefaultValueFactory = _ => 0.5 };
         var seed = CommonOptions.Seed();
         var alpha = CommonOptions.Alpha();
         var json = CommonOptions.Json();
         var command = new Command("aa", "Re-randomise the population many times: false-positive rate, p-value uniformity and MDE per metric and segment.")
         {
-            input, metric, segment, iterations, split, alpha, seed, json,
+            input, metric, segment, cluster, iterations, split, alpha, seed, json,
         };
         command.SetAction(parse =>
         {
-            var table = CsvTable.Load(parse.GetValue(input)!.FullName);
-            var metrics = List(parse.GetValue(metric)!).Select(m => new MetricColumn(m, table.Numeric(m))).ToList();
+            var table = ExperimentInput.Load(parse.GetValue(input)!, "--input");
+            var names = ExperimentInput.List(parse.GetValue(metric));
+            ExperimentInput.RequireDistinct(names.Select(m => (m, "--metric")));
+            var metrics = names.Select(m => ExperimentInput.Metric(table, m, "--metric")).ToList();
             var segmentName = parse.GetValue(segment);
-            var validator = new AaTestValidator(new AaValidationOptions
+            var clusterName = parse.GetValue(cluster);
+            if (segmentName is not null && clusterName is not null)
             {
-                Iterations = parse.GetValue(iterations),
-                Split = parse.GetValue(split),
-                Alpha = parse.GetValue(alpha),
-                Seed = parse.GetValue(seed),
+                throw new ArgumentException("--segment and --cluster cannot be combined: cluster re-randomisation reports the whole population only.");
+            }
+
+            var options = new AaValidationOptions { Iterations = parse.GetValue(iterations), Split = parse.GetValue(split), Alpha = parse.GetValue(alpha), Seed = parse.GetValue(seed) };
+            if (!(options.Alpha < options.Power))
+            {
+                throw new ArgumentException($"--alpha ({options.Alpha.ToString(C)}) must be below {options.Power.ToString(C)}, the power at which aa reports the minimum detectable effect.");
+            }
+
+            var report = WithOptionNames(() =>
+            {
+                var validator = new AaTestValidator(options);
+                return clusterName is null
+                    ? validator.Rerandomize(metrics, segmentName is null ? null : ExperimentInput.Categorical(table, segmentName, "--segment"))
+                    : validator.RerandomizeClusters(metrics, ClusterIds(ExperimentInput.Categorical(table, clusterName, "--cluster")));
             });
-            var report = validator.Rerandomize(metrics, segmentName is null ? null : table.Categorical(segmentName));
             if (parse.GetValue(json))
             {
-                console.WriteJson(new { metrics = report.Metrics, segments = report.Segments });
+                console.WriteJson(new AaReport(report.Metrics.Select(AaRow.From).ToList(), report.Segments.Select(AaRow.From).ToList()));
                 return 0;
             }
 
-            var t = new Table().AddColumns("metric", "segment", "units", "iterations", "false-positive rate [[95% CI]]", "KS p", "MDE (relative)", "calibrated");
+            var t = new Table().AddColumns("metric", "segment", "analysis", "units", "iterations", "false-positive rate [[95% CI]]", "KS p", "MDE (relative)", "calibrated");
             foreach (var r in report.Metrics.Concat(report.Segments))
             {
-                t.AddRow(Markup.Escape(r.Metric), Markup.Escape(r.Segment ?? "all"), r.Units.ToString(C), r.Iterations.ToString(C),
-                    Markup.Escape($"{r.FalsePositiveRate.ToString("P2", C)} [{r.FalsePositiveRateCiLow.ToString("P2", C)}, {r.FalsePositiveRateCiHigh.ToString("P2", C)}]"),
+                t.AddRow(Markup.Escape(r.Metric), Markup.Escape(r.Segment ?? "all"), AaRow.AnalysisName(r), r.Units.ToString(C), r.Iterations.ToString(C),
+                    Markup.Escape($"{r.FalsePositiveRate.ToString("P2", C)} [{r.FalsePositiveRateInterval.Low.ToString("P2", C)}, {r.FalsePositiveRateInterval.High.ToString("P2", C)}]"),
                     r.KsPValue.ToString("G3", C), r.MinimumDetectableRelativeEffect?.ToString("P2", C) ?? "—", r.IsCalibrated ? "[green]yes[/]" : "[red]no[/]");
             }
 
@@ -174,6 +234,34 @@ internal static class ExperimentCommand
         });
         return command;
     }
+
+    /// <summary>Runs library code whose option checks name the options' properties, and renames them after the CLI's
+    /// options (<c>Iterations</c> → <c>--iterations</c>) so that the one-line error names what the user typed.</summary>
+    private static T WithOptionNames<T>(Func<T> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (ArgumentOutOfRangeException ex) when (ex.ParamName is { Length: > 0 } name && OptionName(name) is { } option)
+        {
+            var reason = ex.Message.Split(" (Parameter", 2)[0].Split(Environment.NewLine, 2)[0];
+            throw new ArgumentException($"{option} {ex.ActualValue?.ToString() ?? ""}: {reason}".Replace("  ", " ", StringComparison.Ordinal), ex);
+        }
+    }
+
+    private static string? OptionName(string parameter) => parameter.ToLowerInvariant() switch
+    {
+        "iterations" => "--iterations",
+        "split" => "--split",
+        "alpha" => "--alpha",
+        "seed" => "--seed",
+        "effectsize" => "--effect",
+        "controln" => "--n",
+        "power" => "--power",
+        "ratio" => "--ratio",
+        _ => null,
+    };
 
     private static Command Drift(CliConsole console)
     {
@@ -190,26 +278,27 @@ internal static class ExperimentCommand
         };
         command.SetAction(parse =>
         {
-            var b = CsvTable.Load(parse.GetValue(before)!.FullName);
-            var a = CsvTable.Load(parse.GetValue(after)!.FullName);
-            var names = List(parse.GetValue(metric)!);
+            var b = ExperimentInput.Load(parse.GetValue(before)!, "--before");
+            var a = ExperimentInput.Load(parse.GetValue(after)!, "--after");
+            var names = ExperimentInput.List(parse.GetValue(metric));
+            ExperimentInput.RequireDistinct(names.Select(m => (m, "--metric")));
             var segmentName = parse.GetValue(segment);
             var results = MeasurementDrift.Compare(
-                names.Select(n => new MetricColumn(n, b.Numeric(n))).ToList(),
-                names.Select(n => new MetricColumn(n, a.Numeric(n))).ToList(),
-                segmentName is null ? null : b.Categorical(segmentName),
-                segmentName is null ? null : a.Categorical(segmentName),
+                names.Select(n => ExperimentInput.Metric(b, n, "--metric")).ToList(),
+                names.Select(n => ExperimentInput.Metric(a, n, "--metric")).ToList(),
+                segmentName is null ? null : ExperimentInput.Categorical(b, segmentName, "--segment"),
+                segmentName is null ? null : ExperimentInput.Categorical(a, segmentName, "--segment"),
                 parse.GetValue(threshold), parse.GetValue(alpha));
             if (parse.GetValue(json))
             {
-                console.WriteJson(new { metrics = results.Where(r => r.Segment is null), segments = results.Where(r => r.Segment is not null) });
+                console.WriteJson(new DriftReport(results.Where(r => r.Segment is null).Select(DriftRow.From).ToList(), results.Where(r => r.Segment is not null).Select(DriftRow.From).ToList()));
                 return 0;
             }
 
             var t = new Table().AddColumns("metric", "segment", "before", "after", "relative change [[CI]]", "p", "PSI", "flag");
             foreach (var r in results)
             {
-                var rel = r.RelativeChange is { } e ? $"{e.ToString("P3", C)} [{r.RelativeCiLow!.Value.ToString("P3", C)}, {r.RelativeCiHigh!.Value.ToString("P3", C)}]" : "—";
+                var rel = r.RelativeChange is { } e && r.RelativeInterval is { } ci ? $"{e.ToString("P3", C)} [{ci.Low.ToString("P3", C)}, {ci.High.ToString("P3", C)}]" : "—";
                 t.AddRow(Markup.Escape(r.Metric), Markup.Escape(r.Segment ?? "all"), r.BeforeMean.ToString("G5", C), r.AfterMean.ToString("G5", C), Markup.Escape(rel),
                     r.PValue.ToString("G3", C), r.PopulationStabilityIndex.ToString("G3", C), r.Flagged ? "[red]drift[/]" : "[green]ok[/]");
             }
@@ -237,8 +326,8 @@ internal static class ExperimentCommand
         };
         command.SetAction(parse =>
         {
-            var result = PowerPlan.Compute(parse.GetValue(mean), parse.GetValue(sd), parse.GetValue(rate), parse.GetValue(n), parse.GetValue(effect),
-                parse.GetValue(alpha), parse.GetValue(power), parse.GetValue(ratio));
+            var result = WithOptionNames(() => PowerPlan.Compute(parse.GetValue(mean), parse.GetValue(sd), parse.GetValue(rate), parse.GetValue(n), parse.GetValue(effect),
+                parse.GetValue(alpha), parse.GetValue(power), parse.GetValue(ratio)));
             if (parse.GetValue(json))
             {
                 console.WriteJson(result);
@@ -261,10 +350,16 @@ internal static class ExperimentCommand
 /// <summary>The answer of <c>cohortkit experiment power</c>.</summary>
 internal sealed record PowerPlan(string Kind, double? BaselineMean, double? BaselineSd, double? BaselineRate, double Alpha, double Power, double Ratio,
     double? ControlN, double? Effect, double? MinimumDetectableEffect, double? MinimumDetectableRelativeEffect,
+    double? MinimumDetectableIncrease, double? MinimumDetectableDecrease,
     double? RequiredControlN, double? RequiredTreatmentN, double? RequiredTotalN, double? PowerAtEffect, bool? Detectable)
 {
     public static PowerPlan Compute(double? mean, double? sd, double? rate, double? n, double? effect, double alpha, double power, double ratio)
     {
+        ExperimentInput.Finite(mean, "--baseline-mean");
+        ExperimentInput.Finite(sd, "--baseline-sd");
+        ExperimentInput.Finite(rate, "--baseline-rate");
+        ExperimentInput.Finite(n, "--n");
+        ExperimentInput.Finite(effect, "--effect");
         var isRate = rate is not null;
         if (isRate == (mean is not null || sd is not null))
         {
@@ -287,20 +382,22 @@ internal sealed record PowerPlan(string Kind, double? BaselineMean, double? Base
         if (n is { } nn && !(nn > 1)) { throw new ArgumentException($"--n must exceed 1 (got {n})."); }
         if (effect is { } ee && (ee == 0 || !double.IsFinite(ee))) { throw new ArgumentException($"--effect must be a non-zero relative change (got {effect})."); }
 
-        double? mde = null, mdeRel = null, reqC = null, powerAt = null;
+        double? mde = null, mdeRel = null, reqC = null, powerAt = null, up = null, down = null;
         if (n is { } units)
         {
             if (isRate)
             {
-                var h = PowerAnalysis.NormalMinimumDetectableEffect(units, alpha, power, ratio);
-                var target = Math.Pow(Math.Sin(Math.Asin(Math.Sqrt(rate!.Value)) + h / 2), 2);
-                mde = target - rate.Value;
-                mdeRel = mde / rate.Value;
+                // Near 0 or 1 only one direction may be detectable: report each, null where out of reach.
+                var change = PowerAnalysis.RateMinimumDetectableChange(rate!.Value, units, alpha, power, ratio);
+                (up, down) = (change.Increase, change.Decrease);
+                mde = up;
+                mdeRel = up / rate.Value;
             }
             else
             {
                 var d = PowerAnalysis.TTestMinimumDetectableEffect(units, alpha, power, ratio);
                 mde = d * sd!.Value;
+                (up, down) = (mde, mde);
                 mdeRel = mean == 0 ? null : mde / Math.Abs(mean!.Value);
             }
         }
@@ -323,7 +420,7 @@ internal sealed record PowerPlan(string Kind, double? BaselineMean, double? Base
             }
         }
 
-        return new PowerPlan(isRate ? "rate" : "mean", mean, sd, rate, alpha, power, ratio, n, effect, mde, mdeRel,
+        return new PowerPlan(isRate ? "rate" : "mean", mean, sd, rate, alpha, power, ratio, n, effect, mde, mdeRel, up, down,
             reqC is null ? null : Math.Ceiling(reqC.Value), reqC is null ? null : Math.Ceiling(reqC.Value * ratio),
             reqC is null ? null : Math.Ceiling(reqC.Value) + Math.Ceiling(reqC.Value * ratio), powerAt, powerAt is null ? null : powerAt >= power);
     }
@@ -333,7 +430,15 @@ internal sealed record PowerPlan(string Kind, double? BaselineMean, double? Base
         var c = CultureInfo.InvariantCulture;
         yield return ("metric", Kind == "rate" ? $"rate, baseline {BaselineRate!.Value.ToString("G4", c)}" : $"mean {BaselineMean!.Value.ToString("G4", c)}, sd {BaselineSd!.Value.ToString("G4", c)}");
         yield return ("alpha / power / ratio", $"{Alpha.ToString(c)} / {Power.ToString(c)} / {Ratio.ToString(c)}");
-        if (MinimumDetectableEffect is { } m) { yield return ("minimum detectable effect", $"{m.ToString("G4", c)} ({MinimumDetectableRelativeEffect?.ToString("P2", c) ?? "—"} relative) with {ControlN!.Value.ToString("N0", c)} control units"); }
+        if (ControlN is { } units)
+        {
+            yield return ("minimum detectable increase", MinimumDetectableIncrease is { } up
+                ? $"+{up.ToString("G4", c)} with {units.ToString("N0", c)} control units"
+                : $"none: no increase reaches {Power.ToString(c)} power with {units.ToString("N0", c)} control units");
+            yield return ("minimum detectable decrease", MinimumDetectableDecrease is { } down
+                ? $"−{down.ToString("G4", c)} with {units.ToString("N0", c)} control units"
+                : $"none: no decrease reaches {Power.ToString(c)} power with {units.ToString("N0", c)} control units");
+        }
         if (RequiredControlN is { } r) { yield return ("units needed", $"{r.ToString("N0", c)} control + {RequiredTreatmentN!.Value.ToString("N0", c)} treatment = {RequiredTotalN!.Value.ToString("N0", c)} for a {Effect!.Value.ToString("P2", c)} change"); }
         if (PowerAtEffect is { } p) { yield return ("power at that effect", $"{p.ToString("P1", c)}: {(Detectable == true ? "detectable" : "not detectable")}"); }
     }

@@ -1,9 +1,8 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using CohortKit.Experiments.Power;
 using CohortKit.Experiments.Readout;
-using CohortKit.Experiments.Tests;
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Learners;
+using CohortKit.Statistics;
 using MathNet.Numerics.Distributions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,13 +20,6 @@ namespace CohortKit.Experiments.AaValidation;
 /// from its own random stream, so the report does not depend on the thread count.</remarks>
 public sealed partial class AaTestValidator
 {
-    /// <summary>The name of the Experiments <see cref="Meter"/> and <see cref="ActivitySource"/>.</summary>
-    public const string TelemetryName = "CohortKit.Experiments";
-
-    internal static readonly ActivitySource Source = new(TelemetryName);
-    internal static readonly Meter Meter = new(TelemetryName);
-    private static readonly Counter<long> IterationsRun = Meter.CreateCounter<long>("cohortkit.experiments.aa.iterations", "{iteration}", "A/A re-randomisations run.");
-
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -38,9 +30,8 @@ public sealed partial class AaTestValidator
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the parameter name is the option's).</exception>
     public AaTestValidator(AaValidationOptions options, TimeProvider? timeProvider = null, ILogger<AaTestValidator>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Options = options;
+        AaValidationOptionsValidator.ThrowIfInvalid(options);
+        _options = options.Snapshot();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<AaTestValidator>.Instance;
     }
@@ -55,8 +46,10 @@ public sealed partial class AaTestValidator
     {
     }
 
-    /// <summary>Gets the settings.</summary>
-    public AaValidationOptions Options { get; }
+    /// <summary>Gets a copy of the validated settings (the engine keeps its own snapshot; changing this copy changes nothing).</summary>
+    public AaValidationOptions Options => _options.Snapshot();
+
+    private readonly AaValidationOptions _options;
 
     /// <summary>Re-randomises the population <see cref="AaValidationOptions.Iterations"/> times and tests every metric each time.</summary>
     /// <param name="metrics">Metrics with one value per unit, all the same length (at least 4 units), finite.</param>
@@ -68,15 +61,16 @@ public sealed partial class AaTestValidator
     {
         ArgumentNullException.ThrowIfNull(metrics);
         Validate(metrics, segment);
-        using var activity = Source.StartActivity("AaTestValidator.Rerandomize");
+        using var activity = ExperimentsTelemetry.ActivitySource.StartActivity("AaTestValidator.Rerandomize");
         var started = _time.GetTimestamp();
-        var o = Options;
+        var o = _options;
         var n = metrics[0].Values.Length;
         var segmentCount = segment?.Categories.Count ?? 1;
         var codes = segment is null ? new int[n] : segment.Codes.ToArray();
         var engine = new RerandomizationEngine(metrics.Select(m => m.Values).ToArray(), codes, segmentCount);
         var m = metrics.Count;
         var k = o.Iterations;
+        CheckStorage(segmentCount + 1, m, k);
         var overall = new double[m * k];          // [metric * k + iteration]
         var perSegment = new double[segmentCount * m * k];
         var seed = unchecked((ulong)o.Seed);
@@ -96,6 +90,7 @@ public sealed partial class AaTestValidator
         });
 
         var summaries = metrics.Select(x => Metrics.MetricSummary.FromSpan(x.Values.Span)).ToArray();
+        ExperimentsTelemetry.AaIterations.Add(k);
         var results = new List<AaMetricResult>(m);
         for (var j = 0; j < m; j++)
         {
@@ -117,15 +112,97 @@ public sealed partial class AaTestValidator
             }
         }
 
-        IterationsRun.Add(k);
         var seconds = _time.GetElapsedTime(started).TotalSeconds;
         LogRun(_logger, k, n, m, seconds);
         return new AaValidationReport(results, segments, o);
     }
 
+    /// <summary>Re-randomises whole clusters (cohorts, classes) <see cref="AaValidationOptions.Iterations"/> times, as a
+    /// cluster-randomised experiment assigns them, and analyses every split twice: naively with Welch on the units and with
+    /// cluster-robust errors (CR1, t with G − 1 df). The naive analysis of clustered data over-rejects, and the report flags it
+    /// (<see cref="AaMetricResult.IsCalibrated"/> false); the cluster-robust rows show whether the analysis to use is calibrated.</summary>
+    /// <param name="metrics">Metrics with one value per unit, all the same length, finite, not constant.</param>
+    /// <param name="clusters">The cluster of each unit (at least 2 distinct clusters).</param>
+    /// <param name="cancellationToken">Stops between iterations.</param>
+    /// <returns>Per metric a <see cref="AaAnalysis.UnitLevel"/> row and a <see cref="AaAnalysis.ClusterRobust"/> row; no segments.</returns>
+    /// <exception cref="ArgumentException">As <see cref="Rerandomize"/>, or the cluster column's length differs, or it has fewer than 2 clusters.</exception>
+    public AaValidationReport RerandomizeClusters(IReadOnlyList<MetricColumn> metrics, IReadOnlyList<long> clusters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(clusters);
+        Validate(metrics, null);
+        var n = metrics[0].Values.Length;
+        if (clusters.Count != n)
+        {
+            throw new ArgumentException($"The cluster column has {clusters.Count} rows; the metrics have {n}.", nameof(clusters));
+        }
+
+        var dense = new Dictionary<long, int>();
+        var codes = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (!dense.TryGetValue(clusters[i], out codes[i])) { codes[i] = dense[clusters[i]] = dense.Count; }
+        }
+
+        if (dense.Count < 2)
+        {
+            throw new ArgumentException("The cluster column has a single cluster; re-randomising clusters needs at least 2.", nameof(clusters));
+        }
+
+        using var activity = ExperimentsTelemetry.ActivitySource.StartActivity("AaTestValidator.RerandomizeClusters");
+        var started = _time.GetTimestamp();
+        var o = _options;
+        var m = metrics.Count;
+        var k = o.Iterations;
+        CheckStorage(2, m, k);
+        var engine = new ClusterRerandomizationEngine(metrics.Select(x => x.Values).ToArray(), codes, dense.Count);
+        var naive = new double[m * k];
+        var robust = new double[m * k];
+        var seed = unchecked((ulong)o.Seed);
+        var workers = Math.Min(o.MaxDegreeOfParallelism, k);
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, worker =>
+        {
+            var mask = new ulong[engine.Words];
+            var naiveP = new double[m];
+            var robustP = new double[m];
+            for (var it = worker; it < k; it += workers)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                engine.RunIteration(seed, it, o.Split, mask, naiveP, robustP);
+                for (var j = 0; j < m; j++) { naive[j * k + it] = naiveP[j]; robust[j * k + it] = robustP[j]; }
+            }
+        });
+
+        ExperimentsTelemetry.AaIterations.Add(k);
+        var results = new List<AaMetricResult>(2 * m);
+        for (var j = 0; j < m; j++)
+        {
+            var summary = Metrics.MetricSummary.FromSpan(metrics[j].Values.Span);
+            results.Add(Summarise(metrics[j].Name, null, n, summary, naive.AsSpan(j * k, k)));
+            // The unit-level MDE does not hold for a cluster design, so the cluster-robust row reports none.
+            results.Add(Summarise(metrics[j].Name, null, n, Metrics.MetricSummary.Empty, robust.AsSpan(j * k, k)) with { Analysis = AaAnalysis.ClusterRobust, Clusters = dense.Count });
+        }
+
+        var seconds = _time.GetElapsedTime(started).TotalSeconds;
+        LogRun(_logger, k, n, m, seconds);
+        return new AaValidationReport(results, [], o);
+    }
+
+    /// <summary>The largest number of p-values one run may store (1 GiB): iterations × metrics × (segments + 1).</summary>
+    internal const long MaxStoredPValues = 1L << 27;
+
+    private static void CheckStorage(long groups, long metrics, long iterations)
+    {
+        if (groups * metrics * iterations > MaxStoredPValues)
+        {
+            throw new ArgumentOutOfRangeException(nameof(iterations), iterations,
+                $"Iterations ({iterations:N0}) × metrics ({metrics}) × groups ({groups}) is more than {MaxStoredPValues:N0} p-values (1 GiB); lower the iterations, metrics or segments.");
+        }
+    }
+
     private AaMetricResult Summarise(string metric, string? segment, int units, Metrics.MetricSummary summary, ReadOnlySpan<double> pValues)
     {
-        var o = Options;
+        var o = _options;
         var valid = new List<double>(pValues.Length);
         var positives = 0;
         foreach (var p in pValues)
@@ -136,14 +213,21 @@ public sealed partial class AaTestValidator
         }
 
         var tested = valid.Count;
-        var (low, high) = tested == 0 ? (0.0, 1.0) : ClopperPearson(positives, tested, 1 - o.ConfidenceLevel);
-        var (d, ksP) = tested == 0 ? (0.0, 1.0) : KolmogorovSmirnovTest.Uniform(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(valid));
+        var interval = tested == 0 ? new ConfidenceInterval(0, 1, o.ConfidenceLevel) : ClopperPearson(positives, tested, 1 - o.ConfidenceLevel);
+        var (d, ksP) = tested == 0 ? new KsResult(0, 1) : KolmogorovSmirnovTest.Uniform(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(valid));
         double? mde = null;
         var controlN = (1 - o.Split) * units;
         if (summary.Count >= 2 && summary.Mean != 0 && controlN > 2 && summary.Variance > 0)
         {
-            var effect = PowerAnalysis.TTestMinimumDetectableEffect(controlN, o.Alpha, o.Power, o.Split / (1 - o.Split));
-            mde = effect * summary.StandardDeviation / Math.Abs(summary.Mean);
+            try
+            {
+                var effect = PowerAnalysis.TTestMinimumDetectableEffect(controlN, o.Alpha, o.Power, o.Split / (1 - o.Split));
+                mde = effect * summary.StandardDeviation / Math.Abs(summary.Mean);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // No effect up to 100 standard deviations reaches the power with so few units in one arm: no MDE to report.
+            }
         }
 
         return new AaMetricResult
@@ -154,13 +238,12 @@ public sealed partial class AaTestValidator
             Iterations = tested,
             FalsePositives = positives,
             FalsePositiveRate = tested == 0 ? 0 : (double)positives / tested,
-            FalsePositiveRateCiLow = low,
-            FalsePositiveRateCiHigh = high,
+            FalsePositiveRateInterval = interval,
             KsStatistic = d,
             KsPValue = ksP,
             MinimumDetectableRelativeEffect = mde,
             Alpha = o.Alpha,
-            IsCalibrated = tested > 0 && ksP >= 0.001 && ClopperPearson(positives, tested, 0.001) is var (lo999, hi999) && lo999 <= o.Alpha && o.Alpha <= hi999,
+            IsCalibrated = tested > 0 && ksP >= 0.001 && ClopperPearson(positives, tested, 0.001).Contains(o.Alpha),
         };
     }
 
@@ -171,8 +254,8 @@ public sealed partial class AaTestValidator
     /// <exception cref="ArgumentException">See <see cref="ExperimentAnalyzer.Analyze"/>.</exception>
     public (ExperimentReadout Readout, bool NoDifference) AnalyzeSplit(ExperimentData data)
     {
-        var readout = new ExperimentAnalyzer(new ReadoutOptions { Alpha = Options.Alpha, Correction = Multiplicity.Correction.Holm }).Analyze(data);
-        var noDifference = readout.Trustworthy && readout.Metrics.All(m => m.AdjustedPValue >= Options.Alpha);
+        var readout = new ExperimentAnalyzer(new ReadoutOptions { Alpha = _options.Alpha, Correction = Multiplicity.Correction.Holm }).Analyze(data);
+        var noDifference = readout.Trustworthy && readout.Metrics.All(m => m.AdjustedPValue >= _options.Alpha);
         return (readout, noDifference);
     }
 
@@ -180,8 +263,8 @@ public sealed partial class AaTestValidator
     /// <param name="successes">Successes x.</param>
     /// <param name="trials">Trials n (≥ 1).</param>
     /// <param name="alpha">1 − confidence level.</param>
-    /// <returns>The interval.</returns>
-    public static (double Low, double High) ClopperPearson(int successes, int trials, double alpha)
+    /// <returns>The interval at level 1 − alpha.</returns>
+    public static ConfidenceInterval ClopperPearson(int successes, int trials, double alpha)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(successes);
@@ -189,7 +272,7 @@ public sealed partial class AaTestValidator
         Guard.Alpha(alpha);
         var low = successes == 0 ? 0 : Beta.InvCDF(successes, trials - successes + 1, alpha / 2);
         var high = successes == trials ? 1 : Beta.InvCDF(successes + 1, trials - successes, 1 - alpha / 2);
-        return (low, high);
+        return new ConfidenceInterval(low, high, 1 - alpha);
     }
 
     private static void Validate(IReadOnlyList<MetricColumn> metrics, CategoricalColumn? segment)
@@ -207,9 +290,10 @@ public sealed partial class AaTestValidator
             if (!names.Add(metric.Name)) { throw new ArgumentException($"Metric '{metric.Name}' appears twice.", nameof(metrics)); }
             if (metric.Values.Length != n) { throw new ArgumentException($"Metric '{metric.Name}' has {metric.Values.Length} values; '{metrics[0].Name}' has {n}.", nameof(metrics)); }
             var span = metric.Values.Span;
-            for (var i = 0; i < span.Length; i++)
+            Guard.Finite(span, $"Metric '{metric.Name}'", nameof(metrics));
+            if (span.Length > 0 && span.IndexOfAnyExcept(span[0]) < 0)
             {
-                if (!double.IsFinite(span[i])) { throw new ArgumentException($"Metric '{metric.Name}' has {span[i]} at unit {i}; values must be finite.", nameof(metrics)); }
+                throw new ArgumentException($"Metric '{metric.Name}' is constant (every unit is {span[0]}); an A/A test of a metric that never varies runs no test.", nameof(metrics));
             }
         }
 

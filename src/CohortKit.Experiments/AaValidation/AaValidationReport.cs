@@ -1,8 +1,24 @@
 namespace CohortKit.Experiments.AaValidation;
 
+/// <summary>How the re-randomised splits of an A/A run were analysed.</summary>
+public enum AaAnalysis
+{
+    /// <summary>Welch's t-test on the units, as a readout that ignores clusters would.</summary>
+    UnitLevel = 0,
+
+    /// <summary>Cluster-robust (CR1) errors with a t distribution on G − 1 degrees of freedom.</summary>
+    ClusterRobust = 1,
+}
+
 /// <summary>The outcome of re-randomised A/A tests of one metric, overall or in one segment.</summary>
 public sealed record AaMetricResult
 {
+    /// <summary>Gets how the splits were analysed.</summary>
+    public AaAnalysis Analysis { get; init; } = AaAnalysis.UnitLevel;
+
+    /// <summary>Gets the number of clusters re-randomised, or <see langword="null"/> when units were re-randomised one by one.</summary>
+    public int? Clusters { get; init; }
+
     /// <summary>Gets the metric name.</summary>
     public required string Metric { get; init; }
 
@@ -21,11 +37,8 @@ public sealed record AaMetricResult
     /// <summary>Gets the empirical false-positive rate; it should be close to alpha.</summary>
     public required double FalsePositiveRate { get; init; }
 
-    /// <summary>Gets the lower Clopper–Pearson bound of the false-positive rate.</summary>
-    public required double FalsePositiveRateCiLow { get; init; }
-
-    /// <summary>Gets the upper Clopper–Pearson bound of the false-positive rate.</summary>
-    public required double FalsePositiveRateCiHigh { get; init; }
+    /// <summary>Gets the Clopper–Pearson interval of the false-positive rate at <see cref="AaValidationOptions.ConfidenceLevel"/>.</summary>
+    public required CohortKit.Statistics.ConfidenceInterval FalsePositiveRateInterval { get; init; }
 
     /// <summary>Gets the Kolmogorov–Smirnov statistic of the p-values against the uniform distribution.</summary>
     public required double KsStatistic { get; init; }

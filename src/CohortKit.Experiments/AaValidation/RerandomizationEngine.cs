@@ -58,12 +58,10 @@ internal sealed class RerandomizationEngine
         _y2 = new double[MetricCount][];
         _totalSum = new double[segmentCount, MetricCount];
         _totalSumSq = new double[segmentCount, MetricCount];
-        Centre = new double[MetricCount];
         for (var m = 0; m < MetricCount; m++)
         {
             var values = metrics[m].Span;
             var mean = Metrics.MetricSummary.FromSpan(values).Mean;
-            Centre[m] = mean;
             var y = new double[_words * 64];
             var y2 = new double[_words * 64];
             for (var i = 0; i < n; i++)
@@ -83,10 +81,6 @@ internal sealed class RerandomizationEngine
     public int SegmentCount { get; }
 
     public int MetricCount { get; }
-
-    public double[] Centre { get; }
-
-    public int Words => _words;
 
     public long UnitsIn(int segment) => _segmentUnits[segment];
 

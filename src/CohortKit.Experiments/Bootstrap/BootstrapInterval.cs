@@ -13,6 +13,11 @@ public enum BootstrapMethod
     BCa = 1,
 }
 
+/// <summary>A bootstrap estimate of treatment − control with its interval.</summary>
+/// <param name="Estimate">The observed difference in means.</param>
+/// <param name="Interval">The percentile or BCa interval at level 1 − alpha.</param>
+public sealed record BootstrapResult(double Estimate, CohortKit.Statistics.ConfidenceInterval Interval);
+
 /// <summary>Seeded bootstrap confidence intervals for the difference in means (treatment − control), resampling each arm independently.</summary>
 public static class BootstrapInterval
 {
@@ -26,7 +31,7 @@ public static class BootstrapInterval
     /// <returns>The point estimate and the interval.</returns>
     /// <exception cref="ArgumentException">An arm has fewer than 2 values or a value is not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">resamples or alpha is out of range.</exception>
-    public static (double Estimate, double Low, double High) DifferenceInMeans(ReadOnlySpan<double> control, ReadOnlySpan<double> treatment,
+    public static BootstrapResult DifferenceInMeans(ReadOnlySpan<double> control, ReadOnlySpan<double> treatment,
         BootstrapMethod method = BootstrapMethod.BCa, int resamples = 10_000, long seed = 42, double alpha = 0.05)
     {
         Guard.AtLeast(control.Length, 2, nameof(control), "The control arm");
@@ -56,13 +61,15 @@ public static class BootstrapInterval
             highQ = Adjust(z0, a, Probability.NormalQuantile(1 - alpha / 2));
         }
 
-        return (estimate, Quantile(stats, lowQ), Quantile(stats, highQ));
+        return new BootstrapResult(estimate, new CohortKit.Statistics.ConfidenceInterval(Quantile(stats, lowQ), Quantile(stats, highQ), 1 - alpha));
     }
 
-    private static double Adjust(double z0, double a, double z) => Probability.NormalCdf(z0 + (z0 + z) / (1 - a * (z0 + z)));
+    /// <summary>The BCa quantile (Efron and Tibshirani 1993, eq. 14.10): Φ(z₀ + (z₀ + z) / (1 − a(z₀ + z))).</summary>
+    internal static double Adjust(double z0, double a, double z) => Probability.NormalCdf(z0 + (z0 + z) / (1 - a * (z0 + z)));
 
-    // Jackknife acceleration for the two-sample difference in means: leave out each observation of either arm.
-    private static double Acceleration(ReadOnlySpan<double> control, ReadOnlySpan<double> treatment, double sc, double st)
+    /// <summary>Jackknife acceleration for the two-sample difference in means (eq. 14.15), leaving out each observation of
+    /// either arm: a = Σ(θ̄ − θᵢ)³ / (6 [Σ(θ̄ − θᵢ)²]^{3/2}).</summary>
+    internal static double Acceleration(ReadOnlySpan<double> control, ReadOnlySpan<double> treatment, double sc, double st)
     {
         int nc = control.Length, nt = treatment.Length, n = nc + nt;
         var theta = new double[n];

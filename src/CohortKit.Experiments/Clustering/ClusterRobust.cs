@@ -15,7 +15,7 @@ public static class ClusterRobust
     /// <param name="isTreatment">Arm per learner.</param>
     /// <param name="cluster">Cluster id per learner.</param>
     /// <param name="alpha">Significance level; intervals and p-values use a t distribution with G − 1 degrees of freedom.</param>
-    /// <returns>The result (<see cref="TwoSampleResult.Test"/> = <c>cluster</c>).</returns>
+    /// <returns>The result (<see cref="TwoSampleTest.Cluster"/>).</returns>
     /// <exception cref="ArgumentException">Lengths differ, a value is not finite, fewer than 2 clusters, or an arm is empty.</exception>
     public static TwoSampleResult Compute(ReadOnlySpan<double> metric, ReadOnlySpan<bool> isTreatment, ReadOnlySpan<long> cluster, double alpha = 0.05)
     {
@@ -74,8 +74,9 @@ public static class ClusterRobust
         // Arm means' cluster-robust variances and covariance for the delta method, from the same cluster scores:
         // control score = s0 − s1, treatment score = s1 (the covariance is zero when no cluster mixes arms).
         double c00 = m00 - 2 * m01 + m11, c11 = m11, c01 = m01 - m11;
-        var relative = RelativeEffect.Compute(m0, factor * c00 / ((double)n0 * n0), m1, factor * c11 / ((double)n1 * n1), factor * c01 / ((double)n0 * n1), alpha);
-        return TwoSampleResult.Create("cluster", n0, n1, m0, m1, se, Probability.StudentTQuantile(1 - alpha / 2, df), relative,
+        var critical = Probability.StudentTQuantile(1 - alpha / 2, df);
+        var relative = RelativeEffect.Compute(m0, factor * c00 / ((double)n0 * n0), m1, factor * c11 / ((double)n1 * n1), factor * c01 / ((double)n0 * n1), critical, 1 - alpha);
+        return TwoSampleResult.Create(TwoSampleTest.Cluster, n0, n1, m0, m1, se, critical, relative,
             Probability.StudentTTwoSided(t, df), t, df, alpha);
     }
 }

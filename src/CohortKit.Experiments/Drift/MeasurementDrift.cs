@@ -28,11 +28,8 @@ public sealed record DriftResult
     /// <summary>Gets after / before − 1, or <see langword="null"/> when the mean before is 0.</summary>
     public double? RelativeChange { get; init; }
 
-    /// <summary>Gets the lower delta-method bound of the relative change.</summary>
-    public double? RelativeCiLow { get; init; }
-
-    /// <summary>Gets the upper delta-method bound of the relative change.</summary>
-    public double? RelativeCiHigh { get; init; }
+    /// <summary>Gets the delta-method interval of the relative change at level 1 − alpha, or <see langword="null"/> when the earlier mean is 0.</summary>
+    public CohortKit.Statistics.ConfidenceInterval? RelativeInterval { get; init; }
 
     /// <summary>Gets the Welch p-value of the difference in means.</summary>
     public required double PValue { get; init; }
@@ -109,7 +106,7 @@ public static class MeasurementDrift
 
     private static DriftResult CompareOne(string metric, string? segment, double[] before, double[] after, double threshold, double alpha)
     {
-        var welch = Tests.WelchTTest.Compute(before, after, alpha);
+        var welch = Hypothesis.WelchTTest.Compute(before, after, alpha);
         var psi = PopulationStabilityIndex(before, after);
         var flagged = welch.RelativeEffect is { } r && Math.Abs(r) > threshold && welch.PValue < alpha;
         return new DriftResult
@@ -121,8 +118,7 @@ public static class MeasurementDrift
             BeforeMean = welch.ControlMean,
             AfterMean = welch.TreatmentMean,
             RelativeChange = welch.RelativeEffect,
-            RelativeCiLow = welch.RelativeCiLow,
-            RelativeCiHigh = welch.RelativeCiHigh,
+            RelativeInterval = welch.RelativeInterval,
             PValue = welch.PValue,
             PopulationStabilityIndex = psi,
             Flagged = flagged,

@@ -49,19 +49,16 @@ public static class ExperimentsCohortKitBuilderExtensions
         return builder;
     }
 
+    // Idempotent: TryAdd* for the engines and validators; the validate-on-start hook is added with the first registration only.
     private static (OptionsBuilder<ReadoutOptions>, OptionsBuilder<AaValidationOptions>) Register(ICohortKitBuilder builder)
     {
         var s = builder.Services;
         var first = !s.Any(d => d.ServiceType == typeof(ExperimentAnalyzer));
-        // A factory, because the analyzer's non-DI constructor has an optional options argument and would be ambiguous.
-        s.TryAddSingleton(sp => new ExperimentAnalyzer(sp.GetRequiredService<IOptions<ReadoutOptions>>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<ExperimentAnalyzer>>()));
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReadoutOptions>, ReadoutOptionsValidator>());
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AaValidationOptions>, AaValidationOptionsValidator>());
+        s.TryAddSingleton(TimeProvider.System);
+        s.TryAddSingleton<ExperimentAnalyzer>();
         s.TryAddSingleton<AaTestValidator>();
-        if (first)
-        {
-            s.AddSingleton<IValidateOptions<AaValidationOptions>>(new DelegatingOptionsValidator<AaValidationOptions>(o => o.Validate()));
-            s.AddSingleton<IValidateOptions<ReadoutOptions>>(new DelegatingOptionsValidator<ReadoutOptions>(o => o.Validate()));
-        }
-
         return first
             ? (s.AddOptionsWithValidateOnStart<ReadoutOptions>(), s.AddOptionsWithValidateOnStart<AaValidationOptions>())
             : (s.AddOptions<ReadoutOptions>(), s.AddOptions<AaValidationOptions>());

@@ -59,7 +59,8 @@ public static class PowerAnalysis
         CheckPowerTarget(effectSize, alpha, power);
         CheckRatio(ratio);
         var minimum = 1 + 1e-9 + Math.Max(0, 1 / ratio - 1) + 1.0 / (1 + ratio);
-        return SolveIncreasing(n => TTestPower(effectSize, n, alpha, ratio) - power, Math.Max(2, minimum), 1e12);
+        return SolveIncreasing(n => TTestPower(effectSize, n, alpha, ratio) - power, Math.Max(2, minimum), 1e12,
+            nameof(effectSize), effectSize, $"The effect size {effectSize} needs more than 1e12 control units to reach power {power}.");
     }
 
     /// <summary>Control-arm units the z-test needs for a standardised effect (Cohen's h for proportions).</summary>
@@ -72,7 +73,8 @@ public static class PowerAnalysis
     {
         CheckPowerTarget(effectSize, alpha, power);
         CheckRatio(ratio);
-        return SolveIncreasing(n => NormalPower(effectSize, n, alpha, ratio) - power, 1e-6, 1e15);
+        return SolveIncreasing(n => NormalPower(effectSize, n, alpha, ratio) - power, 1e-6, 1e15,
+            nameof(effectSize), effectSize, $"The effect size {effectSize} needs more than 1e15 control units to reach power {power}.");
     }
 
     /// <summary>The smallest standardised effect (Cohen's d) the t-test detects with the given power.</summary>
@@ -85,7 +87,8 @@ public static class PowerAnalysis
     {
         Guard.Alpha(alpha);
         CheckPower(power, alpha);
-        return SolveIncreasing(d => TTestPower(d, controlN, alpha, ratio) - power, 1e-12, 100);
+        return SolveIncreasing(d => TTestPower(d, controlN, alpha, ratio) - power, 1e-12, 100,
+            nameof(controlN), controlN, $"With {controlN} control units and ratio {ratio}, no effect up to 100 standard deviations reaches power {power}.");
     }
 
     /// <summary>The smallest standardised effect the z-test detects with the given power (closed form).</summary>
@@ -98,7 +101,8 @@ public static class PowerAnalysis
     {
         Guard.Alpha(alpha);
         CheckPower(power, alpha);
-        return SolveIncreasing(d => NormalPower(d, controlN, alpha, ratio) - power, 1e-12, 100);
+        return SolveIncreasing(d => NormalPower(d, controlN, alpha, ratio) - power, 1e-12, 100,
+            nameof(controlN), controlN, $"With {controlN} control units and ratio {ratio}, no standardised effect up to 100 reaches power {power}.");
     }
 
     /// <summary>Cohen's h between two proportions: 2·asin(√target) − 2·asin(√baseline).</summary>
@@ -112,7 +116,36 @@ public static class PowerAnalysis
         return 2 * Math.Asin(Math.Sqrt(target)) - 2 * Math.Asin(Math.Sqrt(baseline));
     }
 
-    private static double SolveIncreasing(Func<double, double> f, double low, double high)
+    /// <summary>The smallest increase and decrease of a rate that the two-sided z-test detects with the given power, through
+    /// Cohen's h as statsmodels <c>NormalIndPower</c>: h is solved for the sample size, then the target rates are
+    /// sin²(asin √p ± h/2). Near 0 or 1 one direction can be out of reach: asin √p + h/2 beyond π/2 means that no
+    /// increase reaches the power (the increase is <see langword="null"/>), asin √p − h/2 below 0 the same for a decrease.</summary>
+    /// <param name="baselineRate">The control rate p in (0, 1).</param>
+    /// <param name="controlN">Control units (&gt; 0).</param>
+    /// <param name="alpha">Significance level in (0, 1).</param>
+    /// <param name="power">Target power in (alpha, 1).</param>
+    /// <param name="ratio">Treatment units per control unit (&gt; 0).</param>
+    /// <returns>h and the detectable changes in rate units (both positive when present).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range or not finite.</exception>
+    public static RateDetectableChange RateMinimumDetectableChange(double baselineRate, double controlN, double alpha = 0.05, double power = 0.8, double ratio = 1)
+    {
+        Guard.Probability(baselineRate, nameof(baselineRate));
+        if (!(controlN > 0 && double.IsFinite(controlN)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(controlN), controlN, "controlN must be positive and finite.");
+        }
+
+        CheckRatio(ratio);
+        var h = NormalMinimumDetectableEffect(controlN, alpha, power, ratio);
+        var angle = Math.Asin(Math.Sqrt(baselineRate));
+        double? increase = angle + h / 2 > Math.PI / 2 ? null : Square(Math.Sin(angle + h / 2)) - baselineRate;
+        double? decrease = angle - h / 2 < 0 ? null : baselineRate - Square(Math.Sin(angle - h / 2));
+        return new RateDetectableChange { CohensH = h, Increase = increase, Decrease = decrease };
+
+        static double Square(double x) => x * x;
+    }
+
+    private static double SolveIncreasing(Func<double, double> f, double low, double high, string parameter, double value, string unreachable)
     {
         // Power rises with n and |effect|; bracket on a log scale, then Brent to near machine precision.
         var lo = low;
@@ -123,7 +156,7 @@ public static class PowerAnalysis
             hi *= 2;
             if (hi > high)
             {
-                throw new ArgumentOutOfRangeException(nameof(high), high, "The target power is not reached within the search range.");
+                throw new ArgumentOutOfRangeException(parameter, value, unreachable);
             }
         }
 

@@ -57,7 +57,7 @@ public static class RatioMetric
     /// <param name="treatmentNumerator">Treatment numerators.</param>
     /// <param name="treatmentDenominator">Treatment denominators.</param>
     /// <param name="alpha">Significance level.</param>
-    /// <returns>The result (<see cref="TwoSampleResult.Test"/> = <c>ratio</c>; statistic is z).</returns>
+    /// <returns>The result (<see cref="TwoSampleTest.Ratio"/>; statistic is z).</returns>
     public static TwoSampleResult Compare(ReadOnlySpan<double> controlNumerator, ReadOnlySpan<double> controlDenominator,
         ReadOnlySpan<double> treatmentNumerator, ReadOnlySpan<double> treatmentDenominator, double alpha = 0.05)
     {
@@ -72,7 +72,8 @@ public static class RatioMetric
 
         var diff = rt - rc;
         var z = diff / se;
-        var relative = RelativeEffect.Compute(rc, sec, rt, set, alpha);
-        return TwoSampleResult.Create("ratio", nc, nt, rc, rt, se, Probability.NormalQuantile(1 - alpha / 2), relative, Probability.NormalTwoSided(z), z, null, alpha);
+        var critical = Probability.NormalQuantile(1 - alpha / 2);
+        var relative = RelativeEffect.Compute(rc, sec, rt, set, critical, 1 - alpha);
+        return TwoSampleResult.Create(TwoSampleTest.Ratio, nc, nt, rc, rt, se, critical, relative, Probability.NormalTwoSided(z), z, null, alpha);
     }
 }

@@ -1,7 +1,7 @@
 using CohortKit.Experiments.Clustering;
 using CohortKit.Experiments.Effects;
 using CohortKit.Experiments.Multiplicity;
-using CohortKit.Experiments.Tests;
+using CohortKit.Experiments.Hypothesis;
 using CohortKit.Experiments.VarianceReduction;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,14 +19,17 @@ public sealed partial class ExperimentAnalyzer
 {
     private readonly ILogger _logger;
 
-    /// <summary>Creates an analyzer (the non-DI entry).</summary>
+    private readonly ReadoutOptions _options;
+
+    /// <summary>Creates an analyzer (the non-DI entry); the options are validated now and snapshotted.</summary>
     /// <param name="options">The settings.</param>
     /// <param name="logger">Optional logger.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public ExperimentAnalyzer(ReadoutOptions? options = null, ILogger<ExperimentAnalyzer>? logger = null)
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the parameter name is the option's).</exception>
+    /// <remarks>The analyzer reads no clock, so unlike the simulator it takes no <see cref="TimeProvider"/>.</remarks>
+    public ExperimentAnalyzer(ReadoutOptions options, ILogger<ExperimentAnalyzer>? logger = null)
     {
-        Options = options ?? new ReadoutOptions();
-        Options.Validate();
+        ReadoutOptionsValidator.ThrowIfInvalid(options);
+        _options = options.Snapshot();
         _logger = logger ?? NullLogger<ExperimentAnalyzer>.Instance;
     }
 
@@ -39,8 +42,8 @@ public sealed partial class ExperimentAnalyzer
     {
     }
 
-    /// <summary>Gets the settings.</summary>
-    public ReadoutOptions Options { get; }
+    /// <summary>Gets a copy of the validated settings (the analyzer keeps its own snapshot).</summary>
+    public ReadoutOptions Options => _options.Snapshot();
 
     /// <summary>Analyses an experiment.</summary>
     /// <param name="data">One row per unit.</param>
@@ -50,12 +53,12 @@ public sealed partial class ExperimentAnalyzer
     public ExperimentReadout Analyze(ExperimentData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        using var activity = AaValidation.AaTestValidator.Source.StartActivity("ExperimentAnalyzer.Analyze");
-        var o = Options;
+        using var activity = ExperimentsTelemetry.ActivitySource.StartActivity("ExperimentAnalyzer.Analyze");
+        var o = _options;
         foreach (var m in data.Metrics)
         {
-            CheckFinite(m.Column);
-            if (m.Covariate is { } cov) { CheckFinite(cov); }
+            Guard.Finite(m.Column.Values.Span, $"Metric '{m.Column.Name}'", nameof(data));
+            if (m.Covariate is { } cov) { Guard.Finite(cov.Values.Span, $"Covariate '{cov.Name}'", nameof(data)); }
         }
 
         var arms = data.Arm;
@@ -68,10 +71,17 @@ public sealed partial class ExperimentAnalyzer
             throw new ArgumentException($"ExpectedSplit has {split.Length} entries for {armCount} arms.", nameof(data));
         }
 
+        if (data.Clusters is not null && data.Metrics.FirstOrDefault(m => m.Covariate is not null) is { } withCovariate)
+        {
+            throw new ArgumentException($"Metric '{withCovariate.Column.Name}' has a CUPED covariate and the data has clusters: CUPED with cluster-robust errors is not implemented, and dropping either silently would misstate the interval. Use one or the other.", nameof(data));
+        }
+
         var srm = SampleRatioMismatch.Check(counts, split, o.SrmThreshold);
         var treatmentArms = Enumerable.Range(0, armCount).Where(a => a != data.ControlCode).ToArray();
         var all = Enumerable.Range(0, arms.Count).ToArray();
-        var overall = Compare(data, all, null, treatmentArms, requireAll: true);
+        // The test is chosen once per metric on all of its units, so that every segment is read with the same test.
+        var tests = data.Metrics.Select(m => ChooseTest(m, o.Test)).ToArray();
+        var overall = Compare(data, all, null, treatmentArms, tests, requireAll: true);
 
         var segments = new List<Pending>();
         if (data.Segment is { } segment)
@@ -83,23 +93,55 @@ public sealed partial class ExperimentAnalyzer
 
             foreach (var (label, rows) in SegmentGroups(segment, o.MaxSegments))
             {
-                segments.AddRange(Compare(data, rows, label, treatmentArms, requireAll: false));
+                segments.AddRange(Compare(data, rows, label, treatmentArms, tests, requireAll: false));
             }
         }
 
-        var metrics = Adjust(overall, "overall comparisons");
-        var bySegment = Adjust(segments, "segment comparisons (a family of its own, never pooled with the overall one)");
+        // Families: primary metrics × arms; secondary metrics × arms; all segment comparisons. Guardrails are never adjusted:
+        // a correction would widen their intervals and hide harm.
+        var metrics = Adjust(overall, [
+            (MetricRole.Primary, false, "primary comparisons (metrics × arms)"),
+            (MetricRole.Secondary, false, "secondary comparisons (a family of their own)"),
+        ]);
+        var bySegment = Adjust(segments, [
+            (MetricRole.Primary, true, "segment comparisons (a family of their own, never pooled with the overall ones)"),
+        ]);
         LogReadout(_logger, data.Metrics.Count, treatmentArms.Length, srm.IsMismatch);
-        return new ExperimentReadout { Srm = srm, Metrics = metrics, Segments = bySegment, Alpha = o.Alpha };
+        return new ExperimentReadout
+        {
+            Srm = srm,
+            Metrics = metrics,
+            Segments = bySegment,
+            Alpha = o.Alpha,
+            HasGuardrails = data.Metrics.Any(m => m.Role == MetricRole.Guardrail),
+        };
     }
 
-    private List<Pending> Compare(ExperimentData data, int[] rows, string? segment, int[] treatmentArms, bool requireAll)
+    /// <summary>Resolves <see cref="TestChoice.Auto"/> for a metric from all of its values.</summary>
+    private static TestChoice ChooseTest(ExperimentMetric metric, TestChoice requested)
+    {
+        var binary = true;
+        foreach (var v in metric.Column.Values.Span)
+        {
+            if (v is not (0 or 1)) { binary = false; break; }
+        }
+
+        if (requested == TestChoice.Proportion && !binary)
+        {
+            throw new ArgumentException($"Metric '{metric.Column.Name}' has values other than 0 and 1; the proportion test needs a 0/1 metric.", nameof(metric));
+        }
+
+        return requested == TestChoice.Auto ? (binary ? TestChoice.Proportion : TestChoice.Welch) : requested;
+    }
+
+    private List<Pending> Compare(ExperimentData data, int[] rows, string? segment, int[] treatmentArms, TestChoice[] tests, bool requireAll)
     {
         var result = new List<Pending>();
         var codes = data.Arm.Codes.ToArray();
         var control = rows.Where(r => codes[r] == data.ControlCode).ToArray();
-        foreach (var metric in data.Metrics)
+        for (var j = 0; j < data.Metrics.Count; j++)
         {
+            var metric = data.Metrics[j];
             foreach (var arm in treatmentArms)
             {
                 var treated = rows.Where(r => codes[r] == arm).ToArray();
@@ -110,7 +152,7 @@ public sealed partial class ExperimentAnalyzer
 
                 try
                 {
-                    result.Add(Run(data, metric, control, treated, arm, segment));
+                    result.Add(Run(data, metric, tests[j], control, treated, arm, segment));
                 }
                 catch (ArgumentException) when (!requireAll)
                 {
@@ -124,7 +166,7 @@ public sealed partial class ExperimentAnalyzer
 
     private sealed record Pending(MetricReadout Partial, ExperimentMetric Metric, Func<double, TwoSampleResult> Recompute);
 
-    private Pending Run(ExperimentData data, ExperimentMetric metric, int[] control, int[] treated, int arm, string? segment)
+    private Pending Run(ExperimentData data, ExperimentMetric metric, TestChoice test, int[] control, int[] treated, int arm, string? segment)
     {
         var values = metric.Column.Values;
         static double[] Pick(ReadOnlyMemory<double> v, int[] rows)
@@ -152,26 +194,19 @@ public sealed partial class ExperimentAnalyzer
             var y = Pick(values, rows);
             var x = Pick(covariate.Values, rows);
             var isT = rows.Select((_, i) => i >= control.Length).ToArray();
-            reduction = Cuped.Compute(y, x, isT, Options.Alpha).VarianceReduction;
+            reduction = Cuped.Compute(y, x, isT, _options.Alpha).VarianceReduction;
             compute = a => Cuped.Compute(y, x, isT, a).Result;
         }
         else
         {
-            var test = Options.Test;
-            var binary = yc.All(v => v is 0 or 1) && yt.All(v => v is 0 or 1);
-            if (test == TestChoice.Proportion && !binary)
-            {
-                throw new ArgumentException($"Metric '{metric.Column.Name}' has values other than 0 and 1; the proportion test needs a 0/1 metric.", nameof(data));
-            }
-
-            compute = (test == TestChoice.Auto && binary) || test == TestChoice.Proportion
+            compute = test == TestChoice.Proportion
                 ? a => TwoProportionZTest.Compute((long)yc.Sum(), yc.Length, (long)yt.Sum(), yt.Length, a)
                 : test == TestChoice.MannWhitney
                     ? a => MannWhitneyUTest.Compute(yc, yt, a)
                     : a => WelchTTest.Compute(yc, yt, a);
         }
 
-        var r = Wrap(compute(Options.Alpha), metric, data.Arm.Categories[arm], segment, reduction);
+        var r = Wrap(compute(_options.Alpha), metric, data.Arm.Categories[arm], segment, reduction);
         return new Pending(r, metric, compute);
     }
 
@@ -184,51 +219,63 @@ public sealed partial class ExperimentAnalyzer
             Role = metric.Role,
             Segment = segment,
             VarianceReduction = reduction,
-            Regression = metric.Role == MetricRole.Guardrail && (metric.HigherIsBetter ? r.CiHigh < 0 : r.CiLow > 0),
+            Regression = metric.Role == MetricRole.Guardrail && (metric.HigherIsBetter ? r.Interval.High < 0 : r.Interval.Low > 0),
         };
     }
 
-    private List<MetricReadout> Adjust(List<Pending> family, string what)
+    /// <summary>Adjusts each family separately and keeps the input order. A family is the rows whose role is the given one
+    /// (or every non-guardrail row when <c>AllButGuardrails</c>); guardrail rows are never adjusted.</summary>
+    private List<MetricReadout> Adjust(List<Pending> rows, (MetricRole Role, bool AllButGuardrails, string What)[] families)
     {
-        var m = family.Count;
-        if (m == 0)
+        var result = rows.Select(r => r.Partial with { AdjustedPValue = r.Partial.PValue, Adjustment = GuardrailNote }).ToArray();
+        foreach (var (role, allButGuardrails, what) in families)
         {
-            return [];
+            var members = Enumerable.Range(0, rows.Count)
+                .Where(i => allButGuardrails ? rows[i].Metric.Role != MetricRole.Guardrail : rows[i].Metric.Role == role).ToArray();
+            AdjustFamily(rows, members, what, result);
         }
 
-        var o = Options;
-        var adjusted = MultipleTesting.Adjust(family.Select(f => f.Partial.PValue).ToArray(), o.Correction);
+        return [.. result];
+    }
+
+    private const string GuardrailNote = "guardrail: not adjusted for multiple testing, so that a correction cannot widen the interval and hide a regression";
+
+    private void AdjustFamily(List<Pending> rows, int[] members, string what, MetricReadout[] result)
+    {
+        var m = members.Length;
+        if (m == 0)
+        {
+            return;
+        }
+
+        var o = _options;
+        var adjusted = MultipleTesting.Adjust(members.Select(i => rows[i].Partial.PValue).ToArray(), o.Correction);
+        var bonferroniAlpha = MultipleTesting.BonferroniAlpha(o.Alpha, m);
         var note = o.Correction switch
         {
-            Correction.None when m == 1 => "none: a single comparison",
+            _ when m == 1 => $"none: a single comparison in the {what}",
             Correction.None => $"none requested over {m} {what}; p-values and intervals are unadjusted",
-            Correction.Bonferroni => $"bonferroni over {m} {what}: p × {m} and {100 * (1 - o.Alpha / m):G6}% intervals (α/{m}) to control the family-wise error",
+            Correction.Bonferroni => $"bonferroni over {m} {what}: p × {m} and {100 * (1 - bonferroniAlpha):G6}% intervals (α/{m}) to control the family-wise error",
             Correction.Holm => $"holm over {m} {what}: step-down p-values control the family-wise error; intervals are unadjusted (Holm has no matching interval)",
             _ => $"benjamini-hochberg over {m} {what}: step-up p-values control the false discovery rate; intervals are unadjusted",
         };
-        var list = new List<MetricReadout>(m);
-        for (var i = 0; i < m; i++)
+        for (var k = 0; k < m; k++)
         {
-            var readout = family[i].Partial;
+            var i = members[k];
+            var readout = rows[i].Partial;
             if (o.Correction == Correction.Bonferroni && m > 1)
             {
-                var wide = family[i].Recompute(o.Alpha / m);
-                var metric = family[i].Metric;
-                var regression = metric.Role == MetricRole.Guardrail && (metric.HigherIsBetter ? wide.CiHigh < 0 : wide.CiLow > 0);
+                var wide = rows[i].Recompute(bonferroniAlpha);
                 readout = readout with
                 {
-                    CiLow = wide.CiLow,
-                    CiHigh = wide.CiHigh,
-                    RelativeCiLow = wide.RelativeCiLow,
-                    RelativeCiHigh = wide.RelativeCiHigh,
-                    Regression = regression,
+                    Interval = wide.Interval,
+                    RelativeInterval = wide.RelativeInterval,
+                    Alpha = wide.Alpha,
                 };
             }
 
-            list.Add(readout with { AdjustedPValue = adjusted[i], Adjustment = note });
+            result[i] = readout with { AdjustedPValue = adjusted[k], Adjustment = note };
         }
-
-        return list;
     }
 
     private static IEnumerable<(string Label, int[] Rows)> SegmentGroups(Learners.CategoricalColumn segment, int maxSegments)
@@ -242,18 +289,6 @@ public sealed partial class ExperimentAnalyzer
         if (byCode.Count > maxSegments)
         {
             yield return ("(other)", byCode.Skip(maxSegments).SelectMany(g => g).Order().ToArray());
-        }
-    }
-
-    private static void CheckFinite(MetricColumn column)
-    {
-        var s = column.Values.Span;
-        for (var i = 0; i < s.Length; i++)
-        {
-            if (!double.IsFinite(s[i]))
-            {
-                throw new ArgumentException($"Metric '{column.Name}' has {s[i]} at row {i}; values must be finite.", nameof(column));
-            }
         }
     }
 

@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using CohortKit.Experiments.Effects;
-using CohortKit.Experiments.Tests;
+using CohortKit.Experiments.Hypothesis;
 
 namespace CohortKit.Experiments.Readout;
 
@@ -45,17 +41,10 @@ public sealed record MetricReadout : TwoSampleResult
     public bool Regression { get; init; }
 }
 
-/// <summary>The readout of an experiment: SRM gate, overall comparisons, per-segment breakdown and the guardrail verdict.</summary>
+/// <summary>The readout of an experiment: SRM gate, overall comparisons, per-segment breakdown and the guardrail verdict.
+/// The library returns data; the CLI's <c>Output/</c> renders it as JSON, tables and Markdown.</summary>
 public sealed record ExperimentReadout
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     /// <summary>Gets the sample-ratio-mismatch check.</summary>
     public required SrmResult Srm { get; init; }
 
@@ -68,65 +57,12 @@ public sealed record ExperimentReadout
     /// <summary>Gets the per-segment comparisons.</summary>
     public required IReadOnlyList<MetricReadout> Segments { get; init; }
 
-    /// <summary>Gets whether no guardrail regressed overall or in any segment.</summary>
-    public bool NoGuardrailRegression => !Metrics.Concat(Segments).Any(m => m.Regression);
+    /// <summary>Gets whether the readout has guardrail metrics at all.</summary>
+    public required bool HasGuardrails { get; init; }
+
+    /// <summary>Gets whether no guardrail regressed overall or in any segment, or <see langword="null"/> when there are no guardrails.</summary>
+    public bool? NoGuardrailRegression => HasGuardrails ? !Metrics.Concat(Segments).Any(m => m.Regression) : null;
 
     /// <summary>Gets the significance level used.</summary>
     public required double Alpha { get; init; }
-
-    /// <summary>Serialises the readout as one camelCase JSON document.</summary>
-    /// <returns>The JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(new
-    {
-        srm = new { chiSquare = Srm.ChiSquare, pValue = Srm.PValue, observed = Srm.Observed, expectedRatios = Srm.ExpectedRatios, threshold = Srm.Threshold, mismatch = Srm.IsMismatch },
-        trustworthy = Trustworthy,
-        noGuardrailRegression = NoGuardrailRegression,
-        alpha = Alpha,
-        metrics = Metrics,
-        segments = Segments,
-    }, Json);
-
-    /// <summary>Renders the readout as Markdown for people.</summary>
-    /// <returns>The Markdown text.</returns>
-    public string ToMarkdown()
-    {
-        var c = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder();
-        sb.AppendLine("# Experiment readout").AppendLine();
-        var verdict = Trustworthy ? "no mismatch." : string.Create(c, $"**mismatch (p < {Srm.Threshold}): the readout is untrustworthy.**");
-        sb.AppendLine(c, $"**Sample ratio:** χ² = {Srm.ChiSquare:G4}, p = {Srm.PValue:G3} on arms {string.Join(" / ", Srm.Observed)} — {verdict}");
-        sb.AppendLine(c, $"**Guardrails:** {(NoGuardrailRegression ? "no regression overall or in any segment." : "**a guardrail regressed** (see ⚠ rows).")}").AppendLine();
-        Table(sb, Metrics, "Overall");
-        if (Segments.Count > 0)
-        {
-            Table(sb, Segments, "By segment");
-        }
-
-        return sb.ToString();
-    }
-
-    private void Table(StringBuilder sb, IReadOnlyList<MetricReadout> rows, string title)
-    {
-        var c = CultureInfo.InvariantCulture;
-        var level = (1 - Alpha).ToString("P0", c);
-        sb.AppendLine(c, $"## {title}").AppendLine();
-        sb.AppendLine(c, $"| metric | role | segment | arm | test | control | treatment | effect [{level} CI] | relative [{level} CI] | p | adjusted p |");
-        sb.AppendLine("|---|---|---|---|---|---:|---:|---|---|---:|---:|");
-        foreach (var r in rows)
-        {
-            var rel = r.RelativeEffect is { } e
-                ? $"{e.ToString("P2", c)} [{r.RelativeCiLow!.Value.ToString("P2", c)}, {r.RelativeCiHigh!.Value.ToString("P2", c)}]"
-                : "—";
-            sb.AppendLine(c, $"| {(r.Regression ? "⚠ " : "")}{r.Metric} | {r.Role.ToString().ToLowerInvariant()} | {r.Segment ?? "all"} | {r.Arm} | {r.Test} | {r.ControlMean:G5} (n={r.ControlN}) | {r.TreatmentMean:G5} (n={r.TreatmentN}) | {r.AbsoluteEffect:G4} [{r.CiLow:G4}, {r.CiHigh:G4}] | {rel} | {r.PValue:G3} | {r.AdjustedPValue:G3} |");
-        }
-
-        sb.AppendLine();
-        var notes = rows.Select(r => r.Adjustment).Distinct().ToList();
-        foreach (var note in notes)
-        {
-            sb.AppendLine(c, $"- {note}");
-        }
-
-        sb.AppendLine();
-    }
 }

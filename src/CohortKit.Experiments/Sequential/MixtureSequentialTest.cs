@@ -5,11 +5,10 @@ namespace CohortKit.Experiments.Sequential;
 /// <summary>One look of a sequential test.</summary>
 /// <param name="Look">1 for the first look.</param>
 /// <param name="Effect">Treatment mean − control mean at this look.</param>
-/// <param name="CiLow">Lower bound of the always-valid confidence sequence.</param>
-/// <param name="CiHigh">Upper bound of the always-valid confidence sequence.</param>
+/// <param name="Interval">The always-valid confidence sequence at this look (level 1 − α over all looks).</param>
 /// <param name="PValue">The always-valid p-value (non-increasing over looks).</param>
 /// <param name="Reject">Whether the test has rejected "no difference" at this or an earlier look.</param>
-public sealed record SequentialLook(int Look, double Effect, double CiLow, double CiHigh, double PValue, bool Reject);
+public sealed record SequentialLook(int Look, double Effect, CohortKit.Statistics.ConfidenceInterval Interval, double PValue, bool Reject);
 
 /// <summary>
 /// A mixture sequential probability ratio test (mSPRT; Robbins 1970, Johari et al. 2017) for a difference of means or
@@ -71,29 +70,26 @@ public sealed class MixtureSequentialTest
         var logLambda = 0.5 * Math.Log(v / (v + _tau2)) + theta * theta * _tau2 / (2 * v * (v + _tau2));
         _p = Math.Min(_p, Math.Min(1, Math.Exp(-logLambda)));
         var half = Math.Sqrt(v * (v + _tau2) / _tau2 * (2 * Math.Log(1 / _alpha) + Math.Log((v + _tau2) / v)));
-        return new SequentialLook(_looks, theta, theta - half, theta + half, _p, _p < _alpha);
+        return new SequentialLook(_looks, theta, new CohortKit.Statistics.ConfidenceInterval(theta - half, theta + half, 1 - _alpha), _p, _p < _alpha);
     }
 
-    /// <summary>The ratio r = τ²/V minimising the half-width factor (1 + 1/r)(2 ln(1/α) + ln(1 + r)), by golden-section search.</summary>
+    /// <summary>The ratio r = τ²/V minimising the half-width factor (1 + 1/r)(2 ln(1/α) + ln(1 + r)). Setting the derivative
+    /// to zero gives r = 2 ln(1/α) + ln(1 + r), a contraction (slope 1/(1 + r) &lt; 1), iterated to a fixed point.</summary>
     internal static double OptimalRatio(double alpha)
     {
         var l2 = 2 * Math.Log(1 / alpha);
-        double F(double logR)
-        {
-            var r = Math.Exp(logR);
-            return (1 + 1 / r) * (l2 + double.LogP1(r));
-        }
-
-        double a = -10, b = 15;
-        var g = (Math.Sqrt(5) - 1) / 2;
-        double c = b - g * (b - a), d = a + g * (b - a);
+        var r = l2;
         for (var i = 0; i < 200; i++)
         {
-            if (F(c) < F(d)) { b = d; } else { a = c; }
-            c = b - g * (b - a);
-            d = a + g * (b - a);
+            var next = l2 + double.LogP1(r);
+            if (Math.Abs(next - r) <= 1e-15 * next)
+            {
+                return next;
+            }
+
+            r = next;
         }
 
-        return Math.Exp((a + b) / 2);
+        return r;
     }
 }

@@ -57,7 +57,7 @@ public static class Cuped
         }
 
         var reduction = syy > 0 ? 1 - adjusted.SumOfSquaredDeviations / syy : 0;
-        var result = Tests.WelchTTest.Compute(control, treatment, alpha) with { Test = "cuped" };
+        var result = Hypothesis.WelchTTest.Compute(control, treatment, alpha) with { Test = TwoSampleTest.Cuped };
         return new CupedResult(theta, reduction, result);
     }
 }

@@ -2,7 +2,7 @@ using CohortKit.Experiments.Distributions;
 using CohortKit.Experiments.Effects;
 using CohortKit.Metrics;
 
-namespace CohortKit.Experiments.Tests;
+namespace CohortKit.Experiments.Hypothesis;
 
 /// <summary>Welch's unequal-variance t-test of treatment − control, as <c>scipy.stats.ttest_ind(treatment, control, equal_var=False)</c>.</summary>
 public static class WelchTTest
@@ -30,18 +30,21 @@ public static class WelchTTest
         Guard.AtLeast(control.Count, 2, nameof(control), "The control arm");
         Guard.AtLeast(treatment.Count, 2, nameof(treatment), "The treatment arm");
         double vc = control.Variance / control.Count, vt = treatment.Variance / treatment.Count;
-        if (vc + vt == 0)
+        // Constant arms are recognised by min == max as well as by a zero variance, so that a rounding residue in the
+        // summary's variance (e.g. 1e-28 for 5,000 copies of 12.7) cannot turn "no variation" into a tiny p-value.
+        if (vc + vt == 0 || (control.Min == control.Max && treatment.Min == treatment.Max))
         {
-            throw new ArgumentException("Both arms have zero variance; the t statistic is undefined.", nameof(treatment));
+            throw new ArgumentException($"Both arms have zero variance (every control value is {control.Min}, every treatment value {treatment.Min}); the t statistic is undefined.", nameof(treatment));
         }
 
         var se = Math.Sqrt(vc + vt);
         var diff = treatment.Mean - control.Mean;
         var t = diff / se;
         var df = (vc + vt) * (vc + vt) / (vc * vc / (control.Count - 1) + vt * vt / (treatment.Count - 1));
-        var relative = RelativeEffect.Compute(control.Mean, Math.Sqrt(vc), treatment.Mean, Math.Sqrt(vt), alpha);
-        return TwoSampleResult.Create("welch", control.Count, treatment.Count, control.Mean, treatment.Mean, se,
-            Probability.StudentTQuantile(1 - alpha / 2, df), relative, Probability.StudentTTwoSided(t, df), t, df, alpha);
+        var critical = Probability.StudentTQuantile(1 - alpha / 2, df);
+        var relative = RelativeEffect.Compute(control.Mean, Math.Sqrt(vc), treatment.Mean, Math.Sqrt(vt), critical, 1 - alpha);
+        return TwoSampleResult.Create(TwoSampleTest.Welch, control.Count, treatment.Count, control.Mean, treatment.Mean, se,
+            critical, relative, Probability.StudentTTwoSided(t, df), t, df, alpha);
     }
 
     internal static MetricSummary Summarise(ReadOnlySpan<double> values, string name)

@@ -1,4 +1,4 @@
-namespace CohortKit.Experiments.Tests;
+namespace CohortKit.Experiments.Hypothesis;
 
 /// <summary>The sample-ratio-mismatch check of an experiment.</summary>
 /// <param name="ChiSquare">Pearson's χ² of observed against expected arm sizes.</param>

@@ -1,6 +1,6 @@
 using CohortKit.Experiments.Distributions;
 
-namespace CohortKit.Experiments.Tests;
+namespace CohortKit.Experiments.Hypothesis;
 
 /// <summary>The result of a chi-square test.</summary>
 /// <param name="ChiSquare">The statistic.</param>

@@ -1,7 +1,13 @@
 using CohortKit.Experiments.Distributions;
 using CohortKit.Experiments.Effects;
 
-namespace CohortKit.Experiments.Tests;
+namespace CohortKit.Experiments.Hypothesis;
+
+/// <summary>The Mann–Whitney U statistic of the treatment sample with its normal approximation.</summary>
+/// <param name="U">U of the treatment sample (pairs where treatment is larger, ties counting ½).</param>
+/// <param name="Z">The continuity-corrected z.</param>
+/// <param name="PValue">The two-sided p-value.</param>
+public sealed record MannWhitneyResult(double U, double Z, double PValue);
 
 /// <summary>The Mann–Whitney U test with midranks for ties, tie-corrected variance and continuity correction
 /// (normal approximation), as <c>scipy.stats.mannwhitneyu(treatment, control, use_continuity=True, method="asymptotic")</c>.</summary>
@@ -12,7 +18,7 @@ public static class MannWhitneyUTest
     /// <param name="treatment">Treatment values.</param>
     /// <returns>U of the treatment sample (the number of (treatment, control) pairs where treatment is larger, ties counting ½), z and the p-value.</returns>
     /// <exception cref="ArgumentException">An arm is empty, a value is not finite, or all values are equal.</exception>
-    public static (double U, double Z, double PValue) Test(ReadOnlySpan<double> control, ReadOnlySpan<double> treatment)
+    public static MannWhitneyResult Test(ReadOnlySpan<double> control, ReadOnlySpan<double> treatment)
     {
         Guard.AtLeast(control.Length, 1, nameof(control), "The control arm");
         Guard.AtLeast(treatment.Length, 1, nameof(treatment), "The treatment arm");
@@ -49,7 +55,8 @@ public static class MannWhitneyUTest
             i = j + 1;
         }
 
-        var u1 = rankSumTreatment - n1 * (n1 + 1) / 2.0;
+        // Count products in 64-bit floating point: n1·(n1 + 1) overflows a 32-bit int above 46,340 units.
+        var u1 = rankSumTreatment - (double)n1 * (n1 + 1) / 2;
         var u2 = (double)n1 * n2 - u1;
         var mu = n1 * (double)n2 / 2;
         var variance = n1 * (double)n2 / 12 * (n + 1 - tieTerm / ((double)n * (n - 1)));
@@ -59,7 +66,7 @@ public static class MannWhitneyUTest
         }
 
         var z = (Math.Max(u1, u2) - mu - 0.5) / Math.Sqrt(variance);
-        return (u1, z, Math.Min(1, 2 * Probability.NormalSurvival(z)));
+        return new MannWhitneyResult(u1, z, Math.Min(1, 2 * Probability.NormalSurvival(z)));
     }
 
     /// <summary>Compares arms with the rank test's p-value; effects and intervals are those of the means (Welch).</summary>
@@ -71,6 +78,6 @@ public static class MannWhitneyUTest
     {
         var welch = WelchTTest.Compute(control, treatment, alpha);
         var (u, _, p) = Test(control, treatment);
-        return welch with { Test = "mannwhitney", PValue = p, Statistic = u, DegreesOfFreedom = null };
+        return welch with { Test = TwoSampleTest.MannWhitney, PValue = p, Statistic = u, DegreesOfFreedom = null };
     }
 }

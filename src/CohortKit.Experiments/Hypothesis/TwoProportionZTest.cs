@@ -1,7 +1,7 @@
 using CohortKit.Experiments.Distributions;
 using CohortKit.Experiments.Effects;
 
-namespace CohortKit.Experiments.Tests;
+namespace CohortKit.Experiments.Hypothesis;
 
 /// <summary>Two-proportion z-test: pooled z for the p-value (as statsmodels <c>proportions_ztest</c>), unpooled Wald
 /// interval for the difference, delta-method interval for the relative lift.</summary>
@@ -43,8 +43,9 @@ public static class TwoProportionZTest
         var z = diff / Math.Sqrt(pooled * (1 - pooled) * (1.0 / controlN + 1.0 / treatmentN));
         double sec = Math.Sqrt(pc * (1 - pc) / controlN), set = Math.Sqrt(pt * (1 - pt) / treatmentN);
         var se = Math.Sqrt(sec * sec + set * set);
-        var relative = RelativeEffect.Compute(pc, sec, pt, set, alpha);
-        return TwoSampleResult.Create("proportion", controlN, treatmentN, pc, pt, se, Probability.NormalQuantile(1 - alpha / 2), relative,
+        var critical = Probability.NormalQuantile(1 - alpha / 2);
+        var relative = RelativeEffect.Compute(pc, sec, pt, set, critical, 1 - alpha);
+        return TwoSampleResult.Create(TwoSampleTest.Proportion, controlN, treatmentN, pc, pt, se, critical, relative,
             Probability.NormalTwoSided(z), z, null, alpha);
     }
 }
