@@ -28,8 +28,8 @@ public class WelchBenchmarks
     [Benchmark(Baseline = true)]
     public double MathNetWelch()
     {
-        var (mc, vc) = Statistics.MeanVariance(_control);
-        var (mt, vt) = Statistics.MeanVariance(_treatment);
+        var (mc, vc) = MathNet.Numerics.Statistics.Statistics.MeanVariance(_control);
+        var (mt, vt) = MathNet.Numerics.Statistics.Statistics.MeanVariance(_treatment);
         double sc = vc / _control.Length, st = vt / _treatment.Length;
         var t = (mt - mc) / Math.Sqrt(sc + st);
         var df = (sc + st) * (sc + st) / (sc * sc / (_control.Length - 1) + st * st / (_treatment.Length - 1));
