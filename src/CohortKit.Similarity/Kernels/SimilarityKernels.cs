@@ -57,19 +57,37 @@ public static class SimilarityKernels
         var rows = matrix.Length / dims;
         ref var q = ref MemoryMarshal.GetReference(unitQuery);
         ref var m = ref MemoryMarshal.GetReference(matrix);
-        var full = Vector512.IsHardwareAccelerated ? dims & ~15 : 0;
+        var wide = Vector512.IsHardwareAccelerated;
+        var full = wide ? dims & ~15 : Vector256.IsHardwareAccelerated ? dims & ~7 : 0;
         for (var r = 0; r < rows; r++)
         {
             ref var row = ref Unsafe.Add(ref m, r * dims);
-            Vector512<float> d = Vector512<float>.Zero, n = Vector512<float>.Zero;
-            for (var j = 0; j < full; j += 16)
+            float dot = 0f, nn = 0f;
+            if (wide)
             {
-                var v = Vector512.LoadUnsafe(ref row, (nuint)j);
-                d = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref q, (nuint)j), d);
-                n = Vector512.FusedMultiplyAdd(v, v, n);
+                Vector512<float> d = Vector512<float>.Zero, n = Vector512<float>.Zero;
+                for (var j = 0; j < full; j += 16)
+                {
+                    var v = Vector512.LoadUnsafe(ref row, (nuint)j);
+                    d = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref q, (nuint)j), d);
+                    n = Vector512.FusedMultiplyAdd(v, v, n);
+                }
+
+                (dot, nn) = (Vector512.Sum(d), Vector512.Sum(n));
+            }
+            else if (full > 0)
+            {
+                Vector256<float> d = Vector256<float>.Zero, n = Vector256<float>.Zero;
+                for (var j = 0; j < full; j += 8)
+                {
+                    var v = Vector256.LoadUnsafe(ref row, (nuint)j);
+                    d = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref q, (nuint)j), d);
+                    n = Vector256.FusedMultiplyAdd(v, v, n);
+                }
+
+                (dot, nn) = (Vector256.Sum(d), Vector256.Sum(n));
             }
 
-            float dot = full > 0 ? Vector512.Sum(d) : 0f, nn = full > 0 ? Vector512.Sum(n) : 0f;
             for (var j = full; j < dims; j++)
             {
                 var v = Unsafe.Add(ref row, j);
