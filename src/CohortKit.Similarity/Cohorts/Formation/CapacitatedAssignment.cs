@@ -8,6 +8,9 @@ namespace CohortKit.Similarity.Cohorts.Formation;
 /// with centroid updates; <see cref="LocalSearch"/> then polishes the result.</summary>
 internal static class CapacitatedAssignment
 {
+    /// <summary>How many of its best cohorts each point offers to the greedy pass.</summary>
+    private const int Shortlist = 8;
+
     /// <summary>Forms the cohorts of one part from seed clusters (or k-means++ seeds when <paramref name="seed"/> is null).</summary>
     /// <param name="space">The unit rows.</param>
     /// <param name="rows">The part's rows.</param>
@@ -82,12 +85,31 @@ internal static class CapacitatedAssignment
     }
 
     /// <summary>Greedy capacitated assignment: (point, cohort) pairs best first, each cohort capped at Max; then cohorts
-    /// below Min take, at the least loss, points from cohorts that can spare them.</summary>
+    /// below Min take, at the least loss, points from cohorts that can spare them. Only each point's
+    /// <see cref="Shortlist"/> best cohorts enter the sorted pairs; a point whose shortlist is full takes the best cohort
+    /// with room among all.</summary>
     internal static void Capacitated(float[] sims, int n, int k, SizeBounds bounds, int[] labels)
     {
-        var pairs = new long[n * k];
-        var keys = new float[n * k];
-        for (var i = 0; i < n * k; i++) { pairs[i] = i; keys[i] = -sims[i]; }
+        var t = Math.Min(k, Shortlist);
+        var pairs = new long[n * t];
+        var keys = new float[n * t];
+        var top = new int[t];
+        for (var i = 0; i < n; i++)
+        {
+            var row = sims.AsSpan(i * k, k);
+            var found = 0;
+            for (var c = 0; c < k; c++)
+            {
+                // Insertion into the point's top t (higher similarity first; ties keep the lower cohort first).
+                if (found == t && row[c] <= row[top[t - 1]]) { continue; }
+                var at = found < t ? found++ : t - 1;
+                while (at > 0 && row[top[at - 1]] < row[c]) { top[at] = top[at - 1]; at--; }
+                top[at] = c;
+            }
+
+            for (var j = 0; j < t; j++) { pairs[i * t + j] = (long)i * k + top[j]; keys[i * t + j] = -row[top[j]]; }
+        }
+
         Array.Sort(keys, pairs);
         var size = new int[k];
         Array.Fill(labels, -1);
@@ -99,6 +121,17 @@ internal static class CapacitatedAssignment
             labels[i] = c;
             size[c]++;
             if (++assigned == n) { break; }
+        }
+
+        for (var i = 0; i < n && assigned < n; i++)
+        {
+            if (labels[i] >= 0) { continue; }
+            var row = sims.AsSpan(i * k, k);
+            var choice = -1;
+            for (var c = 0; c < k; c++) { if (size[c] < bounds.Max && (choice < 0 || row[c] > row[choice])) { choice = c; } }
+            labels[i] = choice;
+            size[choice]++;
+            assigned++;
         }
 
         for (var c = 0; c < k; c++)

@@ -18,7 +18,7 @@ internal static class CohortDiscovery
     /// one group have cross ≈ within; pieces of two groups have a cross that is clearly lower.</summary>
     internal const double SameGroupRatio = 0.9;
 
-    private const int OverClusterIterations = 10;
+    private const int OverClusterIterations = 6;
     private const int OverClusterFactor = 2;
     private const int MinBisect = 4;
     private const int BisectIterations = 6;
@@ -174,27 +174,30 @@ internal static class CohortDiscovery
                 .OrderByDescending(o => SimilarityKernels.Dot(parts[p].Centroid, parts[o].Centroid)).ThenBy(o => o).Take(NearParts).ToArray();
             var nearCentroids = near.SelectMany(o => parts[o].Centroid).ToArray();
             var partScores = new float[near.Length];
+            var cross = new float[first[^1]];
+            var pool = new List<int>();
             for (var x = first[p]; x < first[p + 1]; x++)
             {
-                var mean = means.AsSpan(x * d, d);
-                var pool = new List<int>();
-                for (var y = first[p]; y < first[p + 1]; y++) { if (y != x) { pool.Add(y); } }
+                pool.Clear();
+                Score(p);
                 if (near.Length > 0)
                 {
-                    SimilarityKernels.DotRows(mean, nearCentroids, d, partScores);
-                    foreach (var o in Enumerable.Range(0, near.Length).OrderByDescending(i => partScores[i]).ThenBy(i => i).Take(NeighbourParts).Select(i => near[i]))
-                    {
-                        for (var y = first[o]; y < first[o + 1]; y++) { pool.Add(y); }
-                    }
+                    SimilarityKernels.DotRows(means.AsSpan(x * d, d), nearCentroids, d, partScores);
+                    foreach (var o in Enumerable.Range(0, near.Length).OrderByDescending(i => partScores[i]).ThenBy(i => i).Take(NeighbourParts).Select(i => near[i])) { Score(o); }
                 }
 
-                var poolMeans = new float[pool.Count * d];
-                for (var i = 0; i < pool.Count; i++) { means.AsSpan(pool[i] * d, d).CopyTo(poolMeans.AsSpan(i * d, d)); }
-                var cross = new float[pool.Count];
-                SimilarityKernels.DotRows(mean, poolMeans, d, cross);
-                var order = Enumerable.Range(0, pool.Count).ToArray();
-                Array.Sort(cross.Select(v => -v).ToArray(), order);
-                neighbours[x] = order.Take(Neighbours).Select(i => pool[i]).ToList();
+                // The most similar pieces of the pool, best first (ties: lower piece).
+                pool.Remove(x);
+                pool.Sort((a, b) => cross[a] != cross[b] ? cross[b].CompareTo(cross[a]) : a.CompareTo(b));
+                neighbours[x] = pool.Take(Neighbours).ToList();
+
+                void Score(int part)
+                {
+                    // Pieces of one part are contiguous in `means`: score them in one scan, no copy.
+                    var count = first[part + 1] - first[part];
+                    SimilarityKernels.DotRows(means.AsSpan(x * d, d), means.AsSpan(first[part] * d, count * d), d, cross.AsSpan(first[part], count));
+                    for (var y = first[part]; y < first[part + 1]; y++) { pool.Add(y); }
+                }
             }
         });
 
