@@ -85,13 +85,14 @@ public static class ExactSearch
         return merged.Sorted().Select(x => new RowNeighbor(x.Row, metric == SimilarityMetric.Euclidean ? MathF.Sqrt(-x.Key) : x.Key)).ToArray();
     }
 
-    /// <summary>Scores blocks of rows into a thread's reusable buffer and keeps a bounded heap per worker (each worker
-    /// streams one contiguous range of rows); returns the merged k best (key higher is better).</summary>
+    /// <summary>Writes the keys (higher is better) of rows [firstRow, firstRow + count) into <paramref name="keys"/>.</summary>
     internal delegate void BlockScorer(int firstRow, int count, Span<float> keys);
 
     [ThreadStatic]
     private static float[]? t_scores;
 
+    /// <summary>Scores blocks of rows into a thread's reusable buffer and keeps a bounded heap per worker (each worker
+    /// streams one contiguous range of rows); returns the merged k best (key higher is better).</summary>
     internal static TopKHeap ScanBlocks(int rows, int k, int maxDegreeOfParallelism, BlockScorer score, Func<int, bool>? filter)
     {
         var blocks = (rows + BlockRows - 1) / BlockRows;
