@@ -10,14 +10,7 @@ namespace CohortKit.Similarity.Tests;
 
 public class CohortTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static FeatureMatrix Random(int rows, int dims, int seed)
-    {
-        var rng = new Random(seed);
-        var m = new FeatureMatrix(rows, dims);
-        var s = m.AsSpan();
-        for (var i = 0; i < s.Length; i++) { s[i] = (float)(rng.NextDouble() * 2 - 1); }
-        return m;
-    }
+    private static FeatureMatrix Random(int rows, int dims, int seed) => UniformFeatures.Create(rows, dims, seed);
 
     [Property(MaxTest = 60)]
     public bool EveryCohort_IsWithinBounds(PositiveInt size, int seed)

@@ -6,14 +6,7 @@ namespace CohortKit.Similarity.Tests.Search;
 
 public class ExactSearchKernelTests
 {
-    private static FeatureMatrix Random(int rows, int dims, int seed)
-    {
-        var rng = new Random(seed);
-        var m = new FeatureMatrix(rows, dims);
-        var s = m.AsSpan();
-        for (var i = 0; i < s.Length; i++) { s[i] = (float)(rng.NextDouble() * 2 - 1); }
-        return m;
-    }
+    private static FeatureMatrix Random(int rows, int dims, int seed) => UniformFeatures.Create(rows, dims, seed);
 
     [Theory]
     [InlineData(SimilarityMetric.Cosine, 1)]
