@@ -1,12 +1,17 @@
 #!/usr/bin/python3
-"""FAISS on the data of the CohortKit ANN run: exact (IndexFlatIP) and HNSW (IndexHNSWFlat) top-10 on identical
-simulated learner features and queries.
+"""Peers for CohortKit.Similarity on identical data.
+
+FAISS exact search (IndexFlatIP) at equal threads with CohortKit: one thread answering one query at a time, and one batch
+of all queries on every core; optionally HNSW (IndexHNSWFlat). scikit-learn MiniBatchKMeans for cohort formation.
 
 First export the features from CohortKit (1M simulated learners, 64 features, float32):
     dotnet benchmarks/CohortKit.Benchmarks/bin/Release/net10.0/CohortKit.Benchmarks.dll --ann 1000000 1000 /tmp/features.f32
-then: bash benchmarks/peers/run.sh similarity /tmp/features.f32          (FAISS flat and HNSW)
-      bash benchmarks/peers/run.sh similarity /tmp/features.f32 kmeans   (scikit-learn MiniBatchKMeans, first 100k rows)
-Queries are rows i*7919 mod N, answered one at a time (as CohortKit's run does); recall is against IndexFlatIP.
+then: bash benchmarks/peers/run.sh similarity /tmp/features.f32            (FAISS flat, 1 thread and batch)
+      bash benchmarks/peers/run.sh similarity /tmp/features.f32 hnsw       (also HNSW, ~2.5 minutes to build)
+      bash benchmarks/peers/run.sh similarity /tmp/features.f32 kmeans K   (MiniBatchKMeans, first 100k rows, K clusters:
+                                                                            the number of cohorts CohortKit forms there)
+Queries are rows i*7919 mod N (as CohortKit's run); recall is against IndexFlatIP. The FAISS build flags are printed
+(faiss.get_compile_options()): Debian's python3-faiss is a generic build.
 """
 import json
 import sys
@@ -18,62 +23,70 @@ import numpy as np
 DIMS, K, QUERIES = 64, 10, 1000
 
 
-def main(path):
+def main(path, hnsw_too):
     x = np.fromfile(path, dtype=np.float32).reshape(-1, DIMS)
     faiss.normalize_L2(x)
     n = x.shape[0]
     rows = (np.arange(QUERIES, dtype=np.int64) * 7919) % n
     q = x[rows].copy()
-    out = {"peer": "faiss", "faiss": faiss.__version__, "rows": n, "threads": faiss.omp_get_max_threads()}
+    cores = faiss.omp_get_max_threads()
+    out = {"peer": "faiss", "faiss": faiss.__version__, "compileOptions": faiss.get_compile_options(), "rows": n, "cores": cores}
 
     flat = faiss.IndexFlatIP(DIMS)
     flat.add(x)
+    faiss.omp_set_num_threads(1)
     t = time.perf_counter()
     truth = np.vstack([flat.search(q[i:i + 1], K)[1] for i in range(QUERIES)])
-    out["flatMsPerQuery"] = round((time.perf_counter() - t) / QUERIES * 1000, 3)
-
+    out["flatOneThreadMsPerQuery"] = round((time.perf_counter() - t) / QUERIES * 1000, 3)
+    faiss.omp_set_num_threads(cores)
     t = time.perf_counter()
-    hnsw = faiss.IndexHNSWFlat(DIMS, 32, faiss.METRIC_INNER_PRODUCT)
-    hnsw.hnsw.efConstruction = 40
-    hnsw.add(x)
-    out["hnswBuildSeconds"] = round(time.perf_counter() - t, 1)
-    out["hnsw"] = []
-    for ef in (16, 32, 64, 128):
-        hnsw.hnsw.efSearch = ef
-        times, hits = [], 0
-        for i in range(QUERIES):
-            t = time.perf_counter()
-            found = hnsw.search(q[i:i + 1], K)[1][0]
-            times.append((time.perf_counter() - t) * 1000)
-            hits += len(set(found) & set(truth[i]))
-        times.sort()
-        out["hnsw"].append({"efSearch": ef, "recallAt10": hits / (QUERIES * K), "p50Ms": round(times[QUERIES // 2], 3), "p99Ms": round(times[int(QUERIES * 0.99)], 3)})
+    batch = flat.search(q, K)[1]
+    out["flatBatchAllCoresMsPerQuery"] = round((time.perf_counter() - t) / QUERIES * 1000, 3)
+    out["batchAgreesWithOneByOne"] = bool((np.sort(batch, axis=1) == np.sort(truth, axis=1)).all())
+
+    if hnsw_too:
+        t = time.perf_counter()
+        hnsw = faiss.IndexHNSWFlat(DIMS, 32, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = 40
+        hnsw.add(x)
+        out["hnswBuildSeconds"] = round(time.perf_counter() - t, 1)
+        out["hnsw"] = []
+        for ef in (16, 32, 64, 128):
+            hnsw.hnsw.efSearch = ef
+            times, hits = [], 0
+            for i in range(QUERIES):
+                t = time.perf_counter()
+                found = hnsw.search(q[i:i + 1], K)[1][0]
+                times.append((time.perf_counter() - t) * 1000)
+                hits += len(set(found) & set(truth[i]))
+            times.sort()
+            out["hnsw"].append({"efSearch": ef, "recallAt10": hits / (QUERIES * K), "p50Ms": round(times[QUERIES // 2], 3), "p99Ms": round(times[int(QUERIES * 0.99)], 3)})
     print(json.dumps(out))
 
 
-
-
-
-def kmeans_peer(path, rows=100_000):
-    """scikit-learn MiniBatchKMeans on the first `rows` exported features, k = the number of cohorts CohortKit forms there
-    (round(rows / 22.5)), with the same quality measure: mean over clusters of the mean pairwise cosine."""
+def kmeans_peer(path, k, rows=100_000):
+    """scikit-learn MiniBatchKMeans on the first `rows` exported features with k clusters and batch_size = 3k (like for
+    like with full k-means: every centroid sees about three points per step), n_init=1. Quality measured both ways: mean
+    over clusters of the mean pairwise cosine, and mean over all within-cluster pairs."""
     from sklearn.cluster import MiniBatchKMeans
+    import sklearn
     x = np.fromfile(path, dtype=np.float32).reshape(-1, DIMS)[:rows].copy()
     faiss.normalize_L2(x)
-    k = round(rows / 22.5)
     t = time.perf_counter()
-    labels = MiniBatchKMeans(n_clusters=k, batch_size=4096, n_init=1, random_state=0).fit_predict(x)
+    labels = MiniBatchKMeans(n_clusters=k, batch_size=3 * k, n_init=1, random_state=0).fit_predict(x)
     seconds = time.perf_counter() - t
     sums = np.zeros((k, DIMS))
     np.add.at(sums, labels, x)
     sizes = np.bincount(labels, minlength=k)
     ok = sizes >= 2
-    pairwise = ((sums[ok] ** 2).sum(axis=1) - sizes[ok]) / (sizes[ok] * (sizes[ok] - 1))
-    print(json.dumps({"peer": "sklearn MiniBatchKMeans", "rows": rows, "k": k, "seconds": round(seconds, 2),
-                      "meanIntraSimilarity": round(float(pairwise.mean()), 4), "minSize": int(sizes.min()), "maxSize": int(sizes.max())}))
+    within = (sums[ok] ** 2).sum(axis=1) - sizes[ok]
+    pairs = sizes[ok] * (sizes[ok] - 1)
+    print(json.dumps({"peer": "sklearn MiniBatchKMeans", "sklearn": sklearn.__version__, "rows": rows, "k": k, "batchSize": 3 * k,
+                      "seconds": round(seconds, 2), "meanIntraOverClusters": round(float((within / pairs).mean()), 4),
+                      "meanIntraOverPairs": round(float(within.sum() / pairs.sum()), 4), "minSize": int(sizes.min()), "maxSize": int(sizes.max())}))
 
 
-if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[2] == "kmeans":
-    kmeans_peer(sys.argv[1])
+if __name__ == "__main__" and len(sys.argv) > 3 and sys.argv[2] == "kmeans":
+    kmeans_peer(sys.argv[1], int(sys.argv[3]))
 elif __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], len(sys.argv) > 2 and sys.argv[2] == "hnsw")

@@ -18,8 +18,8 @@ internal static class CliApp
         var root = new RootCommand("CohortKit: experiments, segments, cohorts and churn for learning platforms.");
         root.Subcommands.Add(SimulateCommand.Create(console));
         root.Subcommands.Add(Experiments.ExperimentCommand.Create(console));
-        root.Subcommands.Add(Similarity.SimilarityCommands.Features(console));
-        root.Subcommands.Add(Similarity.SimilarityCommands.Peers(console));
+        root.Subcommands.Add(Similarity.FeaturesCommand.Create(console));
+        root.Subcommands.Add(Similarity.PeersCommand.Create(console));
         root.Subcommands.Add(Similarity.CohortsCommand.Create(console));
 
         var parse = root.Parse(args);

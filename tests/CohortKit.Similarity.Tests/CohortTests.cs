@@ -10,14 +10,7 @@ namespace CohortKit.Similarity.Tests;
 
 public class CohortTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static FeatureMatrix Random(int rows, int dims, int seed)
-    {
-        var rng = new Random(seed);
-        var m = new FeatureMatrix(rows, dims);
-        var s = m.AsSpan();
-        for (var i = 0; i < s.Length; i++) { s[i] = (float)(rng.NextDouble() * 2 - 1); }
-        return m;
-    }
+    private static FeatureMatrix Random(int rows, int dims, int seed) => UniformFeatures.Create(rows, dims, seed);
 
     [Property(MaxTest = 60)]
     public bool EveryCohort_IsWithinBounds(PositiveInt size, int seed)
@@ -99,31 +92,11 @@ public class CohortTests(Xunit.Abstractions.ITestOutputHelper output)
         new Random(5).Shuffle(shuffled);
         var purity = Purity(cohorts.CohortOf);
         purity.Should().BeGreaterThan(0.55).And.BeGreaterThan(2 * Purity(shuffled), "cohorts of 15–30 drawn at random are ~27% pure with 8 personas");
-        var ari = AdjustedRand(cohorts.CohortOf, persona.ToArray());
-        var randomAri = AdjustedRand(shuffled, persona.ToArray());
+        var ari = CohortKit.Similarity.Tests.Cohorts.PartitionMeasures.AdjustedRand(cohorts.CohortOf, persona.ToArray());
+        var randomAri = CohortKit.Similarity.Tests.Cohorts.PartitionMeasures.AdjustedRand(shuffled, persona.ToArray());
         // The ARI of a fine partition (~900 cohorts) against 8 planted groups is necessarily small: it counts every split of a
         // persona across cohorts as disagreement. The bound: clearly above what the same cohort sizes score at random.
         output.WriteLine($"cohorts {report.CohortCount}, intra {report.MeanIntraSimilarity:F4}, random {report.RandomBaselineSimilarity:F4}, k-means {report.KMeansSimilarity:F4}, purity {purity:F3} (random {Purity(shuffled):F3}), ARI {ari:F5} (random {randomAri:F5})");
         ari.Should().BeGreaterThan(0.004).And.BeGreaterThan(randomAri + 0.004);
-    }
-
-    internal static double AdjustedRand(int[] a, int[] b)
-    {
-        static double C2(double x) => x * (x - 1) / 2;
-        var n = a.Length;
-        var cells = new Dictionary<(int, int), int>();
-        var ra = new Dictionary<int, int>();
-        var rb = new Dictionary<int, int>();
-        for (var i = 0; i < n; i++)
-        {
-            cells[(a[i], b[i])] = cells.GetValueOrDefault((a[i], b[i])) + 1;
-            ra[a[i]] = ra.GetValueOrDefault(a[i]) + 1;
-            rb[b[i]] = rb.GetValueOrDefault(b[i]) + 1;
-        }
-
-        var index = cells.Values.Sum(v => C2(v));
-        double sa = ra.Values.Sum(v => C2(v)), sb = rb.Values.Sum(v => C2(v));
-        var expected = sa * sb / C2(n);
-        return (index - expected) / ((sa + sb) / 2 - expected);
     }
 }

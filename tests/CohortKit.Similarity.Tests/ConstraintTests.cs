@@ -28,7 +28,7 @@ public class ConstraintTests
         cohorts.Should().OnlyContain(g => g.Select(i => experience[i]).Distinct().Count() >= 2, "experience levels are mixed");
         cohorts.Should().OnlyContain(g => g.GroupBy(i => locale[i]).Max(x => x.Count()) <= 15, "at most 15 per locale");
         var q = CohortQuality.Evaluate(features, constrained).MeanIntraSimilarity;
-        q.Should().BeGreaterThan(0.8 * CohortQuality.Evaluate(features, plain).MeanIntraSimilarity);
+        q.Should().BeGreaterThan(0.8 * CohortQuality.Evaluate(features, plain).MeanIntraSimilarity!.Value);
     }
 
     [Fact]

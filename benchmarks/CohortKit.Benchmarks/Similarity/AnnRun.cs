@@ -46,6 +46,15 @@ internal static class AnnRun
         }
 
         Console.WriteLine($"ExactSearchIndex top-10: {exactClock.Elapsed.TotalMilliseconds / queries:F2} ms per query, fallbacks {exactIndex.Fallbacks}, mismatches {mismatches}");
+
+        // Equal threads with FAISS (benchmarks/peers/similarity.py): one thread answering one query at a time, and a batch
+        // of all queries spread over every core (each query on one thread, as FAISS splits a batch by query).
+        exactClock.Restart();
+        foreach (var r in rows) { ExactSearch.TopK(normalised, normalised.Row(r), 10, maxDegreeOfParallelism: 1); }
+        Console.WriteLine($"exact top-10, 1 thread: {exactClock.Elapsed.TotalMilliseconds / queries:F2} ms per query");
+        exactClock.Restart();
+        Parallel.ForEach(rows, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, r => ExactSearch.TopK(normalised, normalised.Row(r), 10, maxDegreeOfParallelism: 1));
+        Console.WriteLine($"exact top-10, batch of {queries} on {Environment.ProcessorCount} threads: {exactClock.Elapsed.TotalMilliseconds / queries:F2} ms per query (throughput)");
         foreach (var probes in new[] { 8, 16, 24, 32, 48, 64 })
         {
             index.Probes = probes;

@@ -40,8 +40,8 @@ internal static class CohortRun
 
         var report = CohortQuality.Evaluate(features, cohorts, baseline);
         Console.WriteLine($"learners={learners} cohorts={report.CohortCount} sizes=[{report.MinSize},{report.MaxSize}] form={formSeconds:F2} s "
-            + $"intra={report.MeanIntraSimilarity:F4} random={report.RandomBaselineSimilarity:F4} kmeans={report.KMeansSimilarity?.ToString("F4") ?? "-"} "
-            + $"kmeansSeconds={kmeansSeconds?.ToString("F2") ?? "-"} ratio={(report.KMeansSimilarity is { } k ? (report.MeanIntraSimilarity / k).ToString("F4") : "-")}");
+            + $"intraOverCohorts={report.MeanIntraSimilarity:F4} intraOverPairs={report.MeanPairSimilarity:F4} random={report.RandomBaselineSimilarity:F4} kmeans={report.KMeansSimilarity?.ToString("F4") ?? "-"} "
+            + $"kmeansSeconds={kmeansSeconds?.ToString("F2") ?? "-"} ratio={(report.KMeansSimilarity is { } k && report.MeanIntraSimilarity is { } q ? (q / k).ToString("F4") : "-")}");
         return 0;
     }
 }

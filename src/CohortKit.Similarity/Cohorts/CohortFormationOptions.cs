@@ -11,6 +11,12 @@ public sealed class CohortFormationOptions
     /// <value>The default value is 30.</value>
     public int MaxSize { get; set; } = 30;
 
+    /// <summary>Gets or sets a preferred cohort size. When null (the default) the number of cohorts is chosen from the data:
+    /// over-clustering and merging find the groups that are there, anywhere in the feasible range [⌈n/MaxSize⌉, ⌊n/MinSize⌋].
+    /// When set, n / TargetSize cohorts are formed (clamped to that range).</summary>
+    /// <value>The default value is null.</value>
+    public int? TargetSize { get; set; }
+
     /// <summary>Gets or sets the seed; the same seed and input give the same cohorts.</summary>
     /// <value>The default value is 42.</value>
     public long Seed { get; set; } = 42;
@@ -39,26 +45,11 @@ public sealed class CohortFormationOptions
     {
         if (MinSize < 1) { throw new ArgumentOutOfRangeException(nameof(MinSize), MinSize, "MinSize must be at least 1."); }
         if (MaxSize < MinSize) { throw new ArgumentOutOfRangeException(nameof(MaxSize), MaxSize, $"MaxSize must be ≥ MinSize ({MinSize})."); }
+        if (TargetSize is { } target && (target < MinSize || target > MaxSize)) { throw new ArgumentOutOfRangeException(nameof(TargetSize), target, $"TargetSize must lie in [MinSize, MaxSize] = [{MinSize}, {MaxSize}]."); }
         if (Iterations < 1) { throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "Iterations must be at least 1."); }
         if (PartSize < 2 * MaxSize) { throw new ArgumentOutOfRangeException(nameof(PartSize), PartSize, $"PartSize must be at least 2 × MaxSize ({2 * MaxSize})."); }
         if (MinDistinct < 1) { throw new ArgumentOutOfRangeException(nameof(MinDistinct), MinDistinct, "MinDistinct must be at least 1."); }
         if (MaxPerValue < 1) { throw new ArgumentOutOfRangeException(nameof(MaxPerValue), MaxPerValue, "MaxPerValue must be at least 1."); }
         if (MaxDegreeOfParallelism < 1) { throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1."); }
     }
-}
-
-/// <summary>Optional per-learner codes that cohorts must respect (besides size).</summary>
-public sealed class CohortConstraints
-{
-    /// <summary>Gets the group of each learner; cohorts never mix groups (e.g. time-zone band codes).</summary>
-    public IReadOnlyList<int>? Groups { get; init; }
-
-    /// <summary>Gets the names of the group codes, for messages.</summary>
-    public IReadOnlyList<string>? GroupNames { get; init; }
-
-    /// <summary>Gets a code per learner that each cohort must mix: at least <see cref="CohortFormationOptions.MinDistinct"/> distinct values (e.g. experience levels).</summary>
-    public IReadOnlyList<int>? Mix { get; init; }
-
-    /// <summary>Gets a code per learner that each cohort may hold at most <see cref="CohortFormationOptions.MaxPerValue"/> times (e.g. locale).</summary>
-    public IReadOnlyList<int>? Cap { get; init; }
 }

@@ -1,14 +1,14 @@
-using System.Numerics.Tensors;
 using CohortKit.Features;
+using CohortKit.Similarity.Kernels;
 
 namespace CohortKit.Similarity.Cohorts;
 
 /// <summary>Why a cohort was grouped: the features on which its members sit furthest from the population average.</summary>
 /// <param name="Cohort">The cohort.</param>
 /// <param name="Size">Its size.</param>
-/// <param name="MeanSimilarity">Mean pairwise cosine within it.</param>
+/// <param name="MeanSimilarity">Mean pairwise cosine within it; null ("not applicable") below two members.</param>
 /// <param name="Features">Up to three (feature, cohort mean of the standardised feature) pairs, largest |mean| first.</param>
-public sealed record CohortExplanation(int Cohort, int Size, double MeanSimilarity, IReadOnlyList<(string Feature, double Mean)> Features);
+public sealed record CohortExplanation(int Cohort, int Size, double? MeanSimilarity, IReadOnlyList<(string Feature, double Mean)> Features);
 
 /// <summary>The quality of a cohort partition.</summary>
 /// <param name="Learners">Learners partitioned.</param>
@@ -16,12 +16,13 @@ public sealed record CohortExplanation(int Cohort, int Size, double MeanSimilari
 /// <param name="MinSize">The smallest cohort.</param>
 /// <param name="MaxSize">The largest cohort.</param>
 /// <param name="SizeHistogram">Cohorts per size.</param>
-/// <param name="MeanIntraSimilarity">Mean over cohorts of the mean pairwise cosine within the cohort.</param>
+/// <param name="MeanIntraSimilarity">Mean over cohorts (each cohort counts once) of the mean pairwise cosine within the cohort; cohorts below two members are left out; null when none has two.</param>
+/// <param name="MeanPairSimilarity">Mean over all within-cohort pairs (a cohort of n counts n(n − 1)/2 times); null when no cohort has two members.</param>
 /// <param name="RandomBaselineSimilarity">The expected value for a random partition: the population's mean pairwise cosine.</param>
 /// <param name="KMeansSimilarity">The same measure for unconstrained k-means with the same number of clusters (null if not computed).</param>
 /// <param name="Explanations">Per cohort, why its members were grouped.</param>
 public sealed record CohortQualityReport(int Learners, int CohortCount, int MinSize, int MaxSize, IReadOnlyDictionary<int, int> SizeHistogram,
-    double MeanIntraSimilarity, double RandomBaselineSimilarity, double? KMeansSimilarity, IReadOnlyList<CohortExplanation> Explanations);
+    double? MeanIntraSimilarity, double? MeanPairSimilarity, double RandomBaselineSimilarity, double? KMeansSimilarity, IReadOnlyList<CohortExplanation> Explanations);
 
 /// <summary>Measures a partition: sizes, intra-cohort similarity against baselines, and "why grouped" explanations.</summary>
 public static class CohortQuality
@@ -42,13 +43,25 @@ public static class CohortQuality
         }
 
         var d = features.Dimensions;
-        var (perCohort, sizes) = MeanPairwise(features, cohorts);
+        var sums = Sums(features, cohorts);
+        var sizes = sums.Sizes;
+        var perCohort = Enumerable.Range(0, cohorts.CohortCount).Select(sums.MeanPairwise).ToArray();
         var valid = perCohort.Where(v => !double.IsNaN(v)).ToArray();
-        var global = MeanPairwise(features, new CohortAssignment(new int[features.Rows], 1)).PerCohort[0];
+        double pairSum = 0, pairs = 0;
+        for (var c = 0; c < cohorts.CohortCount; c++)
+        {
+            if (double.IsNaN(perCohort[c])) { continue; }
+            var p = (double)sizes[c] * (sizes[c] - 1) / 2;
+            pairSum += perCohort[c] * p;
+            pairs += p;
+        }
+
+        var global = Sums(features, new CohortAssignment(new int[features.Rows], 1)).MeanPairwise(0);
         double? km = null;
         if (kmeans is not null)
         {
-            var kmValues = MeanPairwise(features, kmeans).PerCohort.Where(v => !double.IsNaN(v)).ToArray();
+            var kmSums = Sums(features, kmeans);
+            var kmValues = Enumerable.Range(0, kmeans.CohortCount).Select(kmSums.MeanPairwise).Where(v => !double.IsNaN(v)).ToArray();
             km = kmValues.Length == 0 ? null : kmValues.Average();
         }
 
@@ -66,44 +79,16 @@ public static class CohortQuality
             var top = Enumerable.Range(0, d)
                 .Select(j => (Feature: features.FeatureNames[j], Mean: sizes[c] == 0 ? 0 : means[c * d + j] / sizes[c]))
                 .OrderByDescending(t => Math.Abs(t.Mean)).Take(3).ToList();
-            explanations.Add(new CohortExplanation(c, sizes[c], perCohort[c], top));
+            explanations.Add(new CohortExplanation(c, sizes[c], double.IsNaN(perCohort[c]) ? null : perCohort[c], top));
         }
 
         var present = sizes.Where(s => s > 0).ToArray();
         return new CohortQualityReport(features.Rows, present.Length, present.Min(), present.Max(),
             present.GroupBy(s => s).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
-            valid.Length == 0 ? 0 : valid.Average(), global, km, explanations);
+            valid.Length == 0 ? null : valid.Average(), pairs == 0 ? null : pairSum / pairs, double.IsNaN(global) ? 0 : global, km, explanations);
     }
 
-    /// <summary>Mean pairwise cosine per cohort from sums of unit vectors: (‖Σx‖² − Σ‖x‖²) / (n(n − 1)); NaN below 2 members.</summary>
-    internal static (double[] PerCohort, int[] Sizes) MeanPairwise(FeatureMatrix features, CohortAssignment cohorts)
-    {
-        var d = features.Dimensions;
-        var sums = new double[cohorts.CohortCount * d];
-        var selfDots = new double[cohorts.CohortCount];
-        var sizes = new int[cohorts.CohortCount];
-        var unit = new float[d];
-        for (var r = 0; r < features.Rows; r++)
-        {
-            var row = features.Row(r);
-            var norm = TensorPrimitives.Norm((ReadOnlySpan<float>)row);
-            if (norm > 0) { TensorPrimitives.Divide(row, norm, unit); } else { Array.Clear(unit); }
-            var c = cohorts.CohortOf[r];
-            sizes[c]++;
-            selfDots[c] += norm > 0 ? 1 : 0;
-            for (var j = 0; j < d; j++) { sums[c * d + j] += unit[j]; }
-        }
-
-        var result = new double[cohorts.CohortCount];
-        for (var c = 0; c < cohorts.CohortCount; c++)
-        {
-            var n = sizes[c];
-            if (n < 2) { result[c] = double.NaN; continue; }
-            double s2 = 0;
-            for (var j = 0; j < d; j++) { s2 += sums[c * d + j] * sums[c * d + j]; }
-            result[c] = (s2 - selfDots[c]) / ((double)n * (n - 1));
-        }
-
-        return (result, sizes);
-    }
+    /// <summary>Sums of the unit rows per cohort (the one shared implementation).</summary>
+    private static CentroidSums Sums(FeatureMatrix features, CohortAssignment cohorts)
+        => CentroidSums.Compute(features.AsSpan(), features.Dimensions, default, cohorts.CohortOf, cohorts.CohortCount, unitRows: false);
 }

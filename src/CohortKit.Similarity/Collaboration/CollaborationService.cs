@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using CohortKit.Features;
 using CohortKit.Learners;
 using CohortKit.Similarity.Cohorts;
@@ -67,10 +66,15 @@ public sealed class CollaborationService
     /// <param name="k">How many (≥ 1).</param>
     /// <param name="filter">Optional filter.</param>
     /// <returns>Up to k peers, best first, never the learner.</returns>
-    /// <exception cref="ArgumentException">The learner is unknown or a filter attribute does not exist.</exception>
+    /// <exception cref="ArgumentException">The learner is unknown, has an all-zero feature vector, or a filter attribute does not exist.</exception>
     public IReadOnlyList<Neighbor> FindPeers(LearnerId learner, int k, PeerFilter? filter = null)
     {
         var row = RowOf(learner);
+        if (!_features.Row(row).ContainsAnyExcept(0f))
+        {
+            throw new ArgumentException($"Learner {learner} has an all-zero feature vector, so no peer is more similar than another.", nameof(learner));
+        }
+
         var columns = (filter?.SameAttributes ?? []).Select(a => _learners.TryGetColumn(a, out var c) ? c : throw new ArgumentException($"No attribute '{a}'.", nameof(filter))).ToArray();
         var excludeCohort = filter?.ExcludeCurrentCohort == true && Cohorts is not null ? Cohorts.CohortOf[row] : -1;
         bool Allowed(LearnerId id)
@@ -116,31 +120,26 @@ public sealed class CollaborationService
         return Cohorts!;
     }
 
-    /// <summary>Rebalances cohorts for a changed population (departures absent, newcomers with cohort −1) with few moves.</summary>
-    /// <param name="features">Current learners' features.</param>
-    /// <param name="currentCohort">Each row's cohort, or −1 for a newcomer.</param>
+    /// <summary>Rebalances the cohorts of this population with few moves (see <see cref="CohortFormer.Rebalance"/>) and keeps
+    /// the result as the current state: <see cref="Cohorts"/>, <see cref="SuggestCohort"/> and the cohort filter of
+    /// <see cref="FindPeers"/> use it from then on. For a population that changed (departures, newcomers), create a service
+    /// over the new population and pass each learner's previous cohort.</summary>
+    /// <param name="currentCohort">Each row's cohort, or −1 for a newcomer (defaults to the current state).</param>
     /// <returns>What changed.</returns>
-    public RebalanceResult Rebalance(FeatureMatrix features, IReadOnlyList<int> currentCohort) => _former.Rebalance(features, currentCohort);
+    /// <exception cref="ArgumentException">The cohorts do not match the learners.</exception>
+    /// <exception cref="InvalidOperationException">No cohorts are given and none have been formed.</exception>
+    public RebalanceResult Rebalance(IReadOnlyList<int>? currentCohort = null)
+    {
+        currentCohort ??= Cohorts?.CohortOf ?? throw new InvalidOperationException("Form cohorts first, or pass each learner's cohort.");
+        var result = _former.Rebalance(_features, currentCohort);
+        SetCohorts(result.Cohorts);
+        return result;
+    }
 
     private void SetCohorts(CohortAssignment cohorts)
     {
-        var d = _features.Dimensions;
-        var centroids = new float[cohorts.CohortCount * d];
-        var unit = new float[d];
-        for (var r = 0; r < _features.Rows; r++)
-        {
-            var row = _features.Row(r);
-            var norm = TensorPrimitives.Norm((ReadOnlySpan<float>)row);
-            if (norm > 0) { TensorPrimitives.Divide(row, norm, unit); } else { Array.Clear(unit); }
-            TensorPrimitives.Add(centroids.AsSpan(cohorts.CohortOf[r] * d, d), unit, centroids.AsSpan(cohorts.CohortOf[r] * d, d));
-        }
-
-        for (var c = 0; c < cohorts.CohortCount; c++)
-        {
-            var cen = centroids.AsSpan(c * d, d);
-            VectorMath.NormalizeInPlace(cen);
-        }
-
+        var centroids = new float[cohorts.CohortCount * _features.Dimensions];
+        CentroidSums.Compute(_features.AsSpan(), _features.Dimensions, default, cohorts.CohortOf, cohorts.CohortCount, unitRows: false).UnitCentroids(centroids);
         _centroids = centroids;
         Cohorts = cohorts;
     }

@@ -11,7 +11,7 @@ public static class FeatureCsv
     /// <summary>Loads a features file.</summary>
     /// <param name="path">The CSV file.</param>
     /// <returns>The learners (in file order) and their features (column names from the header).</returns>
-    /// <exception cref="CsvFormatException">Fewer than two columns, an id that is not an integer or repeats, or a feature that is not a finite number.</exception>
+    /// <exception cref="CsvFormatException">Fewer than two columns, an id that is not an integer or repeats, or a feature that is not a finite number or lies outside the float range.</exception>
     public static (LearnerId[] Ids, FeatureMatrix Features) Load(string path)
     {
         var table = CsvTable.Load(path);
@@ -36,7 +36,17 @@ public static class FeatureCsv
         for (var j = 0; j < names.Length; j++)
         {
             var column = table.Numeric(names[j]);
-            for (var r = 0; r < ids.Length; r++) { matrix[r, j] = (float)column[r]; }
+            for (var r = 0; r < ids.Length; r++)
+            {
+                var value = (float)column[r];
+                if (!float.IsFinite(value))
+                {
+                    throw new CsvFormatException(table.FileName, r + 2, names[j], column[r].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                        $"The value is outside the float range (±{float.MaxValue:G3}) that features are stored in.");
+                }
+
+                matrix[r, j] = value;
+            }
         }
 
         return (ids.Select(v => new LearnerId(v)).ToArray(), matrix);

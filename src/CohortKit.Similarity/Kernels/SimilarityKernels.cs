@@ -12,7 +12,14 @@ namespace CohortKit.Similarity.Kernels;
 /// <remarks>Thread-safe (pure functions). NaN inputs propagate into scores; indexes reject non-finite features on insert.</remarks>
 public static class SimilarityKernels
 {
-    /// <summary>Cosine similarity a·b / (‖a‖‖b‖) in one fused SIMD pass; 0 when either vector is zero (documented instead of NaN).</summary>
+    /// <summary>Squared norms in this range leave the float32 pass accurate; outside it (values near 1e±19 and beyond, where
+    /// squares overflow or underflow) the pair is recomputed in double.</summary>
+    private const float SafeLow = 1e-30f;
+    private const float SafeHigh = 1e30f;
+
+    /// <summary>Cosine similarity a·b / (‖a‖‖b‖) in one fused SIMD pass, clamped to [−1, 1]; 0 when either vector is zero
+    /// (documented instead of NaN). Never NaN for finite input: when the float32 squares could overflow or underflow
+    /// (magnitudes beyond about 1e±19) the pair is recomputed in double.</summary>
     /// <param name="a">One vector.</param>
     /// <param name="b">The other, same length.</param>
     /// <returns>The cosine in [−1, 1].</returns>
@@ -21,8 +28,77 @@ public static class SimilarityKernels
     {
         CheckLengths(a, b);
         var (dot, na, nb) = DotAndNorms(a, b);
-        var denominator = MathF.Sqrt(na) * MathF.Sqrt(nb);
-        return denominator == 0 ? 0 : dot / denominator;
+        if (na is >= SafeLow and <= SafeHigh && nb is >= SafeLow and <= SafeHigh && float.IsFinite(dot))
+        {
+            return Math.Clamp(dot / (MathF.Sqrt(na) * MathF.Sqrt(nb)), -1f, 1f);
+        }
+
+        return CosineInDouble(a, b);
+    }
+
+    /// <summary>Cosine accumulated in double: every finite float's square fits, so neither overflow nor underflow occurs.</summary>
+    private static float CosineInDouble(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            dot += (double)a[i] * b[i];
+            na += (double)a[i] * a[i];
+            nb += (double)b[i] * b[i];
+        }
+
+        return na == 0 || nb == 0 ? 0 : (float)Math.Clamp(dot / (Math.Sqrt(na) * Math.Sqrt(nb)), -1, 1);
+    }
+
+    /// <summary>destination[r] = cosine(unit query, row r) = q·row / ‖row‖, with the row norm from the same fused pass (so rows
+    /// need not be normalised); 0 for a zero row; rows whose squares could overflow or underflow are recomputed in double.</summary>
+    internal static void CosineRows(ReadOnlySpan<float> unitQuery, ReadOnlySpan<float> matrix, int dims, Span<float> destination)
+    {
+        var rows = matrix.Length / dims;
+        ref var q = ref MemoryMarshal.GetReference(unitQuery);
+        ref var m = ref MemoryMarshal.GetReference(matrix);
+        var wide = Vector512.IsHardwareAccelerated;
+        var full = wide ? dims & ~15 : Vector256.IsHardwareAccelerated ? dims & ~7 : 0;
+        for (var r = 0; r < rows; r++)
+        {
+            ref var row = ref Unsafe.Add(ref m, r * dims);
+            float dot = 0f, nn = 0f;
+            if (wide)
+            {
+                Vector512<float> d = Vector512<float>.Zero, n = Vector512<float>.Zero;
+                for (var j = 0; j < full; j += 16)
+                {
+                    var v = Vector512.LoadUnsafe(ref row, (nuint)j);
+                    d = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref q, (nuint)j), d);
+                    n = Vector512.FusedMultiplyAdd(v, v, n);
+                }
+
+                (dot, nn) = (Vector512.Sum(d), Vector512.Sum(n));
+            }
+            else if (full > 0)
+            {
+                Vector256<float> d = Vector256<float>.Zero, n = Vector256<float>.Zero;
+                for (var j = 0; j < full; j += 8)
+                {
+                    var v = Vector256.LoadUnsafe(ref row, (nuint)j);
+                    d = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref q, (nuint)j), d);
+                    n = Vector256.FusedMultiplyAdd(v, v, n);
+                }
+
+                (dot, nn) = (Vector256.Sum(d), Vector256.Sum(n));
+            }
+
+            for (var j = full; j < dims; j++)
+            {
+                var v = Unsafe.Add(ref row, j);
+                dot += v * Unsafe.Add(ref q, j);
+                nn += v * v;
+            }
+
+            destination[r] = nn is >= SafeLow and <= SafeHigh && float.IsFinite(dot)
+                ? Math.Clamp(dot / MathF.Sqrt(nn), -1f, 1f)
+                : CosineInDouble(unitQuery, matrix.Slice(r * dims, dims));
+        }
     }
 
     /// <summary>a·b, ‖a‖² and ‖b‖² in one fused SIMD pass (TensorPrimitives.CosineSimilarity measured about 3× slower than a
@@ -135,7 +211,7 @@ public static class SimilarityKernels
     /// <param name="matrix">Rows × dimensions, row-major.</param>
     /// <param name="dimensions">The row length.</param>
     /// <param name="destination">One score per row.</param>
-    /// <param name="metric">Dot, cosine (rows and query must then be L2-normalised; it is the dot product) or Euclidean (squared distance is not taken: distance).</param>
+    /// <param name="metric">Dot, cosine (true cosine: rows need not be normalised; a zero row or query scores 0) or Euclidean (distance).</param>
     /// <exception cref="ArgumentException">Shapes disagree.</exception>
     public static void ScoreMany(ReadOnlySpan<float> query, ReadOnlySpan<float> matrix, int dimensions, Span<float> destination, SimilarityMetric metric = SimilarityMetric.Dot)
     {
@@ -153,6 +229,12 @@ public static class SimilarityKernels
         {
             SquaredDistances(query, matrix, dimensions, destination);
             TensorPrimitives.Sqrt(destination[..(matrix.Length / dimensions)], destination);
+        }
+        else if (metric == SimilarityMetric.Cosine)
+        {
+            var unit = query.ToArray();
+            if (!VectorMath.NormalizeInPlace(unit)) { destination[..(matrix.Length / dimensions)].Clear(); return; }
+            CosineRows(unit, matrix, dimensions, destination);
         }
         else
         {

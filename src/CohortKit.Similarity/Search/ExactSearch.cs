@@ -10,9 +10,9 @@ namespace CohortKit.Similarity.Search;
 /// Exact top-k search: a blocked SIMD scan of every row (multi-threaded), keeping a bounded heap per worker; only
 /// scores that beat the worker's current k-th best are looked at one by one (found with a SIMD compare).
 /// </summary>
-/// <remarks>Thread-safe. For <see cref="SimilarityMetric.Cosine"/> the rows must be L2-normalised
-/// (<see cref="FeatureMatrix.NormalizeRows"/>, which also rejects NaN); the query is normalised here. A row holding NaN
-/// scores NaN and is never returned.</remarks>
+/// <remarks>Thread-safe. <see cref="SimilarityMetric.Cosine"/> is the true cosine whether or not the rows are normalised
+/// (each row's norm comes from the same fused pass as its dot product; a zero row scores 0); an all-zero query has no
+/// cosine and is rejected. A row holding NaN scores NaN and is never returned.</remarks>
 public static class ExactSearch
 {
     private const int BlockRows = 8192;
@@ -48,9 +48,9 @@ public static class ExactSearch
     {
         var rows = CheckArguments(matrix, dimensions, query, k);
         var q = query.ToArray();
-        if (metric == SimilarityMetric.Cosine)
+        if (metric == SimilarityMetric.Cosine && !VectorMath.NormalizeInPlace(q))
         {
-            VectorMath.NormalizeInPlace(q);
+            throw new ArgumentException("The query is all zeros: its cosine similarity to any row is undefined.", nameof(query));
         }
 
         TopKHeap merged;
@@ -68,6 +68,10 @@ public static class ExactSearch
                         SimilarityKernels.SquaredDistances(q, block, dimensions, keys);
                         TensorPrimitives.Negate(keys, keys); // higher key is better
                     }
+                    else if (metric == SimilarityMetric.Cosine)
+                    {
+                        SimilarityKernels.CosineRows(q, block, dimensions, keys);
+                    }
                     else
                     {
                         SimilarityKernels.DotRows(q, block, dimensions, keys);
@@ -81,13 +85,14 @@ public static class ExactSearch
         return merged.Sorted().Select(x => new RowNeighbor(x.Row, metric == SimilarityMetric.Euclidean ? MathF.Sqrt(-x.Key) : x.Key)).ToArray();
     }
 
-    /// <summary>Scores blocks of rows into a thread's reusable buffer and keeps a bounded heap per worker (each worker
-    /// streams one contiguous range of rows); returns the merged k best (key higher is better).</summary>
+    /// <summary>Writes the keys (higher is better) of rows [firstRow, firstRow + count) into <paramref name="keys"/>.</summary>
     internal delegate void BlockScorer(int firstRow, int count, Span<float> keys);
 
     [ThreadStatic]
     private static float[]? t_scores;
 
+    /// <summary>Scores blocks of rows into a thread's reusable buffer and keeps a bounded heap per worker (each worker
+    /// streams one contiguous range of rows); returns the merged k best (key higher is better).</summary>
     internal static TopKHeap ScanBlocks(int rows, int k, int maxDegreeOfParallelism, BlockScorer score, Func<int, bool>? filter)
     {
         var blocks = (rows + BlockRows - 1) / BlockRows;

@@ -11,22 +11,33 @@ namespace CohortKit.Similarity.Search;
 /// Exact top-k with a compressed first pass. The rows are also kept in bfloat16 (half the bytes); a query scans the
 /// bfloat16 rows for the best m candidates, re-scores them exactly in float32, and <b>proves</b> the answer exact: every
 /// row outside the candidates scores at most s_m + B exactly, where s_m is the m-th approximate score and
-/// B = ‖q‖·max‖x‖·(2⁻⁸ + 2·d·2⁻²⁴) bounds the bfloat16 rounding and float accumulation error, so when the k-th exact score
+/// B (relative terms for bfloat16 rounding and float accumulation, absolute terms for subnormal values) bounds the error, so when the k-th exact score
 /// exceeds s_m + B no other row can enter. Otherwise the query falls back to the full float32 scan (counted in
-/// <see cref="Fallbacks"/>). The result always equals <see cref="ExactSearch.TopK(FeatureMatrix, ReadOnlySpan{float}, int, SimilarityMetric, Func{int, bool}?, int)"/>.
+/// <see cref="Fallbacks"/>); when fallbacks become frequent the first pass is skipped for a while (counted in
+/// <see cref="DirectScans"/>). The result always equals <see cref="ExactSearch.TopK(FeatureMatrix, ReadOnlySpan{float}, int, SimilarityMetric, Func{int, bool}?, int)"/>.
 /// </summary>
-/// <remarks>Queries may run concurrently. Dot and cosine only (cosine rows are L2-normalised on construction). Memory:
-/// the float32 rows plus half as much again.</remarks>
+/// <remarks>Queries may run concurrently. Dot and cosine only (for cosine the bfloat16 copy holds the unit rows; the float32
+/// rows are kept as given). Memory: the float32 rows plus half as much again.</remarks>
 public sealed class ExactSearchIndex
 {
     private readonly FeatureMatrix _rows;
     private readonly ushort[] _bf16;
     private readonly float _maxNorm;
+    private const int ProbeWindow = 8;
+    private const int FirstSkip = 64;
+    private const int MaxSkip = 1 << 16;
+    private readonly Lock _gate = new();
     private long _fallbacks;
+    private long _directScans;
+    private long _queries;
+    private long _skipUntil;
+    private int _skipLength = FirstSkip;
+    private int _windowQueries;
+    private int _windowFallbacks;
 
     /// <summary>Builds the index (copies the rows).</summary>
     /// <param name="matrix">The rows.</param>
-    /// <param name="metric">Cosine (rows normalised) or dot.</param>
+    /// <param name="metric">Cosine (rows need not be normalised) or dot.</param>
     /// <param name="candidates">How many approximate candidates are re-scored per query (≥ k; more makes fallbacks rarer).</param>
     /// <exception cref="ArgumentException">A value is NaN or infinite, or the metric is Euclidean.</exception>
     public ExactSearchIndex(FeatureMatrix matrix, SimilarityMetric metric = SimilarityMetric.Cosine, int candidates = 128)
@@ -41,20 +52,24 @@ public sealed class ExactSearchIndex
         Metric = metric;
         Candidates = candidates;
         _rows = new FeatureMatrix(matrix.AsSpan().ToArray(), matrix.Rows, matrix.Dimensions, matrix.FeatureNames);
-        if (metric == SimilarityMetric.Cosine)
+        var dims = matrix.Dimensions;
+        var unit = new float[dims];
+        _bf16 = new ushort[_rows.AsSpan().Length];
+        for (var r = 0; r < _rows.Rows; r++)
         {
-            _rows.NormalizeRows();
-        }
+            // The float32 rows stay as given (exact scores are the true cosine, the same kernel as ExactSearch); the
+            // bfloat16 copy holds the unit rows for cosine, so the first pass approximates the same score.
+            var row = _rows.Row(r);
+            foreach (var v in row)
+            {
+                if (!float.IsFinite(v)) { throw new ArgumentException($"Row {r} has a NaN or infinite feature.", nameof(matrix)); }
+            }
 
-        var data = _rows.AsSpan();
-        _bf16 = new ushort[data.Length];
-        for (var i = 0; i < data.Length; i++)
-        {
-            if (!float.IsFinite(data[i])) { throw new ArgumentException($"Row {i / matrix.Dimensions} has a NaN or infinite feature.", nameof(matrix)); }
-            _bf16[i] = ToBFloat16(data[i]);
+            row.CopyTo(unit);
+            if (metric == SimilarityMetric.Cosine) { VectorMath.NormalizeInPlace(unit); }
+            for (var j = 0; j < dims; j++) { _bf16[r * dims + j] = ToBFloat16(unit[j]); }
+            _maxNorm = Math.Max(_maxNorm, TensorPrimitives.Norm((ReadOnlySpan<float>)unit));
         }
-
-        for (var r = 0; r < _rows.Rows; r++) { _maxNorm = Math.Max(_maxNorm, TensorPrimitives.Norm((ReadOnlySpan<float>)_rows.Row(r))); }
     }
 
     /// <summary>Gets the metric.</summary>
@@ -66,46 +81,98 @@ public sealed class ExactSearchIndex
     /// <summary>Gets how many queries could not be proven from the candidates and scanned the float32 rows instead.</summary>
     public long Fallbacks => Interlocked.Read(ref _fallbacks);
 
+    /// <summary>Gets how many queries skipped the first pass because recent first passes kept falling back.</summary>
+    public long DirectScans => Interlocked.Read(ref _directScans);
+
     /// <summary>Finds the k rows most similar to the query, exactly.</summary>
     /// <param name="query">The query (length = dimensions, finite).</param>
     /// <param name="k">How many (1 ≤ k ≤ rows).</param>
     /// <param name="filter">Optional row predicate.</param>
     /// <returns>Up to k hits, best first (ties: lower row first), with exact float32 scores.</returns>
-    /// <exception cref="ArgumentException">The query's length is wrong or it is not finite.</exception>
+    /// <exception cref="ArgumentException">The query's length is wrong, it is not finite, or (cosine) it is all zeros.</exception>
     /// <exception cref="ArgumentOutOfRangeException">k is out of range.</exception>
     public RowNeighbor[] TopK(ReadOnlySpan<float> query, int k, Func<int, bool>? filter = null)
     {
         var dims = _rows.Dimensions;
         var rows = ExactSearch.CheckArguments(_rows.AsSpan(), dims, query, k);
         var q = query.ToArray();
-        if (Metric == SimilarityMetric.Cosine) { VectorMath.NormalizeInPlace(q); }
+        if (Metric == SimilarityMetric.Cosine && !VectorMath.NormalizeInPlace(q))
+        {
+            throw new ArgumentException("The query is all zeros: its cosine similarity to any row is undefined.", nameof(query));
+        }
+
+        var ticket = Interlocked.Increment(ref _queries);
+        if (ticket <= Volatile.Read(ref _skipUntil))
+        {
+            // The first pass has been failing (e.g. tightly clustered rows): scan the float32 rows directly.
+            Interlocked.Increment(ref _directScans);
+            return ExactSearch.TopK(_rows, query, k, Metric, filter);
+        }
+
         var m = Math.Max(k, Candidates);
         var merged = ExactSearch.ScanBlocks(rows, m, -1,
             (first, count, keys) => DotRowsBFloat16(q, _bf16.AsSpan(first * dims, count * dims), dims, keys), filter);
         var candidates = merged.Sorted();
 
-        // Re-score exactly and check the certificate.
+        // Re-score exactly (the kernel of the full scan, so scores agree bit for bit) and check the certificate.
         var exact = new TopKHeap(k);
         Span<float> one = stackalloc float[1];
         foreach (var (_, row) in candidates)
         {
-            SimilarityKernels.DotRows(q, _rows.Row(row), dims, one); // the same kernel as the full scan, so scores agree bit for bit
+            if (Metric == SimilarityMetric.Cosine) { SimilarityKernels.CosineRows(q, _rows.Row(row), dims, one); }
+            else { SimilarityKernels.DotRows(q, _rows.Row(row), dims, one); }
             exact.Offer(one[0], row);
         }
 
         var result = exact.Sorted();
-        // bfloat16 rounding (≤ 2⁻⁸ relative per element) plus two float32 accumulations of `dims` products.
-        var bound = TensorPrimitives.Norm(q) * _maxNorm * (1f / 256 + 2 * dims * MathF.Pow(2, -24));
-        var proven = candidates.Length < m || (result.Length == k && result[k - 1].Key > candidates[^1].Key + bound);
+        var proven = candidates.Length < m || (result.Length == k && result[k - 1].Key > candidates[^1].Key + Bound(q, dims));
         SimilarityTelemetry.Searches.Add(1);
         SimilarityTelemetry.VectorsScanned.Add(rows);
+        RecordFirstPass(ticket, fellBack: !proven);
         if (proven)
         {
             return result.Select(x => new RowNeighbor(x.Row, x.Key)).ToArray();
         }
 
         Interlocked.Increment(ref _fallbacks);
-        return ExactSearch.TopK(_rows, q, k, SimilarityMetric.Dot, filter);
+        return ExactSearch.TopK(_rows, query, k, Metric, filter);
+    }
+
+    /// <summary>The largest gap between an approximate and an exact score, in double: relative terms for bfloat16 rounding
+    /// (≤ 2⁻⁸ per normal element), two float32 accumulations of d products and the cosine's division by a row norm within
+    /// d·2⁻²³ of 1; absolute terms for subnormal elements (bfloat16 keeps them to 2⁻¹³⁴, so ≤ ‖q‖₁·2⁻¹³⁴) and for products
+    /// that underflow in float32 (≤ 2⁻¹⁵⁰ each, 2·d of them).</summary>
+    private double Bound(ReadOnlySpan<float> q, int dims)
+    {
+        double norm = 0, l1 = 0;
+        foreach (var v in q) { norm += (double)v * v; l1 += Math.Abs(v); }
+        var relative = 1.0 / 256 + 2 * dims * Math.Pow(2, -24) + 2 * dims * Math.Pow(2, -23);
+        return Math.Sqrt(norm) * _maxNorm * relative + l1 * Math.Pow(2, -134) + 2 * dims * Math.Pow(2, -150);
+    }
+
+    /// <summary>Counts first-pass failures in windows of <see cref="ProbeWindow"/> queries; when at least a quarter of a
+    /// window fell back, the next queries skip the first pass (64 at first, doubling while the failures persist), so that
+    /// on data where the certificate rarely holds the index costs about what <see cref="ExactSearch"/> does.</summary>
+    private void RecordFirstPass(long ticket, bool fellBack)
+    {
+        lock (_gate)
+        {
+            _windowQueries++;
+            if (fellBack) { _windowFallbacks++; }
+            if (_windowQueries < ProbeWindow) { return; }
+            if (_windowFallbacks * 4 >= ProbeWindow)
+            {
+                Volatile.Write(ref _skipUntil, ticket + _skipLength);
+                _skipLength = Math.Min(2 * _skipLength, MaxSkip);
+            }
+            else
+            {
+                _skipLength = FirstSkip;
+            }
+
+            _windowQueries = 0;
+            _windowFallbacks = 0;
+        }
     }
 
     /// <summary>Rounds a float to bfloat16 (round to nearest, ties to even).</summary>
@@ -144,6 +211,24 @@ public sealed class ExactSearchIndex
 
                 destination[r] = Vector512.Sum(a0 + b0);
                 destination[r + 1] = Vector512.Sum(a1 + b1);
+            }
+        }
+
+        else if (Vector256.IsHardwareAccelerated && dims % 16 == 0)
+        {
+            // AVX2 machines: eight bfloat16 values widen to eight floats per half-load.
+            for (; r < count; r++)
+            {
+                ref var row = ref Unsafe.Add(ref m, r * dims);
+                Vector256<float> a = Vector256<float>.Zero, b = Vector256<float>.Zero;
+                for (var j = 0; j < dims; j += 16)
+                {
+                    var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref row, (nuint)j));
+                    a = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(lo, 16).AsSingle(), Vector256.LoadUnsafe(ref q, (nuint)j), a);
+                    b = Vector256.FusedMultiplyAdd(Vector256.ShiftLeft(hi, 16).AsSingle(), Vector256.LoadUnsafe(ref q, (nuint)(j + 8)), b);
+                }
+
+                destination[r] = Vector256.Sum(a + b);
             }
         }
 

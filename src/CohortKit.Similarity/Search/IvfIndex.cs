@@ -6,30 +6,6 @@ using CohortKit.Similarity.Kernels;
 
 namespace CohortKit.Similarity.Search;
 
-/// <summary>Settings of <see cref="IvfIndex"/>.</summary>
-public sealed class IvfIndexOptions
-{
-    /// <summary>Gets or sets the number of inverted lists (k-means cells); 0 chooses √N.</summary>
-    /// <value>The default value is 0.</value>
-    public int Lists { get; set; }
-
-    /// <summary>Gets or sets how many lists a query scans (more: higher recall, slower).</summary>
-    /// <value>The default value is 24.</value>
-    public int Probes { get; set; } = 24;
-
-    /// <summary>Gets or sets how many vectors train the coarse quantiser.</summary>
-    /// <value>The default value is 50,000.</value>
-    public int TrainingSample { get; set; } = 50_000;
-
-    /// <summary>Gets or sets the k-means iterations.</summary>
-    /// <value>The default value is 12.</value>
-    public int Iterations { get; set; } = 12;
-
-    /// <summary>Gets or sets the seed of the training sample and initial centroids.</summary>
-    /// <value>The default value is 42.</value>
-    public long Seed { get; set; } = 42;
-}
-
 /// <summary>
 /// An inverted-file index (IVF-Flat, as FAISS's IndexIVFFlat): a k-means coarse quantiser splits the vectors into lists;
 /// a query scores the centroids, scans the <see cref="Probes"/> nearest lists exactly with the SIMD kernels and keeps the
@@ -160,7 +136,8 @@ public sealed class IvfIndex : ISimilarityIndex
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The query's length is wrong or it is not finite.</exception>
+    /// <remarks>With a filter, lists beyond <see cref="Probes"/> are scanned until k learners pass it (or all lists are scanned).</remarks>
+    /// <exception cref="ArgumentException">The query's length is wrong, it is not finite, or (cosine) it is all zeros.</exception>
     /// <exception cref="ArgumentOutOfRangeException">k is not positive or exceeds the number of learners indexed.</exception>
     public IReadOnlyList<Neighbor> Search(ReadOnlySpan<float> query, int k, Func<LearnerId, bool>? filter = null)
     {
@@ -172,7 +149,11 @@ public sealed class IvfIndex : ISimilarityIndex
         }
 
         var q = query.ToArray();
-        Prepare(q, Metric, -1, nameof(query));
+        if (!Prepare(q, Metric, -1, nameof(query)) && Metric == SimilarityMetric.Cosine)
+        {
+            throw new ArgumentException("The query is all zeros: its cosine similarity to any learner is undefined.", nameof(query));
+        }
+
         var centroidKeys = new float[Lists];
         Keys(q, _centroids, centroidKeys);
         var probes = Math.Min(Probes, Lists);
@@ -183,7 +164,9 @@ public sealed class IvfIndex : ISimilarityIndex
         var ids = new List<long>();
         float[] scratch = [];
         long scanned = 0;
-        for (var p = 0; p < probes; p++)
+        // Scan the nearest Probes lists; when a filter leaves fewer than k learners there, keep widening to the next
+        // lists until k are found or every list is scanned, so k come back whenever k learners qualify.
+        for (var p = 0; p < Lists && (p < probes || heap.Count < k); p++)
         {
             var list = order[p];
             var count = _ids[list].Count;
@@ -281,7 +264,8 @@ public sealed class IvfIndex : ISimilarityIndex
     /// <summary>Higher-is-better keys of one vector against rows: dot for cosine/dot, negative squared distance for Euclidean.</summary>
     private void Keys(ReadOnlySpan<float> v, ReadOnlySpan<float> rows, Span<float> keys) => KMeans.Keys(Metric, v, rows, Dimensions, keys);
 
-    private static void Prepare(Span<float> v, SimilarityMetric metric, int row, string name = "vectors")
+    /// <summary>Rejects non-finite values and normalises cosine vectors; returns false for an all-zero cosine vector.</summary>
+    private static bool Prepare(Span<float> v, SimilarityMetric metric, int row, string name = "vectors")
     {
         foreach (var x in v)
         {
@@ -291,10 +275,7 @@ public sealed class IvfIndex : ISimilarityIndex
             }
         }
 
-        if (metric == SimilarityMetric.Cosine)
-        {
-            VectorMath.NormalizeInPlace(v);
-        }
+        return metric != SimilarityMetric.Cosine || VectorMath.NormalizeInPlace(v);
     }
 
     /// <summary>k-means (spherical for cosine) on a seeded sample; empty cells are re-seeded from the sample.</summary>

@@ -14,14 +14,10 @@ internal sealed class TopKHeap
 
     public int Count { get; private set; }
 
-    public int Capacity => _keys.Length;
-
     public bool IsFull => Count == _keys.Length;
 
     /// <summary>The worst key kept (the bar a newcomer must clear once full).</summary>
     public float Threshold => IsFull ? _keys[0] : float.NegativeInfinity;
-
-    public void Clear() => Count = 0;
 
     public void Offer(float key, int row)
     {
