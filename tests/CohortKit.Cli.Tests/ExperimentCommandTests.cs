@@ -294,7 +294,7 @@ public sealed class ExperimentCommandTests : IDisposable
         var (code, stdout, stderr) = Run("experiment", "ab", "--input", folder, "--group", "arm", "--control", "A", "--metric", "y", "--json");
         code.Should().Be(2, stderr);
         stdout.Should().BeEmpty();
-        stderr.Should().Be($"cohortkit: '{folder}' is a folder, not a file.\n");
+        stderr.Should().Be($"cohortkit: --input: '{folder}' is a directory; give a CSV file with one row per learner.\n");
     }
 
     [Fact]
