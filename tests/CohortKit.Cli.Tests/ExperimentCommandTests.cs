@@ -294,7 +294,7 @@ public sealed class ExperimentCommandTests : IDisposable
         var (code, stdout, stderr) = Run("experiment", "ab", "--input", folder, "--group", "arm", "--control", "A", "--metric", "y", "--json");
         code.Should().Be(2, stderr);
         stdout.Should().BeEmpty();
-        stderr.Should().Be($"cohortkit: '{folder}' is a folder, not a file.\n");
+        stderr.Should().Be($"cohortkit: --input: '{folder}' is a directory; give a CSV file with one row per learner.\n");
     }
 
     [Fact]
@@ -340,6 +340,20 @@ public sealed class ExperimentCommandTests : IDisposable
                 root.GetProperty(field).GetDouble().Should().BeApproximately(expected, 1e-5, field);
             }
         }
+    }
+
+    [Theory]
+    // --effect is a relative change; the standardised sizes are e·mean/sd = 1e-12·10/3 and Cohen's h = 2·asin√(0.3·(1+1e-12)) − 2·asin√0.3.
+    [InlineData("--effect 1E-12: a relative change of 1E-12 is a standardised effect of 3.33333E-12.", "--baseline-mean", "10", "--baseline-sd", "3", "--effect", "1e-12")]
+    [InlineData("--effect 1E-12: a relative change of 1E-12 is a Cohen's h of 6.5481E-13.", "--baseline-rate", "0.3", "--effect", "1e-12")]
+    [InlineData("--effect 0.02: the target rate 1.0098 is outside (0, 1).", "--baseline-rate", "0.99", "--effect", "0.02")]
+    public void Power_UnreachableEffect_NamesTheRelativeChangeTheUserGave(string expected, params string[] args)
+    {
+        var (code, stdout, stderr) = Run(["experiment", "power", .. args, "--json"]);
+        code.Should().Be(2, stderr);
+        stdout.Should().BeEmpty();
+        stderr.Should().Contain(expected);
+        stderr.TrimEnd().Split('\n').Should().HaveCount(1, "bad input is reported on one line");
     }
 
     [Fact]

@@ -407,15 +407,15 @@ internal sealed record PowerPlan(string Kind, double? BaselineMean, double? Base
             if (isRate)
             {
                 var target = rate!.Value * (1 + e);
-                if (!(target is > 0 and < 1)) { throw new ArgumentException($"The target rate {target} is outside (0, 1) (got {effect})."); }
+                if (!(target is > 0 and < 1)) { throw new ArgumentException($"--effect {Invariant(e)}: the target rate {Invariant(target)} is outside (0, 1)."); }
                 var h = PowerAnalysis.CohensH(rate.Value, target);
-                reqC = PowerAnalysis.NormalSampleSize(h, alpha, power, ratio);
+                reqC = UnitsForEffect(() => PowerAnalysis.NormalSampleSize(h, alpha, power, ratio), e, "Cohen's h", h);
                 if (n is { } units2) { powerAt = PowerAnalysis.NormalPower(h, units2, alpha, ratio); }
             }
             else
             {
                 var d = e * mean!.Value / sd!.Value;
-                reqC = PowerAnalysis.TTestSampleSize(d, alpha, power, ratio);
+                reqC = UnitsForEffect(() => PowerAnalysis.TTestSampleSize(d, alpha, power, ratio), e, "standardised effect", d);
                 if (n is { } units2) { powerAt = PowerAnalysis.TTestPower(d, units2, alpha, ratio); }
             }
         }
@@ -424,6 +424,22 @@ internal sealed record PowerPlan(string Kind, double? BaselineMean, double? Base
             reqC is null ? null : Math.Ceiling(reqC.Value), reqC is null ? null : Math.Ceiling(reqC.Value * ratio),
             reqC is null ? null : Math.Ceiling(reqC.Value) + Math.Ceiling(reqC.Value * ratio), powerAt, powerAt is null ? null : powerAt >= power);
     }
+
+    // The engine names its standardised effect size; the user gave a relative change, so the message names that.
+    private static double UnitsForEffect(Func<double> sampleSize, double relative, string scale, double standardised)
+    {
+        try
+        {
+            return sampleSize();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            var reason = ex.Message.Split(" (Parameter", 2)[0].Split(Environment.NewLine, 2)[0];
+            throw new ArgumentException($"--effect {Invariant(relative)}: a relative change of {Invariant(relative)} is a {scale} of {Invariant(standardised)}. {reason}", ex);
+        }
+    }
+
+    private static string Invariant(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
     public IEnumerable<(string, string)> Rows()
     {
