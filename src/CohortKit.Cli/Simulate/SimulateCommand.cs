@@ -134,7 +134,9 @@ internal static class SimulateCommand
             catch (SimulationTooLargeException ex)
             {
                 throw new ArgumentException($"--learners × --days: {ex.Learners:N0} × {ex.Days:N0} would produce about {ex.EstimatedEvents:N0} events, "
-                    + $"but at most about {ex.MaximumEvents:N0} fit in memory here; simulate fewer learners or days.", ex);
+                    + (ex.MaximumEvents > 0
+                        ? $"but at most about {ex.MaximumEvents:N0} fit in memory here; simulate fewer learners or days."
+                        : "but the learners alone do not fit in memory here; simulate fewer learners."), ex);
             }
 
             generateSeconds = clock.Elapsed.TotalSeconds;

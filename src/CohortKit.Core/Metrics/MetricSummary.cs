@@ -206,7 +206,7 @@ public readonly struct MetricSummary : IEquatable<MetricSummary>
             var (shiftedSum, min, max) = MetricKernels.ShiftedSumMinMax(block, shift);
             if (!double.IsFinite(shiftedSum))
             {
-                ThrowNonFinite(values, start, block.Length, "their sum overflows a double");
+                ThrowNonFinite(values, start, block.Length, "their differences from the first value overflow a double");
             }
 
             var centre = shift + shiftedSum / block.Length;

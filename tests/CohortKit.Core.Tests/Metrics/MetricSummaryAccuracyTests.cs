@@ -122,4 +122,13 @@ public class MetricSummaryAccuracyTests
         var act = () => MetricSummary.FromSpan([1e300, -1e300, 1, 2]);
         act.Should().Throw<ArgumentException>().WithMessage("*squared deviations*").Which.Message.Should().NotContain("sum overflows");
     }
+
+    [Fact]
+    public void FromSpan_OppositeExtremes_SayTheDifferencesOverflowNotTheSum()
+    {
+        // The sum of MaxValue and -MaxValue is 0; what overflows is their difference (2 × MaxValue).
+        var act = () => MetricSummary.FromSpan([double.MaxValue, -double.MaxValue]);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*differences*overflow*").Which.Message.Should().NotContain("sum overflows");
+    }
 }
