@@ -4,7 +4,7 @@ using CohortKit.Experiments.Multiplicity;
 using CohortKit.Experiments.Readout;
 using CohortKit.Learners;
 
-namespace CohortKit.Experiments.Tests.Readouts;
+namespace CohortKit.Experiments.Tests.Readout;
 
 public class ReadoutTests
 {

@@ -1,6 +1,6 @@
 using CohortKit.Experiments.Hypothesis;
 
-namespace CohortKit.Experiments.Tests.Ks;
+namespace CohortKit.Experiments.Tests.Hypothesis;
 
 public class KolmogorovSmirnovTests
 {
