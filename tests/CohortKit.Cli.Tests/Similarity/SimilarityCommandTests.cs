@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CohortKit.Cli.Tests;
+namespace CohortKit.Cli.Tests.Similarity;
 
 public sealed class SimilarityCommandTests : IDisposable
 {

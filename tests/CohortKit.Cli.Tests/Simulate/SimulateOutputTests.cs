@@ -3,7 +3,7 @@ using CohortKit.Cli.Output;
 using CohortKit.Cli.Simulate;
 using CohortKit.Simulation;
 
-namespace CohortKit.Cli.Tests;
+namespace CohortKit.Cli.Tests.Simulate;
 
 /// <summary>Issue 17 items 7, 10 and 13: <c>simulate</c> replaces its outputs together or not at all, refuses a run that
 /// cannot fit before generating, and names options as they are spelled on the command line.</summary>
@@ -81,13 +81,11 @@ public sealed class SimulateOutputTests : IDisposable
     [Fact]
     public void Simulate_TooLargeForMemory_RefusedBeforeGeneratingWithOneLine()
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var (code, stdout, stderr) = CliRunner.Run("simulate", "--learners", "2000000000", "--days", "3650", "--out", _dir, "--json");
         code.Should().Be(2);
         stdout.Should().BeEmpty();
-        stderr.Should().StartWith("cohortkit: --learners × --days: 2,000,000,000 × 3,650 would produce about ").And.Contain("simulate fewer learners or days");
+        stderr.Should().StartWith("cohortkit: --learners × --days: 2,000,000,000 × 3,650 would produce about ").And.Contain("the learners alone do not fit in memory here; simulate fewer learners.");
         stderr.TrimEnd().Should().NotContain("\n");
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(60), "the estimate comes from 1,000 learners, not from generating");
         Directory.GetFileSystemEntries(_dir).Should().BeEmpty();
     }
 

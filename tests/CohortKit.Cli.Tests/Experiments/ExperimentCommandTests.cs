@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CohortKit.Cli.Tests;
+namespace CohortKit.Cli.Tests.Experiments;
 
 public sealed class ExperimentCommandTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CohortKit.Csv;
 
-namespace CohortKit.Cli.Tests;
+namespace CohortKit.Cli.Tests.Simulate;
 
 public sealed class SimulateCommandTests : IDisposable
 {
