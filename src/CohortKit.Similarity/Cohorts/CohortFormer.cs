@@ -18,15 +18,17 @@ namespace CohortKit.Similarity.Cohorts;
 public sealed class CohortFormer
 {
     /// <summary>Creates a former.</summary>
-    /// <param name="options">The settings; validated now.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <param name="options">The settings; validated now and copied, so that later changes to them have no effect.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the first invalid option's
+    /// name and the message lists every invalid option.</exception>
     public CohortFormer(CohortFormationOptions? options = null)
     {
-        Options = options ?? new CohortFormationOptions();
-        Options.Validate();
+        options ??= new CohortFormationOptions();
+        CohortFormationOptionsValidator.ThrowIfInvalid(options);
+        Options = options.Copy();
     }
 
-    /// <summary>Gets the settings.</summary>
+    /// <summary>Gets the settings (a validated copy of those passed in).</summary>
     public CohortFormationOptions Options { get; }
 
     private SizeBounds Bounds => new(Options.MinSize, Options.MaxSize);

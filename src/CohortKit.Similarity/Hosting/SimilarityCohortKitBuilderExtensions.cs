@@ -41,11 +41,7 @@ public static class SimilarityCohortKitBuilderExtensions
         var first = !s.Any(d => d.ServiceType == typeof(CohortFormer));
         s.TryAddSingleton(sp => new CohortFormer(sp.GetRequiredService<IOptions<CohortFormationOptions>>().Value));
         s.TryAddSingleton<LearnerFeatureBuilder>();
-        if (first)
-        {
-            s.AddSingleton<IValidateOptions<CohortFormationOptions>>(new DelegatingOptionsValidator<CohortFormationOptions>(o => o.Validate()));
-        }
-
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CohortFormationOptions>, CohortFormationOptionsValidator>());
         return first ? s.AddOptionsWithValidateOnStart<CohortFormationOptions>() : s.AddOptions<CohortFormationOptions>();
     }
 }
