@@ -25,7 +25,7 @@ internal static class CohortRun
             features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
         }
 
-        var former = new CohortFormer();
+        var former = new CohortFormer(new CohortFormationOptions());
         var clock = Stopwatch.StartNew();
         var cohorts = former.Form(features);
         var formSeconds = clock.Elapsed.TotalSeconds;

@@ -1,5 +1,9 @@
 using CohortKit.Features;
 using CohortKit.Similarity.Cohorts.Formation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CohortKit.Similarity.Cohorts;
 
@@ -15,17 +19,33 @@ namespace CohortKit.Similarity.Cohorts;
 /// with few moves. Optional groups (e.g. a time-zone band) are never mixed in a cohort. Deterministic by seed.
 /// </summary>
 /// <remarks>Thread-safe; parts are solved in parallel on at most <see cref="CohortFormationOptions.MaxDegreeOfParallelism"/> threads.</remarks>
-public sealed class CohortFormer
+public sealed partial class CohortFormer
 {
-    /// <summary>Creates a former.</summary>
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a former (the non-DI entry).</summary>
     /// <param name="options">The settings; validated now and copied, so that later changes to them have no effect.</param>
+    /// <param name="timeProvider">Clock for measuring formation time; defaults to <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Optional logger (counts and durations only).</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the first invalid option's
     /// name and the message lists every invalid option.</exception>
-    public CohortFormer(CohortFormationOptions? options = null)
+    public CohortFormer(CohortFormationOptions options, TimeProvider? timeProvider = null, ILogger<CohortFormer>? logger = null)
     {
-        options ??= new CohortFormationOptions();
         CohortFormationOptionsValidator.ThrowIfInvalid(options);
         Options = options.Copy();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<CohortFormer>.Instance;
+    }
+
+    /// <summary>Creates a former from DI.</summary>
+    /// <param name="options">The validated settings.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">Optional logger.</param>
+    [ActivatorUtilitiesConstructor]
+    public CohortFormer(IOptions<CohortFormationOptions> options, TimeProvider timeProvider, ILogger<CohortFormer>? logger = null)
+        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), timeProvider, logger)
+    {
     }
 
     /// <summary>Gets the settings (a validated copy of those passed in).</summary>
@@ -99,6 +119,7 @@ public sealed class CohortFormer
         }
 
         using var activity = SimilarityTelemetry.ActivitySource.StartActivity("CohortFormer.Form");
+        var started = _time.GetTimestamp();
         var mix = constraints.Mix?.ToArray();
         var cap = constraints.Cap?.ToArray();
         var groups = constraints.Groups;
@@ -155,8 +176,13 @@ public sealed class CohortFormer
         }
 
         progress?.Report(1);
+        var elapsed = _time.GetElapsedTime(started);
+        LogFormed(_logger, offset, n, elapsed.TotalSeconds);
         return new CohortAssignment(cohortOf, offset);
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Formed {Cohorts} cohorts of {Learners} learners in {Seconds:F2} s")]
+    private static partial void LogFormed(ILogger logger, int cohorts, int learners, double seconds);
 
     private void CheckFeasible(int n, string? group)
     {
