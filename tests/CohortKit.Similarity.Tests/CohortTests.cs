@@ -73,7 +73,7 @@ public class CohortTests(Xunit.Abstractions.ITestOutputHelper output)
     public void SimulatedLearners_CohortsRecoverPersonas_AndApproachKMeans()
     {
         var p = new PlatformSimulator(new SimulationOptions { Learners = 20_000, Days = 90, Seed = 4 }).Generate();
-        var features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+        var features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(p.Learners, p.Activity, p.StartDate, p.Days);
         var former = new CohortFormer(new CohortFormationOptions { Seed = 1 });
         var cohorts = former.Form(features);
         var again = former.Form(features);

@@ -1,6 +1,10 @@
 using CohortKit.Events;
 using CohortKit.Features;
 using CohortKit.Learners;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CohortKit.Similarity.Features;
 
@@ -36,10 +40,40 @@ public sealed class FeatureGroupWeights
 /// recency, trend) and one-hot <c>domain</c>, <c>experience</c> and <c>region</c> when those columns exist.
 /// With the simulator's 90-day window this is 64 features.
 /// </summary>
-public sealed class LearnerFeatureBuilder
+public sealed partial class LearnerFeatureBuilder
 {
     private static readonly string[] ProfileColumns = ["domain", "experience", "region"];
     private static readonly string[] DayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a builder (the non-DI entry).</summary>
+    /// <param name="options">The settings; validated now and copied, so that later changes to them have no effect.</param>
+    /// <param name="timeProvider">Clock for measuring build time; defaults to <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Optional logger (counts and durations only).</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the first invalid option's
+    /// name and the message lists every invalid option.</exception>
+    public LearnerFeatureBuilder(LearnerFeatureBuilderOptions options, TimeProvider? timeProvider = null, ILogger<LearnerFeatureBuilder>? logger = null)
+    {
+        LearnerFeatureBuilderOptionsValidator.ThrowIfInvalid(options);
+        Options = options.Copy();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<LearnerFeatureBuilder>.Instance;
+    }
+
+    /// <summary>Creates a builder from DI.</summary>
+    /// <param name="options">The validated settings.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">Optional logger.</param>
+    [ActivatorUtilitiesConstructor]
+    public LearnerFeatureBuilder(IOptions<LearnerFeatureBuilderOptions> options, TimeProvider timeProvider, ILogger<LearnerFeatureBuilder>? logger = null)
+        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), timeProvider, logger)
+    {
+    }
+
+    /// <summary>Gets the settings (a validated copy of those passed in).</summary>
+    public LearnerFeatureBuilderOptions Options { get; }
 
     /// <summary>Gets the group weights.</summary>
     public FeatureGroupWeights Weights { get; init; } = new();
@@ -85,7 +119,8 @@ public sealed class LearnerFeatureBuilder
         var offsets = Offsets(learners);
         var startTicks = start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks;
         var endTicks = startTicks + days * TimeSpan.TicksPerDay;
-        Parallel.For(0, learners.Count, row =>
+        var started = _time.GetTimestamp();
+        Parallel.For(0, learners.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism }, row =>
         {
             var f = matrix.Row(row);
             var e = activity.ForLearner(row);
@@ -157,8 +192,13 @@ public sealed class LearnerFeatureBuilder
             ApplyWeights(matrix, weeks, engagement.Length);
         }
 
+        var elapsed = _time.GetElapsedTime(started);
+        LogBuilt(_logger, matrix.Rows, matrix.Dimensions, elapsed.TotalSeconds);
         return matrix;
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Built {Features} features for {Learners} learners in {Seconds:F2} s")]
+    private static partial void LogBuilt(ILogger logger, int learners, int features, double seconds);
 
     private void ApplyWeights(FeatureMatrix matrix, int weeks, int engagementCount)
     {

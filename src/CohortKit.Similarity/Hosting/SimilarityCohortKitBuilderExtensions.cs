@@ -52,7 +52,14 @@ public static class SimilarityCohortKitBuilderExtensions
         var first = !s.Any(d => d.ServiceType == typeof(CohortFormer));
         s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CohortFormationOptions>, CohortFormationOptionsValidator>());
         s.TryAddSingleton<CohortFormer>();
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LearnerFeatureBuilderOptions>, LearnerFeatureBuilderOptionsValidator>());
         s.TryAddSingleton<LearnerFeatureBuilder>();
-        return first ? s.AddOptionsWithValidateOnStart<CohortFormationOptions>() : s.AddOptions<CohortFormationOptions>();
+        if (!first)
+        {
+            return s.AddOptions<CohortFormationOptions>();
+        }
+
+        s.AddOptionsWithValidateOnStart<LearnerFeatureBuilderOptions>();
+        return s.AddOptionsWithValidateOnStart<CohortFormationOptions>();
     }
 }

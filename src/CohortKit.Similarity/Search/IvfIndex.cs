@@ -91,7 +91,7 @@ public sealed class IvfIndex : ISimilarityIndex
         var centroids = Train(data, dims, vectors.Rows, lists, metric, options);
         var index = new IvfIndex(dims, metric, centroids, Math.Min(options.Probes, lists));
         var assignment = new int[vectors.Rows];
-        Parallel.For(0, (vectors.Rows + 1023) / 1024, () => new float[lists], (b, _, scratch) =>
+        Parallel.For(0, (vectors.Rows + 1023) / 1024, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, () => new float[lists], (b, _, scratch) =>
         {
             for (var r = b * 1024; r < Math.Min(vectors.Rows, (b + 1) * 1024); r++)
             {
@@ -310,7 +310,7 @@ public sealed class IvfIndex : ISimilarityIndex
         var training = sample.AsMemory(0, sampleSize);
         for (var it = 0; it < options.Iterations; it++)
         {
-            KMeans.Assign(data, dims, training, centroids, lists, metric, assign);
+            KMeans.Assign(data, dims, training, centroids, lists, metric, assign, options.MaxDegreeOfParallelism);
             KMeans.Update(data, dims, training.Span, assign, centroids, lists, metric == SimilarityMetric.Cosine, ref rng);
         }
 

@@ -31,5 +31,6 @@ internal sealed class IvfIndexOptionsValidator : IValidateOptions<IvfIndexOption
         if (o.Probes < 1) { yield return new(nameof(o.Probes), o.Probes, "Probes must be at least 1."); }
         if (o.TrainingSample < 1) { yield return new(nameof(o.TrainingSample), o.TrainingSample, "TrainingSample must be at least 1."); }
         if (o.Iterations < 1) { yield return new(nameof(o.Iterations), o.Iterations, "Iterations must be at least 1."); }
+        if (o.MaxDegreeOfParallelism < 1) { yield return new(nameof(o.MaxDegreeOfParallelism), o.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1."); }
     }
 }

@@ -1,0 +1,13 @@
+namespace CohortKit.Similarity.Features;
+
+/// <summary>Settings of <see cref="LearnerFeatureBuilder"/>.</summary>
+public sealed class LearnerFeatureBuilderOptions
+{
+    /// <summary>Gets or sets the largest number of threads used (≥ 1).</summary>
+    /// <value>The default value is the processor count.</value>
+    public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>A copy, so that a builder keeps the options it validated.</summary>
+    /// <returns>The copy.</returns>
+    internal LearnerFeatureBuilderOptions Copy() => (LearnerFeatureBuilderOptions)MemberwiseClone();
+}
