@@ -21,6 +21,7 @@ namespace CohortKit.Similarity.Cohorts;
 /// <remarks>Thread-safe; parts are solved in parallel on at most <see cref="CohortFormationOptions.MaxDegreeOfParallelism"/> threads.</remarks>
 public sealed partial class CohortFormer
 {
+    private readonly CohortFormationOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -33,7 +34,7 @@ public sealed partial class CohortFormer
     public CohortFormer(CohortFormationOptions options, TimeProvider? timeProvider = null, ILogger<CohortFormer>? logger = null)
     {
         CohortFormationOptionsValidator.ThrowIfInvalid(options);
-        Options = options.Copy();
+        _options = options.Copy();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<CohortFormer>.Instance;
     }
@@ -48,10 +49,10 @@ public sealed partial class CohortFormer
     {
     }
 
-    /// <summary>Gets the settings (a validated copy of those passed in).</summary>
-    public CohortFormationOptions Options { get; }
+    /// <summary>Gets a copy of the settings in use (changing it has no effect on this former).</summary>
+    public CohortFormationOptions Options => _options.Copy();
 
-    private SizeBounds Bounds => new(Options.MinSize, Options.MaxSize);
+    private SizeBounds Bounds => new(_options.MinSize, _options.MaxSize);
 
     /// <summary>Forms cohorts.</summary>
     /// <param name="features">One row per learner (any scale; rows are L2-normalised internally for cosine similarity).</param>
@@ -105,7 +106,7 @@ public sealed partial class CohortFormer
         var n = features.Rows;
         if (currentCohort.Count != n) { throw new ArgumentException($"currentCohort has {currentCohort.Count} entries for {n} rows.", nameof(currentCohort)); }
         if (groups is not null && groups.Count != n) { throw new ArgumentException($"groups has {groups.Count} entries for {n} rows.", nameof(groups)); }
-        return new Rebalancer(new CohortSpace(features), Options, Bounds, row => groups?[row] ?? 0).Run(currentCohort);
+        return new Rebalancer(new CohortSpace(features), _options, Bounds, row => groups?[row] ?? 0).Run(currentCohort);
     }
 
     private CohortAssignment Run(FeatureMatrix features, CohortConstraints constraints, bool constrained, IProgress<double>? progress, CancellationToken cancellationToken)
@@ -133,23 +134,23 @@ public sealed partial class CohortFormer
 
         var space = new CohortSpace(features);
         progress?.Report(0.05);
-        var parts = byGroup.SelectMany(g => Partitioning.Split(space, g.Rows, g.Key, Options, bounds)).ToList();
+        var parts = byGroup.SelectMany(g => Partitioning.Split(space, g.Rows, g.Key, _options, bounds)).ToList();
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(0.15);
-        var seeded = Options.TargetSize is null
-            ? CohortDiscovery.Discover(space, parts, Options, bounds, cancellationToken)
+        var seeded = _options.TargetSize is null
+            ? CohortDiscovery.Discover(space, parts, _options, bounds, cancellationToken)
             : parts.Select(p => new CohortDiscovery.Seeded(p.Rows, new int[p.Rows.Length], 0)).ToList();
         progress?.Report(0.35);
         var local = new int[seeded.Count][];
         var counts = new int[seeded.Count];
         var done = 0;
-        Parallel.For(0, seeded.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, p =>
+        Parallel.For(0, seeded.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, p =>
         {
             var part = seeded[p];
-            var k = Options.TargetSize is { } target
+            var k = _options.TargetSize is { } target
                 ? Math.Clamp((int)Math.Round((double)part.Rows.Length / target), bounds.Fewest(part.Rows.Length), Math.Max(bounds.Fewest(part.Rows.Length), bounds.Most(part.Rows.Length)))
                 : 0;
-            (local[p], counts[p]) = CapacitatedAssignment.Solve(space, part.Rows, Options.TargetSize is null ? part : null, k, constrained, Options, bounds, (ulong)p + 1);
+            (local[p], counts[p]) = CapacitatedAssignment.Solve(space, part.Rows, _options.TargetSize is null ? part : null, k, constrained, _options, bounds, (ulong)p + 1);
             progress?.Report(0.35 + 0.55 * Interlocked.Increment(ref done) / seeded.Count);
         });
 
@@ -170,7 +171,7 @@ public sealed partial class CohortFormer
                 var ids = rows.Select(r => cohortOf[r]).Distinct().Order().ToArray();
                 var dense = ids.Select((id, i) => (id, i)).ToDictionary(t => t.id, t => t.i);
                 var labels = rows.Select(r => dense[cohortOf[r]]).ToArray();
-                ConstraintRepair.Repair(space, rows, labels, ids.Length, mix, cap, Options);
+                ConstraintRepair.Repair(space, rows, labels, ids.Length, mix, cap, _options);
                 for (var i = 0; i < rows.Length; i++) { cohortOf[rows[i]] = ids[labels[i]]; }
             }
         }
@@ -187,15 +188,15 @@ public sealed partial class CohortFormer
     private void CheckFeasible(int n, string? group)
     {
         var where = group is null ? $"{n} learners" : $"{n} learners in group '{group}'";
-        if (n < Options.MinSize)
+        if (n < _options.MinSize)
         {
-            throw new CohortFormationInfeasibleException(nameof(Options.MinSize), $"{where} cannot fill one cohort of at least {Options.MinSize} (MinSize).");
+            throw new CohortFormationInfeasibleException(nameof(_options.MinSize), $"{where} cannot fill one cohort of at least {_options.MinSize} (MinSize).");
         }
 
         if (!Bounds.Feasible(n))
         {
-            throw new CohortFormationInfeasibleException(nameof(Options.MaxSize),
-                $"{where} cannot be split into cohorts of {Options.MinSize}–{Options.MaxSize}: {Bounds.Fewest(n)} cohorts are needed to respect MaxSize but then one would have fewer than {Options.MinSize} (MinSize).");
+            throw new CohortFormationInfeasibleException(nameof(_options.MaxSize),
+                $"{where} cannot be split into cohorts of {_options.MinSize}–{_options.MaxSize}: {Bounds.Fewest(n)} cohorts are needed to respect MaxSize but then one would have fewer than {_options.MinSize} (MinSize).");
         }
     }
 }

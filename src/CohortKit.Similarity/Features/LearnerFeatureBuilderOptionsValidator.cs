@@ -28,5 +28,19 @@ internal sealed class LearnerFeatureBuilderOptionsValidator : IValidateOptions<L
     public static IEnumerable<OptionFailure> Failures(LearnerFeatureBuilderOptions o)
     {
         if (o.MaxDegreeOfParallelism < 1) { yield return new(nameof(o.MaxDegreeOfParallelism), o.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1."); }
+        if (o.Weights is not { } w)
+        {
+            yield return new(nameof(o.Weights), null, "Weights must not be null.");
+            yield break;
+        }
+
+        foreach (var (name, weight) in new[]
+        {
+            (nameof(w.TimeOfDay), w.TimeOfDay), (nameof(w.DayOfWeek), w.DayOfWeek), (nameof(w.Trajectory), w.Trajectory),
+            (nameof(w.Engagement), w.Engagement), (nameof(w.Profile), w.Profile),
+        })
+        {
+            if (!(weight >= 0 && double.IsFinite(weight))) { yield return new($"{nameof(o.Weights)}.{name}", weight, $"The weight of {name} must be finite and ≥ 0."); }
+        }
     }
 }
