@@ -30,7 +30,7 @@ public class CohortTests(Xunit.Abstractions.ITestOutputHelper output)
     [InlineData(7919)]
     public void EdgeSizes_AreWithinBounds(int n)
     {
-        var sizes = new CohortFormer().Form(Random(n, 12, n)).Sizes();
+        var sizes = new CohortFormer(new CohortFormationOptions()).Form(Random(n, 12, n)).Sizes();
         sizes.Should().OnlyContain(s => s >= 15 && s <= 30);
         sizes.Sum().Should().Be(n);
     }
@@ -48,7 +48,7 @@ public class CohortTests(Xunit.Abstractions.ITestOutputHelper output)
     public void Infeasible_Group_IsNamed()
     {
         var groups = Enumerable.Range(0, 60).Select(i => i < 50 ? 0 : 1).ToArray();
-        var act = () => new CohortFormer().Form(Random(60, 4, 2), groups, ["UTC+01:00", "UTC+09:00"]);
+        var act = () => new CohortFormer(new CohortFormationOptions()).Form(Random(60, 4, 2), groups, ["UTC+01:00", "UTC+09:00"]);
         act.Should().Throw<CohortFormationInfeasibleException>().WithMessage("*10 learners in group 'UTC+09:00'*MinSize*");
     }
 
@@ -56,7 +56,7 @@ public class CohortTests(Xunit.Abstractions.ITestOutputHelper output)
     public void Groups_AreNeverMixed()
     {
         var groups = Enumerable.Range(0, 900).Select(i => i % 3).ToArray();
-        var cohorts = new CohortFormer().Form(Random(900, 8, 3), groups);
+        var cohorts = new CohortFormer(new CohortFormationOptions()).Form(Random(900, 8, 3), groups);
         Enumerable.Range(0, 900).GroupBy(i => cohorts.CohortOf[i]).Should().OnlyContain(g => g.Select(i => groups[i]).Distinct().Count() == 1);
     }
 
@@ -66,14 +66,14 @@ public class CohortTests(Xunit.Abstractions.ITestOutputHelper output)
         ((Func<CohortFormer>)(() => new CohortFormer(new CohortFormationOptions { MinSize = 30, MaxSize = 15 }))).Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("MaxSize");
         var m = Random(40, 3, 1);
         m[5, 1] = float.NaN;
-        ((Func<CohortAssignment>)(() => new CohortFormer().Form(m))).Should().Throw<ArgumentException>().WithMessage("Row 5*");
+        ((Func<CohortAssignment>)(() => new CohortFormer(new CohortFormationOptions()).Form(m))).Should().Throw<ArgumentException>().WithMessage("Row 5*");
     }
 
     [Fact]
     public void SimulatedLearners_CohortsRecoverPersonas_AndApproachKMeans()
     {
         var p = new PlatformSimulator(new SimulationOptions { Learners = 20_000, Days = 90, Seed = 4 }).Generate();
-        var features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+        var features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(p.Learners, p.Activity, p.StartDate, p.Days);
         var former = new CohortFormer(new CohortFormationOptions { Seed = 1 });
         var cohorts = former.Form(features);
         var again = former.Form(features);

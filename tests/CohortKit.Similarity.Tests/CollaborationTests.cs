@@ -11,7 +11,7 @@ public class CollaborationTests
     public void Service_FindsFilteredPeers_FormsCohorts_AndSuggestsOneWithRoom()
     {
         var p = new PlatformSimulator(new SimulationOptions { Learners = 3_000, Days = 60, Seed = 12 }).Generate();
-        var features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+        var features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(p.Learners, p.Activity, p.StartDate, p.Days);
         var service = new CollaborationService(p.Learners, features);
         var me = new LearnerId(5);
         var region = p.Learners["region"];

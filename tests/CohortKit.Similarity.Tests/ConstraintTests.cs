@@ -10,7 +10,7 @@ public class ConstraintTests
     public void MixAndCapConstraints_AreMet_AtASmallCostInSimilarity()
     {
         var p = new PlatformSimulator(new SimulationOptions { Learners = 3_000, Days = 90, Seed = 8 }).Generate();
-        var features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+        var features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(p.Learners, p.Activity, p.StartDate, p.Days);
         var experience = p.Learners["experience"].Codes.ToArray();
         var locale = p.Learners["locale"].Codes.ToArray();
         var timezone = p.Learners["timezone"];
@@ -35,7 +35,7 @@ public class ConstraintTests
     public void CapThatTheBandCannotMeet_ThrowsSayingWhy()
     {
         var p = new PlatformSimulator(new SimulationOptions { Learners = 3_000, Days = 30, Seed = 8 }).Generate();
-        var features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+        var features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(p.Learners, p.Activity, p.StartDate, p.Days);
         var tz = p.Learners["timezone"];
         var americas = tz.Codes.ToArray().Select(c => tz.Categories[c].StartsWith("UTC-", StringComparison.Ordinal) ? 0 : 1).ToArray();
         var act = () => new CohortFormer(new CohortFormationOptions { MaxPerValue = 10 }).Form(features, new CohortConstraints { Groups = americas, Cap = p.Learners["locale"].Codes.ToArray() });
@@ -46,7 +46,7 @@ public class ConstraintTests
     public void ImpossibleCap_ThrowsNamingIt()
     {
         var p = new PlatformSimulator(new SimulationOptions { Learners = 600, Days = 30, Seed = 9 }).Generate();
-        var features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+        var features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(p.Learners, p.Activity, p.StartDate, p.Days);
         var everyone = Enumerable.Repeat(0, 600).ToArray();
         var act = () => new CohortFormer(new CohortFormationOptions { MaxPerValue = 10 }).Form(features, new CohortConstraints { Cap = everyone });
         act.Should().Throw<CohortFormationInfeasibleException>().Which.Bound.Should().Be("MaxPerValue");

@@ -12,7 +12,7 @@ public sealed class SimulatedFeatures
     public SimulatedFeatures()
     {
         Platform = new PlatformSimulator(new SimulationOptions { Learners = 100_000, Days = 90, Seed = 31 }).Generate();
-        Features = new LearnerFeatureBuilder().Build(Platform.Learners, Platform.Activity, Platform.StartDate, Platform.Days);
+        Features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(Platform.Learners, Platform.Activity, Platform.StartDate, Platform.Days);
         Ids = Platform.Learners.Ids.ToArray();
     }
 

@@ -56,7 +56,7 @@ public class RebalanceTests
     [Fact]
     public void Rebalance_DissolvesCohortsBelowTheMinimum()
     {
-        var former = new CohortFormer();
+        var former = new CohortFormer(new CohortFormationOptions());
         var m = Clustered(600, 4);
         var initial = former.Form(m);
         var victim = initial.CohortOf[0];
@@ -71,7 +71,7 @@ public class RebalanceTests
     [Fact]
     public void Rebalance_OnlyNewcomers_FormsCohorts_OrThrowsWhenTooFew()
     {
-        var former = new CohortFormer();
+        var former = new CohortFormer(new CohortFormationOptions());
         var m = Clustered(100, 5);
         former.Rebalance(m, Enumerable.Repeat(-1, 100).ToArray()).Cohorts.OccupiedSizes().Should().OnlyContain(s => s >= 15 && s <= 30);
         var few = new FeatureMatrix(m.AsSpan()[..(10 * 16)].ToArray(), 10, 16);

@@ -15,7 +15,7 @@ internal static class AnnRun
     {
         var clock = Stopwatch.StartNew();
         var p = new PlatformSimulator(new SimulationOptions { Learners = learners, Days = 90, Seed = 1 }).Generate();
-        var features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+        var features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(p.Learners, p.Activity, p.StartDate, p.Days);
         Console.WriteLine($"simulate + features: {clock.Elapsed.TotalSeconds:F1} s, {features.Rows:N0} × {features.Dimensions}");
         var ids = p.Learners.Ids.ToArray();
         if (export is not null)

@@ -22,10 +22,10 @@ internal static class CohortRun
         else
         {
             var p = new PlatformSimulator(new SimulationOptions { Learners = learners, Days = 90, Seed = 1 }).Generate();
-            features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+            features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(p.Learners, p.Activity, p.StartDate, p.Days);
         }
 
-        var former = new CohortFormer();
+        var former = new CohortFormer(new CohortFormationOptions());
         var clock = Stopwatch.StartNew();
         var cohorts = former.Form(features);
         var formSeconds = clock.Elapsed.TotalSeconds;

@@ -119,6 +119,6 @@ internal static class CohortsCommand
         if (log.EventCount == 0) { throw new ArgumentException("The events file has no events; features need activity."); }
         var start = DateOnly.FromDateTime(new DateTime(log.Timestamps.ToArray().Min(), DateTimeKind.Utc));
         var last = DateOnly.FromDateTime(new DateTime(log.Timestamps.ToArray().Max(), DateTimeKind.Utc));
-        return (table.Ids.ToArray(), new LearnerFeatureBuilder().Build(table, log, start, Math.Max(7, last.DayNumber - start.DayNumber + 1)));
+        return (table.Ids.ToArray(), new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(table, log, start, Math.Max(7, last.DayNumber - start.DayNumber + 1)));
     }
 }

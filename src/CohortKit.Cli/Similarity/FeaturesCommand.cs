@@ -45,7 +45,7 @@ internal static class FeaturesCommand
                 throw new ArgumentException($"--days must be at least 7 (got {days}).");
             }
 
-            var features = new LearnerFeatureBuilder().Build(l, log, start, days);
+            var features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(l, log, start, days);
             FeatureCsv.Save(file, l.Ids.ToArray(), features);
             var result = new FeaturesResult(features.Rows, features.Dimensions, start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), days, file);
             if (parse.GetValue(json)) { console.WriteJson(result); }

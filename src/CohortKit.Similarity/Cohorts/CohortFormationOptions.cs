@@ -41,15 +41,7 @@ public sealed class CohortFormationOptions
     /// <value>The default value is 10.</value>
     public int MaxPerValue { get; set; } = 10;
 
-    internal void Validate()
-    {
-        if (MinSize < 1) { throw new ArgumentOutOfRangeException(nameof(MinSize), MinSize, "MinSize must be at least 1."); }
-        if (MaxSize < MinSize) { throw new ArgumentOutOfRangeException(nameof(MaxSize), MaxSize, $"MaxSize must be ≥ MinSize ({MinSize})."); }
-        if (TargetSize is { } target && (target < MinSize || target > MaxSize)) { throw new ArgumentOutOfRangeException(nameof(TargetSize), target, $"TargetSize must lie in [MinSize, MaxSize] = [{MinSize}, {MaxSize}]."); }
-        if (Iterations < 1) { throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "Iterations must be at least 1."); }
-        if (PartSize < 2 * MaxSize) { throw new ArgumentOutOfRangeException(nameof(PartSize), PartSize, $"PartSize must be at least 2 × MaxSize ({2 * MaxSize})."); }
-        if (MinDistinct < 1) { throw new ArgumentOutOfRangeException(nameof(MinDistinct), MinDistinct, "MinDistinct must be at least 1."); }
-        if (MaxPerValue < 1) { throw new ArgumentOutOfRangeException(nameof(MaxPerValue), MaxPerValue, "MaxPerValue must be at least 1."); }
-        if (MaxDegreeOfParallelism < 1) { throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be at least 1."); }
-    }
+    /// <summary>A copy, so that an engine keeps the options it validated.</summary>
+    /// <returns>The copy.</returns>
+    internal CohortFormationOptions Copy() => (CohortFormationOptions)MemberwiseClone();
 }

@@ -1,5 +1,9 @@
 using CohortKit.Features;
 using CohortKit.Similarity.Cohorts.Formation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CohortKit.Similarity.Cohorts;
 
@@ -15,21 +19,40 @@ namespace CohortKit.Similarity.Cohorts;
 /// with few moves. Optional groups (e.g. a time-zone band) are never mixed in a cohort. Deterministic by seed.
 /// </summary>
 /// <remarks>Thread-safe; parts are solved in parallel on at most <see cref="CohortFormationOptions.MaxDegreeOfParallelism"/> threads.</remarks>
-public sealed class CohortFormer
+public sealed partial class CohortFormer
 {
-    /// <summary>Creates a former.</summary>
-    /// <param name="options">The settings; validated now.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public CohortFormer(CohortFormationOptions? options = null)
+    private readonly CohortFormationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a former (the non-DI entry).</summary>
+    /// <param name="options">The settings; validated now and copied, so that later changes to them have no effect.</param>
+    /// <param name="timeProvider">Clock for measuring formation time; defaults to <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Optional logger (counts and durations only).</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the first invalid option's
+    /// name and the message lists every invalid option.</exception>
+    public CohortFormer(CohortFormationOptions options, TimeProvider? timeProvider = null, ILogger<CohortFormer>? logger = null)
     {
-        Options = options ?? new CohortFormationOptions();
-        Options.Validate();
+        CohortFormationOptionsValidator.ThrowIfInvalid(options);
+        _options = options.Copy();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<CohortFormer>.Instance;
     }
 
-    /// <summary>Gets the settings.</summary>
-    public CohortFormationOptions Options { get; }
+    /// <summary>Creates a former from DI.</summary>
+    /// <param name="options">The validated settings.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">Optional logger.</param>
+    [ActivatorUtilitiesConstructor]
+    public CohortFormer(IOptions<CohortFormationOptions> options, TimeProvider timeProvider, ILogger<CohortFormer>? logger = null)
+        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), timeProvider, logger)
+    {
+    }
 
-    private SizeBounds Bounds => new(Options.MinSize, Options.MaxSize);
+    /// <summary>Gets a copy of the settings in use (changing it has no effect on this former).</summary>
+    public CohortFormationOptions Options => _options.Copy();
+
+    private SizeBounds Bounds => new(_options.MinSize, _options.MaxSize);
 
     /// <summary>Forms cohorts.</summary>
     /// <param name="features">One row per learner (any scale; rows are L2-normalised internally for cosine similarity).</param>
@@ -83,7 +106,7 @@ public sealed class CohortFormer
         var n = features.Rows;
         if (currentCohort.Count != n) { throw new ArgumentException($"currentCohort has {currentCohort.Count} entries for {n} rows.", nameof(currentCohort)); }
         if (groups is not null && groups.Count != n) { throw new ArgumentException($"groups has {groups.Count} entries for {n} rows.", nameof(groups)); }
-        return new Rebalancer(new CohortSpace(features), Options, Bounds, row => groups?[row] ?? 0).Run(currentCohort);
+        return new Rebalancer(new CohortSpace(features), _options, Bounds, row => groups?[row] ?? 0).Run(currentCohort);
     }
 
     private CohortAssignment Run(FeatureMatrix features, CohortConstraints constraints, bool constrained, IProgress<double>? progress, CancellationToken cancellationToken)
@@ -97,6 +120,7 @@ public sealed class CohortFormer
         }
 
         using var activity = SimilarityTelemetry.ActivitySource.StartActivity("CohortFormer.Form");
+        var started = _time.GetTimestamp();
         var mix = constraints.Mix?.ToArray();
         var cap = constraints.Cap?.ToArray();
         var groups = constraints.Groups;
@@ -110,23 +134,23 @@ public sealed class CohortFormer
 
         var space = new CohortSpace(features);
         progress?.Report(0.05);
-        var parts = byGroup.SelectMany(g => Partitioning.Split(space, g.Rows, g.Key, Options, bounds)).ToList();
+        var parts = byGroup.SelectMany(g => Partitioning.Split(space, g.Rows, g.Key, _options, bounds)).ToList();
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(0.15);
-        var seeded = Options.TargetSize is null
-            ? CohortDiscovery.Discover(space, parts, Options, bounds, cancellationToken)
+        var seeded = _options.TargetSize is null
+            ? CohortDiscovery.Discover(space, parts, _options, bounds, cancellationToken)
             : parts.Select(p => new CohortDiscovery.Seeded(p.Rows, new int[p.Rows.Length], 0)).ToList();
         progress?.Report(0.35);
         var local = new int[seeded.Count][];
         var counts = new int[seeded.Count];
         var done = 0;
-        Parallel.For(0, seeded.Count, new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, p =>
+        Parallel.For(0, seeded.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, p =>
         {
             var part = seeded[p];
-            var k = Options.TargetSize is { } target
+            var k = _options.TargetSize is { } target
                 ? Math.Clamp((int)Math.Round((double)part.Rows.Length / target), bounds.Fewest(part.Rows.Length), Math.Max(bounds.Fewest(part.Rows.Length), bounds.Most(part.Rows.Length)))
                 : 0;
-            (local[p], counts[p]) = CapacitatedAssignment.Solve(space, part.Rows, Options.TargetSize is null ? part : null, k, constrained, Options, bounds, (ulong)p + 1);
+            (local[p], counts[p]) = CapacitatedAssignment.Solve(space, part.Rows, _options.TargetSize is null ? part : null, k, constrained, _options, bounds, (ulong)p + 1);
             progress?.Report(0.35 + 0.55 * Interlocked.Increment(ref done) / seeded.Count);
         });
 
@@ -147,27 +171,32 @@ public sealed class CohortFormer
                 var ids = rows.Select(r => cohortOf[r]).Distinct().Order().ToArray();
                 var dense = ids.Select((id, i) => (id, i)).ToDictionary(t => t.id, t => t.i);
                 var labels = rows.Select(r => dense[cohortOf[r]]).ToArray();
-                ConstraintRepair.Repair(space, rows, labels, ids.Length, mix, cap, Options);
+                ConstraintRepair.Repair(space, rows, labels, ids.Length, mix, cap, _options);
                 for (var i = 0; i < rows.Length; i++) { cohortOf[rows[i]] = ids[labels[i]]; }
             }
         }
 
         progress?.Report(1);
+        var elapsed = _time.GetElapsedTime(started);
+        LogFormed(_logger, offset, n, elapsed.TotalSeconds);
         return new CohortAssignment(cohortOf, offset);
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Formed {Cohorts} cohorts of {Learners} learners in {Seconds:F2} s")]
+    private static partial void LogFormed(ILogger logger, int cohorts, int learners, double seconds);
 
     private void CheckFeasible(int n, string? group)
     {
         var where = group is null ? $"{n} learners" : $"{n} learners in group '{group}'";
-        if (n < Options.MinSize)
+        if (n < _options.MinSize)
         {
-            throw new CohortFormationInfeasibleException(nameof(Options.MinSize), $"{where} cannot fill one cohort of at least {Options.MinSize} (MinSize).");
+            throw new CohortFormationInfeasibleException(nameof(_options.MinSize), $"{where} cannot fill one cohort of at least {_options.MinSize} (MinSize).");
         }
 
         if (!Bounds.Feasible(n))
         {
-            throw new CohortFormationInfeasibleException(nameof(Options.MaxSize),
-                $"{where} cannot be split into cohorts of {Options.MinSize}–{Options.MaxSize}: {Bounds.Fewest(n)} cohorts are needed to respect MaxSize but then one would have fewer than {Options.MinSize} (MinSize).");
+            throw new CohortFormationInfeasibleException(nameof(_options.MaxSize),
+                $"{where} cannot be split into cohorts of {_options.MinSize}–{_options.MaxSize}: {Bounds.Fewest(n)} cohorts are needed to respect MaxSize but then one would have fewer than {_options.MinSize} (MinSize).");
         }
     }
 }

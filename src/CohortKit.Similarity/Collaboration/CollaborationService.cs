@@ -51,7 +51,7 @@ public sealed class CollaborationService
 
         _learners = learners;
         _features = features;
-        _former = new CohortFormer(cohortOptions);
+        _former = new CohortFormer(cohortOptions ?? new CohortFormationOptions());
         Index = IvfIndex.Build(features, learners.Ids.ToArray(), SimilarityMetric.Cosine, indexOptions);
     }
 

@@ -1,10 +1,15 @@
 using CohortKit.Events;
 using CohortKit.Features;
 using CohortKit.Learners;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CohortKit.Similarity.Features;
 
-/// <summary>Relative weights of the feature groups (each group is standardised, then scaled so that its total variance equals its weight).</summary>
+/// <summary>Relative weights of the feature groups (each group is standardised, then scaled so that its total variance equals
+/// its weight); each must be finite and ≥ 0. Set through <see cref="LearnerFeatureBuilderOptions.Weights"/>.</summary>
 public sealed class FeatureGroupWeights
 {
     /// <summary>Gets or sets the weight of the 24-bin local hour-of-day session profile.</summary>
@@ -26,6 +31,10 @@ public sealed class FeatureGroupWeights
     /// <summary>Gets or sets the weight of the categorical encodings (domain, experience, region).</summary>
     /// <value>The default value is 1.</value>
     public double Profile { get; set; } = 1;
+
+    /// <summary>A copy.</summary>
+    /// <returns>The copy.</returns>
+    internal FeatureGroupWeights Copy() => (FeatureGroupWeights)MemberwiseClone();
 }
 
 /// <summary>
@@ -36,13 +45,44 @@ public sealed class FeatureGroupWeights
 /// recency, trend) and one-hot <c>domain</c>, <c>experience</c> and <c>region</c> when those columns exist.
 /// With the simulator's 90-day window this is 64 features.
 /// </summary>
-public sealed class LearnerFeatureBuilder
+public sealed partial class LearnerFeatureBuilder
 {
     private static readonly string[] ProfileColumns = ["domain", "experience", "region"];
     private static readonly string[] DayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-    /// <summary>Gets the group weights.</summary>
-    public FeatureGroupWeights Weights { get; init; } = new();
+    private readonly LearnerFeatureBuilderOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a builder (the non-DI entry).</summary>
+    /// <param name="options">The settings; validated now and copied, so that later changes to them have no effect.</param>
+    /// <param name="timeProvider">Clock for measuring build time; defaults to <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Optional logger (counts and durations only).</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the first invalid option's
+    /// name and the message lists every invalid option.</exception>
+    public LearnerFeatureBuilder(LearnerFeatureBuilderOptions options, TimeProvider? timeProvider = null, ILogger<LearnerFeatureBuilder>? logger = null)
+    {
+        LearnerFeatureBuilderOptionsValidator.ThrowIfInvalid(options);
+        _options = options.Copy();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<LearnerFeatureBuilder>.Instance;
+    }
+
+    /// <summary>Creates a builder from DI.</summary>
+    /// <param name="options">The validated settings.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">Optional logger.</param>
+    [ActivatorUtilitiesConstructor]
+    public LearnerFeatureBuilder(IOptions<LearnerFeatureBuilderOptions> options, TimeProvider timeProvider, ILogger<LearnerFeatureBuilder>? logger = null)
+        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)), timeProvider, logger)
+    {
+    }
+
+    /// <summary>Gets a copy of the settings in use (changing it has no effect on this builder).</summary>
+    public LearnerFeatureBuilderOptions Options => _options.Copy();
+
+    /// <summary>Gets a copy of the group weights in use (<see cref="LearnerFeatureBuilderOptions.Weights"/>).</summary>
+    public FeatureGroupWeights Weights => _options.Weights.Copy();
 
     /// <summary>Builds the features of every learner over [start, start + days).</summary>
     /// <param name="learners">The learners (rows).</param>
@@ -63,7 +103,7 @@ public sealed class LearnerFeatureBuilder
         ArgumentOutOfRangeException.ThrowIfLessThan(days, 7);
         var weeks = (days + 6) / 7;
         var names = new List<string>();
-        names.AddRange(Enumerable.Range(0, 24).Select(h => $"hour_{h:00}"));
+        names.AddRange(Enumerable.Range(0, FeatureLayout.Hours).Select(h => $"hour_{h:00}"));
         names.AddRange(DayNames.Select(d => $"dow_{d}"));
         names.AddRange(Enumerable.Range(1, weeks).Select(w => $"week_{w:00}_active"));
         string[] engagement = ["active_day_rate", "sessions_per_active_day", "log_minutes_per_session", "lessons_per_session", "lessons_per_30_minutes",
@@ -80,12 +120,14 @@ public sealed class LearnerFeatureBuilder
             }
         }
 
+        var layout = new FeatureLayout(weeks, engagement.Length);
         var dims = names.Count;
         var matrix = new FeatureMatrix(learners.Count, dims, names);
         var offsets = Offsets(learners);
         var startTicks = start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks;
         var endTicks = startTicks + days * TimeSpan.TicksPerDay;
-        Parallel.For(0, learners.Count, row =>
+        var started = _time.GetTimestamp();
+        Parallel.For(0, learners.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism }, row =>
         {
             var f = matrix.Row(row);
             var e = activity.ForLearner(row);
@@ -104,7 +146,7 @@ public sealed class LearnerFeatureBuilder
                     lastDay = day;
                     if (day >= 0 && day < days)
                     {
-                        f[31 + day / 7] += 1f / Math.Min(7, days - day / 7 * 7);
+                        f[FeatureLayout.TrajectoryStart + day / 7] += 1f / Math.Min(7, days - day / 7 * 7);
                         if (day < days / 2) { firstHalf++; } else { secondHalf++; }
                     }
                 }
@@ -117,7 +159,7 @@ public sealed class LearnerFeatureBuilder
                         var hour = (int)(((local % TimeSpan.TicksPerDay) + TimeSpan.TicksPerDay) % TimeSpan.TicksPerDay / TimeSpan.TicksPerHour);
                         f[hour]++;
                         var dow = ((int)new DateTime(t + offset, DateTimeKind.Utc).DayOfWeek + 6) % 7;
-                        f[24 + dow]++;
+                        f[FeatureLayout.DayOfWeekStart + dow]++;
                         break;
                     case LearnerEventKind.Lesson:
                         lessons += e.Values[i];
@@ -131,10 +173,10 @@ public sealed class LearnerFeatureBuilder
 
             if (sessions > 0)
             {
-                for (var j = 0; j < 31; j++) { f[j] /= (float)sessions; }
+                for (var j = FeatureLayout.HourStart; j < FeatureLayout.TrajectoryStart; j++) { f[j] /= (float)sessions; }
             }
 
-            var g = 31 + weeks;
+            var g = layout.EngagementStart;
             f[g] = (float)activeDays / days;
             f[g + 1] = activeDays > 0 ? (float)(sessions / activeDays) : 0;
             f[g + 2] = sessions > 0 ? (float)Math.Log(1 + minutes / sessions) : 0;
@@ -144,7 +186,7 @@ public sealed class LearnerFeatureBuilder
             f[g + 6] = assessments > 0 ? (float)(scoreSum / assessments / 100) : 0;
             f[g + 7] = lastDay == int.MinValue ? 1 : (float)Math.Clamp((days - 1 - lastDay) / (double)days, 0, 1);
             f[g + 8] = (float)((secondHalf - firstHalf) / (double)Math.Max(1, activeDays));
-            var p = g + engagement.Length;
+            var p = layout.ProfileStart;
             foreach (var (column, code) in profile)
             {
                 f[p++] = column.Codes[row] == code ? 1 : 0;
@@ -154,13 +196,18 @@ public sealed class LearnerFeatureBuilder
         if (matrix.Rows >= 2)
         {
             matrix.Standardize();
-            ApplyWeights(matrix, weeks, engagement.Length);
+            ApplyWeights(matrix, layout);
         }
 
+        var elapsed = _time.GetElapsedTime(started);
+        LogBuilt(_logger, matrix.Rows, matrix.Dimensions, elapsed.TotalSeconds);
         return matrix;
     }
 
-    private void ApplyWeights(FeatureMatrix matrix, int weeks, int engagementCount)
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Built {Features} features for {Learners} learners in {Seconds:F2} s")]
+    private static partial void LogBuilt(ILogger logger, int learners, int features, double seconds);
+
+    private void ApplyWeights(FeatureMatrix matrix, FeatureLayout layout)
     {
         // Each group's standardised columns are scaled by √(weight / columns), so a group's total variance is its weight.
         var scale = new float[matrix.Dimensions];
@@ -169,12 +216,12 @@ public sealed class LearnerFeatureBuilder
             for (var j = from; j < from + count; j++) { scale[j] = (float)Math.Sqrt(weight / count); }
         }
 
-        Group(0, 24, Weights.TimeOfDay);
-        Group(24, 7, Weights.DayOfWeek);
-        Group(31, weeks, Weights.Trajectory);
-        Group(31 + weeks, engagementCount, Weights.Engagement);
-        var profileStart = 31 + weeks + engagementCount;
-        Group(profileStart, matrix.Dimensions - profileStart, Weights.Profile);
+        var weights = _options.Weights;
+        Group(FeatureLayout.HourStart, FeatureLayout.Hours, weights.TimeOfDay);
+        Group(FeatureLayout.DayOfWeekStart, FeatureLayout.DaysOfWeek, weights.DayOfWeek);
+        Group(FeatureLayout.TrajectoryStart, layout.Weeks, weights.Trajectory);
+        Group(layout.EngagementStart, layout.EngagementCount, weights.Engagement);
+        Group(layout.ProfileStart, matrix.Dimensions - layout.ProfileStart, weights.Profile);
         for (var r = 0; r < matrix.Rows; r++)
         {
             System.Numerics.Tensors.TensorPrimitives.Multiply(matrix.Row(r), scale, matrix.Row(r));

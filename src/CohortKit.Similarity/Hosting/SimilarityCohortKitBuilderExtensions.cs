@@ -11,15 +11,25 @@ namespace CohortKit.Similarity.Hosting;
 /// <summary>DI registration of <see cref="CohortFormer"/> and <see cref="LearnerFeatureBuilder"/>.</summary>
 public static class SimilarityCohortKitBuilderExtensions
 {
-    /// <summary>Registers the cohort former (options validated on start) and the feature builder.</summary>
+    /// <summary>Registers the cohort former with default <see cref="CohortFormationOptions"/> (validated on start) and the feature builder.</summary>
     /// <param name="builder">The CohortKit builder.</param>
-    /// <param name="configure">Optional configuration of <see cref="CohortFormationOptions"/>.</param>
     /// <returns>The builder.</returns>
-    public static ICohortKitBuilder AddSimilarity(this ICohortKitBuilder builder, Action<CohortFormationOptions>? configure = null)
+    public static ICohortKitBuilder AddSimilarity(this ICohortKitBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = Register(builder);
-        if (configure is not null) { options.Configure(configure); }
+        Register(builder);
+        return builder;
+    }
+
+    /// <summary>Registers the cohort former and the feature builder, and configures the cohort options.</summary>
+    /// <param name="builder">The CohortKit builder.</param>
+    /// <param name="configure">Sets the <see cref="CohortFormationOptions"/>.</param>
+    /// <returns>The builder.</returns>
+    public static ICohortKitBuilder AddSimilarity(this ICohortKitBuilder builder, Action<CohortFormationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        Register(builder).Configure(configure);
         return builder;
     }
 
@@ -35,17 +45,21 @@ public static class SimilarityCohortKitBuilderExtensions
         return builder;
     }
 
+    // Idempotent: the validate-on-start hook is added with the first registration only.
     private static OptionsBuilder<CohortFormationOptions> Register(ICohortKitBuilder builder)
     {
         var s = builder.Services;
         var first = !s.Any(d => d.ServiceType == typeof(CohortFormer));
-        s.TryAddSingleton(sp => new CohortFormer(sp.GetRequiredService<IOptions<CohortFormationOptions>>().Value));
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CohortFormationOptions>, CohortFormationOptionsValidator>());
+        s.TryAddSingleton<CohortFormer>();
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LearnerFeatureBuilderOptions>, LearnerFeatureBuilderOptionsValidator>());
         s.TryAddSingleton<LearnerFeatureBuilder>();
-        if (first)
+        if (!first)
         {
-            s.AddSingleton<IValidateOptions<CohortFormationOptions>>(new DelegatingOptionsValidator<CohortFormationOptions>(o => o.Validate()));
+            return s.AddOptions<CohortFormationOptions>();
         }
 
-        return first ? s.AddOptionsWithValidateOnStart<CohortFormationOptions>() : s.AddOptions<CohortFormationOptions>();
+        s.AddOptionsWithValidateOnStart<LearnerFeatureBuilderOptions>();
+        return s.AddOptionsWithValidateOnStart<CohortFormationOptions>();
     }
 }

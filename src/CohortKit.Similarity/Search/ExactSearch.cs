@@ -23,12 +23,12 @@ public static class ExactSearch
     /// <param name="k">How many (1 ≤ k ≤ rows).</param>
     /// <param name="metric">The metric.</param>
     /// <param name="filter">Optional predicate on rows: only rows for which it returns true are returned.</param>
-    /// <param name="maxDegreeOfParallelism">Threads to use; −1 for all cores.</param>
+    /// <param name="maxDegreeOfParallelism">The largest number of threads (≥ 1); null (the default) for the processor count.</param>
     /// <returns>Up to k hits, best first (ties: lower row first).</returns>
     /// <exception cref="ArgumentException">The query's length differs from the rows' or it has a non-finite value.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">k is ≤ 0 or larger than the number of rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k is ≤ 0 or larger than the number of rows, or maxDegreeOfParallelism is less than 1.</exception>
     public static RowNeighbor[] TopK(FeatureMatrix matrix, ReadOnlySpan<float> query, int k, SimilarityMetric metric = SimilarityMetric.Cosine,
-        Func<int, bool>? filter = null, int maxDegreeOfParallelism = -1)
+        Func<int, bool>? filter = null, int? maxDegreeOfParallelism = null)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         return TopK(matrix.AsSpan(), matrix.Dimensions, query, k, metric, filter, maxDegreeOfParallelism);
@@ -41,12 +41,13 @@ public static class ExactSearch
     /// <param name="k">How many (1 ≤ k ≤ rows).</param>
     /// <param name="metric">The metric.</param>
     /// <param name="filter">Optional row predicate.</param>
-    /// <param name="maxDegreeOfParallelism">Threads to use; −1 for all cores.</param>
+    /// <param name="maxDegreeOfParallelism">The largest number of threads (≥ 1); null (the default) for the processor count.</param>
     /// <returns>Up to k hits, best first.</returns>
     public static RowNeighbor[] TopK(ReadOnlySpan<float> matrix, int dimensions, ReadOnlySpan<float> query, int k, SimilarityMetric metric = SimilarityMetric.Cosine,
-        Func<int, bool>? filter = null, int maxDegreeOfParallelism = -1)
+        Func<int, bool>? filter = null, int? maxDegreeOfParallelism = null)
     {
         var rows = CheckArguments(matrix, dimensions, query, k);
+        var workers = Workers(maxDegreeOfParallelism);
         var q = query.ToArray();
         if (metric == SimilarityMetric.Cosine && !VectorMath.NormalizeInPlace(q))
         {
@@ -60,7 +61,7 @@ public static class ExactSearch
             {
                 var basePtr = (nint)pm;
                 var length = matrix.Length;
-                merged = ScanBlocks(rows, k, maxDegreeOfParallelism, (first, count, keys) =>
+                merged = ScanBlocks(rows, k, workers, (first, count, keys) =>
                 {
                     var block = new ReadOnlySpan<float>((void*)basePtr, length).Slice(first * dimensions, count * dimensions);
                     if (metric == SimilarityMetric.Euclidean)
@@ -88,6 +89,21 @@ public static class ExactSearch
     /// <summary>Writes the keys (higher is better) of rows [firstRow, firstRow + count) into <paramref name="keys"/>.</summary>
     internal delegate void BlockScorer(int firstRow, int count, Span<float> keys);
 
+    /// <summary>The thread count for a requested maximum: the processor count when none is given.</summary>
+    /// <param name="maxDegreeOfParallelism">The requested maximum, or null.</param>
+    /// <returns>At least 1.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The requested maximum is less than 1.</exception>
+    internal static int Workers(int? maxDegreeOfParallelism)
+    {
+        if (maxDegreeOfParallelism is { } m)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(m, 1, nameof(maxDegreeOfParallelism));
+            return m;
+        }
+
+        return Environment.ProcessorCount;
+    }
+
     [ThreadStatic]
     private static float[]? t_scores;
 
@@ -96,8 +112,7 @@ public static class ExactSearch
     internal static TopKHeap ScanBlocks(int rows, int k, int maxDegreeOfParallelism, BlockScorer score, Func<int, bool>? filter)
     {
         var blocks = (rows + BlockRows - 1) / BlockRows;
-        var workers = maxDegreeOfParallelism < 1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
-        workers = Math.Max(1, Math.Min(workers, blocks));
+        var workers = Math.Max(1, Math.Min(maxDegreeOfParallelism, blocks));
         var heaps = new TopKHeap[workers];
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {

@@ -14,7 +14,7 @@ namespace CohortKit.Similarity.Search;
 /// B (relative terms for bfloat16 rounding and float accumulation, absolute terms for subnormal values) bounds the error, so when the k-th exact score
 /// exceeds s_m + B no other row can enter. Otherwise the query falls back to the full float32 scan (counted in
 /// <see cref="Fallbacks"/>); when fallbacks become frequent the first pass is skipped for a while (counted in
-/// <see cref="DirectScans"/>). The result always equals <see cref="ExactSearch.TopK(FeatureMatrix, ReadOnlySpan{float}, int, SimilarityMetric, Func{int, bool}?, int)"/>.
+/// <see cref="DirectScans"/>). The result always equals <see cref="ExactSearch.TopK(FeatureMatrix, ReadOnlySpan{float}, int, SimilarityMetric, Func{int, bool}?, int?)"/>.
 /// </summary>
 /// <remarks>Queries may run concurrently. Dot and cosine only (for cosine the bfloat16 copy holds the unit rows; the float32
 /// rows are kept as given). Memory: the float32 rows plus half as much again.</remarks>
@@ -39,8 +39,10 @@ public sealed class ExactSearchIndex
     /// <param name="matrix">The rows.</param>
     /// <param name="metric">Cosine (rows need not be normalised) or dot.</param>
     /// <param name="candidates">How many approximate candidates are re-scored per query (≥ k; more makes fallbacks rarer).</param>
+    /// <param name="maxDegreeOfParallelism">The largest number of threads a query uses (≥ 1); null (the default) for the processor count.</param>
     /// <exception cref="ArgumentException">A value is NaN or infinite, or the metric is Euclidean.</exception>
-    public ExactSearchIndex(FeatureMatrix matrix, SimilarityMetric metric = SimilarityMetric.Cosine, int candidates = 128)
+    /// <exception cref="ArgumentOutOfRangeException">candidates or maxDegreeOfParallelism is less than 1.</exception>
+    public ExactSearchIndex(FeatureMatrix matrix, SimilarityMetric metric = SimilarityMetric.Cosine, int candidates = 128, int? maxDegreeOfParallelism = null)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         if (metric == SimilarityMetric.Euclidean)
@@ -49,6 +51,7 @@ public sealed class ExactSearchIndex
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(candidates, 1);
+        MaxDegreeOfParallelism = ExactSearch.Workers(maxDegreeOfParallelism);
         Metric = metric;
         Candidates = candidates;
         _rows = new FeatureMatrix(matrix.AsSpan().ToArray(), matrix.Rows, matrix.Dimensions, matrix.FeatureNames);
@@ -78,6 +81,9 @@ public sealed class ExactSearchIndex
     /// <summary>Gets how many candidates are re-scored per query.</summary>
     public int Candidates { get; }
 
+    /// <summary>Gets the largest number of threads a query uses.</summary>
+    public int MaxDegreeOfParallelism { get; }
+
     /// <summary>Gets how many queries could not be proven from the candidates and scanned the float32 rows instead.</summary>
     public long Fallbacks => Interlocked.Read(ref _fallbacks);
 
@@ -106,11 +112,11 @@ public sealed class ExactSearchIndex
         {
             // The first pass has been failing (e.g. tightly clustered rows): scan the float32 rows directly.
             Interlocked.Increment(ref _directScans);
-            return ExactSearch.TopK(_rows, query, k, Metric, filter);
+            return ExactSearch.TopK(_rows, query, k, Metric, filter, MaxDegreeOfParallelism);
         }
 
         var m = Math.Max(k, Candidates);
-        var merged = ExactSearch.ScanBlocks(rows, m, -1,
+        var merged = ExactSearch.ScanBlocks(rows, m, MaxDegreeOfParallelism,
             (first, count, keys) => DotRowsBFloat16(q, _bf16.AsSpan(first * dims, count * dims), dims, keys), filter);
         var candidates = merged.Sorted();
 
@@ -135,7 +141,7 @@ public sealed class ExactSearchIndex
         }
 
         Interlocked.Increment(ref _fallbacks);
-        return ExactSearch.TopK(_rows, query, k, Metric, filter);
+        return ExactSearch.TopK(_rows, query, k, Metric, filter, MaxDegreeOfParallelism);
     }
 
     /// <summary>The largest gap between an approximate and an exact score, in double: relative terms for bfloat16 rounding

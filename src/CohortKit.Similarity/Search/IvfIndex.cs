@@ -19,6 +19,7 @@ public sealed class IvfIndex : ISimilarityIndex
     private readonly List<float>[] _vectors;
     private readonly List<long>[] _ids;
     private readonly Dictionary<long, (int List, int Slot)> _where = [];
+    private int _probes;
 
     private IvfIndex(int dims, SimilarityMetric metric, float[] centroids, int probes)
     {
@@ -43,21 +44,34 @@ public sealed class IvfIndex : ISimilarityIndex
     /// <summary>Gets the number of lists.</summary>
     public int Lists => _vectors.Length;
 
-    /// <summary>Gets or sets how many lists a query scans.</summary>
-    public int Probes { get; set; }
+    /// <summary>Gets or sets how many lists a query scans (at least 1; more than <see cref="Lists"/> scans them all).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int Probes
+    {
+        get => Volatile.Read(ref _probes);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(Probes));
+            Volatile.Write(ref _probes, value);
+        }
+    }
 
     /// <summary>Trains the quantiser on (a sample of) the vectors and indexes all of them.</summary>
     /// <param name="vectors">One row per learner.</param>
     /// <param name="ids">The learners, one per row, distinct.</param>
     /// <param name="metric">The metric.</param>
-    /// <param name="options">Settings.</param>
+    /// <param name="options">Settings; validated now and copied for the build.</param>
     /// <returns>The index.</returns>
     /// <exception cref="ArgumentException">Lengths differ, an id repeats, or a vector is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the first invalid option's
+    /// name and the message lists every invalid option.</exception>
     public static IvfIndex Build(FeatureMatrix vectors, IReadOnlyList<LearnerId> ids, SimilarityMetric metric = SimilarityMetric.Cosine, IvfIndexOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(vectors);
         ArgumentNullException.ThrowIfNull(ids);
         options ??= new IvfIndexOptions();
+        IvfIndexOptionsValidator.ThrowIfInvalid(options);
+        options = options.Copy();
         using var activity = SimilarityTelemetry.ActivitySource.StartActivity("IvfIndex.Build");
         if (ids.Count != vectors.Rows)
         {
@@ -65,8 +79,6 @@ public sealed class IvfIndex : ISimilarityIndex
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(vectors.Rows, 1, nameof(vectors));
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Lists, nameof(options.Lists));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Probes, 1, nameof(options.Probes));
         var dims = vectors.Dimensions;
         var data = vectors.AsSpan().ToArray();
         for (var r = 0; r < vectors.Rows; r++)
@@ -79,7 +91,7 @@ public sealed class IvfIndex : ISimilarityIndex
         var centroids = Train(data, dims, vectors.Rows, lists, metric, options);
         var index = new IvfIndex(dims, metric, centroids, Math.Min(options.Probes, lists));
         var assignment = new int[vectors.Rows];
-        Parallel.For(0, (vectors.Rows + 1023) / 1024, () => new float[lists], (b, _, scratch) =>
+        Parallel.For(0, (vectors.Rows + 1023) / 1024, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, () => new float[lists], (b, _, scratch) =>
         {
             for (var r = b * 1024; r < Math.Min(vectors.Rows, (b + 1) * 1024); r++)
             {
@@ -213,7 +225,7 @@ public sealed class IvfIndex : ISimilarityIndex
     /// <summary>Reads an index written by <see cref="Save"/>.</summary>
     /// <param name="stream">The source.</param>
     /// <returns>The index.</returns>
-    /// <exception cref="InvalidDataException">The stream is not a CohortKit IVF index or has an unknown version.</exception>
+    /// <exception cref="InvalidDataException">The stream is not a CohortKit IVF index, has an unknown version or stores fewer than one probe.</exception>
     public static IvfIndex Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -225,6 +237,7 @@ public sealed class IvfIndex : ISimilarityIndex
         var metric = (SimilarityMetric)r.ReadInt32();
         var lists = r.ReadInt32();
         var probes = r.ReadInt32();
+        if (probes < 1) { throw new InvalidDataException($"The index stores {probes} probes; at least 1 is needed."); }
         var centroids = new float[lists * dims];
         for (var i = 0; i < centroids.Length; i++) { centroids[i] = r.ReadSingle(); }
         var index = new IvfIndex(dims, metric, centroids, probes);
@@ -297,7 +310,7 @@ public sealed class IvfIndex : ISimilarityIndex
         var training = sample.AsMemory(0, sampleSize);
         for (var it = 0; it < options.Iterations; it++)
         {
-            KMeans.Assign(data, dims, training, centroids, lists, metric, assign);
+            KMeans.Assign(data, dims, training, centroids, lists, metric, assign, options.MaxDegreeOfParallelism);
             KMeans.Update(data, dims, training.Span, assign, centroids, lists, metric == SimilarityMetric.Cosine, ref rng);
         }
 

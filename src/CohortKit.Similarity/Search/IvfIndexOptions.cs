@@ -22,4 +22,12 @@ public sealed class IvfIndexOptions
     /// <summary>Gets or sets the seed of the training sample and initial centroids.</summary>
     /// <value>The default value is 42.</value>
     public long Seed { get; set; } = 42;
+
+    /// <summary>Gets or sets the largest number of threads the build uses (≥ 1).</summary>
+    /// <value>The default value is the processor count.</value>
+    public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>A copy, so that a build keeps the options it validated.</summary>
+    /// <returns>The copy.</returns>
+    internal IvfIndexOptions Copy() => (IvfIndexOptions)MemberwiseClone();
 }

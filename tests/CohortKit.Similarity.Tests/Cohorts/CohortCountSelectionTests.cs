@@ -20,7 +20,7 @@ public class CohortCountSelectionTests(Xunit.Abstractions.ITestOutputHelper outp
         if (data == "simulator")
         {
             var p = new PlatformSimulator(new SimulationOptions { Learners = 6_000, Days = 60, Seed = 12 }).Generate();
-            features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+            features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(p.Learners, p.Activity, p.StartDate, p.Days);
         }
         else
         {

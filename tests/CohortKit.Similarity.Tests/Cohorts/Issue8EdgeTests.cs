@@ -32,7 +32,7 @@ public class Issue8EdgeTests
     [InlineData(14)]
     public void Form_FewerThanMinSize_IncludingNone_IsInfeasible(int n)
     {
-        var act = () => new CohortFormer().Form(new FeatureMatrix(n, 4));
+        var act = () => new CohortFormer(new CohortFormationOptions()).Form(new FeatureMatrix(n, 4));
         act.Should().Throw<CohortFormationInfeasibleException>().Which.Bound.Should().Be("MinSize");
     }
 
@@ -57,7 +57,7 @@ public class Issue8EdgeTests
     {
         var (features, _) = Clusters(114, 3, 8, 0.3, 22);
         var current = Enumerable.Range(0, 114).Select(i => i < 54 ? 0 : i < 84 ? 1 : 2).ToArray(); // 54, 30, 30
-        var result = new CohortFormer().Rebalance(features, current);
+        var result = new CohortFormer(new CohortFormationOptions()).Rebalance(features, current);
         result.Cohorts.OccupiedSizes().Should().OnlyContain(s => s >= 15 && s <= 30);
         result.NewCohorts.Should().Be(1);
         Enumerable.Range(54, 60).Should().OnlyContain(i => result.Cohorts.CohortOf[i] == current[i], "cohorts within bounds are kept");
@@ -84,7 +84,7 @@ public class Issue8EdgeTests
     {
         var (features, _) = Clusters(35, 1, 8, 0.5, 24);
         var current = Enumerable.Range(0, 35).Select(i => i < 30 ? 7 : -1).ToArray();
-        var result = new CohortFormer().Rebalance(features, current);
+        var result = new CohortFormer(new CohortFormationOptions()).Rebalance(features, current);
         result.Cohorts.OccupiedSizes().Should().OnlyContain(s => s >= 15 && s <= 30);
         result.Moved.Should().Be(10, "15 − 5 members are borrowed; the other 20 keep cohort 7");
         Enumerable.Range(0, 30).Count(i => result.Cohorts.CohortOf[i] == 7).Should().Be(20);

@@ -12,7 +12,7 @@ public class CollaborationServiceStateTests
     public void Rebalance_ReplacesTheCurrentCohorts()
     {
         var p = new PlatformSimulator(new SimulationOptions { Learners = 1_200, Days = 30, Seed = 14 }).Generate();
-        var features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+        var features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(p.Learners, p.Activity, p.StartDate, p.Days);
         var service = new CollaborationService(p.Learners, features);
         var formed = service.FormCohorts();
         var current = formed.CohortOf.Select((c, i) => i % 10 == 0 ? -1 : c).ToArray(); // every tenth learner re-seated
@@ -25,7 +25,7 @@ public class CollaborationServiceStateTests
     public void FindPeers_AllZeroLearner_Throws()
     {
         var p = new PlatformSimulator(new SimulationOptions { Learners = 300, Days = 30, Seed = 15 }).Generate();
-        var features = new LearnerFeatureBuilder().Build(p.Learners, p.Activity, p.StartDate, p.Days);
+        var features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(p.Learners, p.Activity, p.StartDate, p.Days);
         features.Row(2).Clear();
         var service = new CollaborationService(p.Learners, features);
         var id = p.Learners.Ids[2];

@@ -29,7 +29,7 @@ internal static class Partitioning
         var assign = new int[rows.Length];
         for (var it = 0; it < Iterations; it++)
         {
-            KMeans.Assign(space.X, d, rows, centroids, p, SimilarityMetric.Cosine, assign);
+            KMeans.Assign(space.X, d, rows, centroids, p, SimilarityMetric.Cosine, assign, options.MaxDegreeOfParallelism);
             KMeans.Update(space.X, d, rows, assign, centroids, p, normalise: true, ref rng);
         }
 
