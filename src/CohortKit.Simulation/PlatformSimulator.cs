@@ -33,7 +33,7 @@ public sealed partial class PlatformSimulator
     public PlatformSimulator(SimulationOptions options, TimeProvider? timeProvider = null, ILogger<PlatformSimulator>? logger = null)
     {
         SimulationOptionsValidator.ThrowIfInvalid(options);
-        Options = options;
+        _options = options.Copy(); // a snapshot: a later change to the caller's object cannot bypass validation
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<PlatformSimulator>.Instance;
     }
@@ -48,8 +48,10 @@ public sealed partial class PlatformSimulator
     {
     }
 
-    /// <summary>Gets the settings.</summary>
-    public SimulationOptions Options { get; }
+    private readonly SimulationOptions _options;
+
+    /// <summary>Gets a copy of the validated settings the simulator uses (changing it changes nothing).</summary>
+    public SimulationOptions Options => _options.Copy();
 
     /// <summary>Generates the platform.</summary>
     /// <param name="progress">Optional progress in [0, 1].</param>
@@ -62,7 +64,7 @@ public sealed partial class PlatformSimulator
     {
         using var activity = SimulationTelemetry.ActivitySource.StartActivity("PlatformSimulator.Generate");
         var started = _time.GetTimestamp();
-        var o = Options;
+        var o = _options;
         ThrowIfTooLarge(o);
         var world = new World(o);
         var n = o.Learners;

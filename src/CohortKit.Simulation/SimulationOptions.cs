@@ -74,6 +74,11 @@ public sealed class SimulationOptions
     /// <value>The default value is the processor count.</value>
     public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
 
-    /// <summary>Returns a shallow copy (the experiment design is shared).</summary>
-    internal SimulationOptions Copy() => (SimulationOptions)MemberwiseClone();
+    /// <summary>Returns a copy that shares nothing mutable with this instance (the experiment design and its lists are copied).</summary>
+    internal SimulationOptions Copy()
+    {
+        var copy = (SimulationOptions)MemberwiseClone();
+        copy.Experiment = Experiment?.Copy();
+        return copy;
+    }
 }

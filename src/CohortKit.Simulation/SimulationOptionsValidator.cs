@@ -6,7 +6,7 @@ namespace CohortKit.Simulation;
 
 /// <summary>Validates <see cref="SimulationOptions"/>: one rule set for the DI path (<see cref="IValidateOptions{TOptions}"/>)
 /// and the direct path (<see cref="ThrowIfInvalid"/>, which throws <see cref="ArgumentOutOfRangeException"/> naming the option).</summary>
-public sealed class SimulationOptionsValidator : IValidateOptions<SimulationOptions>
+internal sealed class SimulationOptionsValidator : IValidateOptions<SimulationOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, SimulationOptions options)
@@ -16,17 +16,22 @@ public sealed class SimulationOptionsValidator : IValidateOptions<SimulationOpti
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>Throws for the first invalid option.</summary>
+    /// <summary>Throws when any option is invalid, listing every failure.</summary>
     /// <param name="options">The options.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; <see cref="ArgumentException.ParamName"/> is the option's name.</exception>
-    /// <exception cref="ArgumentException">The experiment design is inconsistent.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; <see cref="ArgumentException.ParamName"/> is the
+    /// first invalid option's name and the message lists every invalid option.</exception>
     public static void ThrowIfInvalid(SimulationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        foreach (var (option, value, message) in Failures(options))
+        var failures = Failures(options).ToList();
+        if (failures.Count == 0)
         {
-            throw new ArgumentOutOfRangeException(option, value, message);
+            return;
         }
+
+        var (option, value, message) = failures[0];
+        throw new ArgumentOutOfRangeException(option, value,
+            failures.Count == 1 ? message : string.Join(" ", failures.Select(f => $"{f.Option}: {f.Message}")));
     }
 
     private static IEnumerable<(string Option, object? Value, string Message)> Failures(SimulationOptions o)

@@ -30,4 +30,31 @@ public class SimulationOptionsValidatorTests
         var act = () => new PlatformSimulator(o);
         act.Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be(option);
     }
+
+    [Fact]
+    public void Constructor_SeveralInvalidOptions_ListsEveryOne()
+    {
+        var o = new SimulationOptions { Learners = 0, Days = 0, MeanEngagement = 2 };
+
+        var act = () => new PlatformSimulator(o);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should()
+            .Contain("Learners:").And.Contain("Days:").And.Contain("MeanEngagement:");
+    }
+
+    [Fact]
+    public void Simulator_ChangingTheOptionsAfterConstruction_ChangesNothing()
+    {
+        var o = new SimulationOptions { Learners = 200, Days = 5, Seed = 3, Experiment = new ExperimentDesign() };
+        var simulator = new PlatformSimulator(o);
+
+        o.Learners = 0;
+        o.Experiment.Arms.Clear();
+        simulator.Options.Learners = -1;
+        var platform = simulator.Generate();
+
+        platform.Learners.Count.Should().Be(200);
+        platform.Learners.TryGetColumn("arm", out var arm).Should().BeTrue();
+        arm!.Categories.Should().BeEquivalentTo(["control", "treatment"]);
+    }
 }

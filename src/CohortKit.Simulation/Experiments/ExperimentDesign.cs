@@ -70,4 +70,13 @@ public sealed class ExperimentDesign
     /// <param name="controlShare">The share of the first arm, in (0, 1).</param>
     /// <returns>The design.</returns>
     public static ExperimentDesign AA(double controlShare = 0.5) => new() { Arms = [new("A1", controlShare), new("A2", 1 - controlShare)] };
+
+    /// <summary>Returns a copy with its own lists (arms and effects are immutable records).</summary>
+    internal ExperimentDesign Copy()
+    {
+        var copy = (ExperimentDesign)MemberwiseClone();
+        copy.Arms = [.. Arms];
+        copy.Effects = [.. Effects];
+        return copy;
+    }
 }
