@@ -1,3 +1,4 @@
+using CohortKit.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CohortKit.Similarity.Features;

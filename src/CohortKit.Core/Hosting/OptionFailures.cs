@@ -1,15 +1,16 @@
 using Microsoft.Extensions.Options;
 
-namespace CohortKit.Similarity;
+namespace CohortKit.Hosting;
 
 /// <summary>One invalid option: its name, its value and what is wrong.</summary>
 /// <param name="Option">The option's name.</param>
 /// <param name="Value">The rejected value.</param>
 /// <param name="Message">What is wrong.</param>
-internal readonly record struct OptionFailure(string Option, object? Value, string Message);
+public readonly record struct OptionFailure(string Option, object? Value, string Message);
 
-/// <summary>Turns a validator's failures into the DI result or the constructor's exception, so both list every failure.</summary>
-internal static class OptionFailures
+/// <summary>Turns an options validator's failures into the DI result or the constructor's exception, so both list every
+/// failure. Every package's validators use it (one implementation of the house style's validation pattern).</summary>
+public static class OptionFailures
 {
     /// <summary>The DI result: success, or one failure message per invalid option.</summary>
     /// <param name="failures">The failures.</param>
