@@ -353,18 +353,36 @@ public static class SimilarityKernels
         var rows = matrix.Length / dims;
         ref var q = ref MemoryMarshal.GetReference(query);
         ref var m = ref MemoryMarshal.GetReference(matrix);
-        var full = Vector512.IsHardwareAccelerated ? dims & ~15 : 0;
+        var wide = Vector512.IsHardwareAccelerated && dims >= 16;
+        var full = wide ? dims & ~15 : Vector256.IsHardwareAccelerated && dims >= 8 ? dims & ~7 : 0;
         for (var r = 0; r < rows; r++)
         {
             ref var row = ref Unsafe.Add(ref m, r * dims);
-            var acc = Vector512<float>.Zero;
-            for (var j = 0; j < full; j += 16)
+            var s = 0f;
+            if (wide)
             {
-                var d = Vector512.LoadUnsafe(ref row, (nuint)j) - Vector512.LoadUnsafe(ref q, (nuint)j);
-                acc = Vector512.FusedMultiplyAdd(d, d, acc);
+                var acc = Vector512<float>.Zero;
+                for (var j = 0; j < full; j += 16)
+                {
+                    var d = Vector512.LoadUnsafe(ref row, (nuint)j) - Vector512.LoadUnsafe(ref q, (nuint)j);
+                    acc = Vector512.FusedMultiplyAdd(d, d, acc);
+                }
+
+                s = Vector512.Sum(acc);
+            }
+            else if (full > 0)
+            {
+                // AVX2 machines (no AVX-512): the same scan eight lanes at a time.
+                var acc = Vector256<float>.Zero;
+                for (var j = 0; j < full; j += 8)
+                {
+                    var d = Vector256.LoadUnsafe(ref row, (nuint)j) - Vector256.LoadUnsafe(ref q, (nuint)j);
+                    acc = Vector256.FusedMultiplyAdd(d, d, acc);
+                }
+
+                s = Vector256.Sum(acc);
             }
 
-            var s = full > 0 ? Vector512.Sum(acc) : 0f;
             for (var j = full; j < dims; j++)
             {
                 var d = Unsafe.Add(ref row, j) - Unsafe.Add(ref q, j);
