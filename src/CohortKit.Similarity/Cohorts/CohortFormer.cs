@@ -134,7 +134,7 @@ public sealed partial class CohortFormer
 
         var space = new CohortSpace(features);
         progress?.Report(0.05);
-        var parts = byGroup.SelectMany(g => Partitioning.Split(space, g.Rows, g.Key, _options, bounds)).ToList();
+        var parts = byGroup.SelectMany(g => Partitioning.Split(space, g.Rows, g.Key, _options, bounds, constrained ? mix : null, constrained ? cap : null)).ToList();
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(0.15);
         var seeded = _options.TargetSize is null
@@ -147,10 +147,9 @@ public sealed partial class CohortFormer
         Parallel.For(0, seeded.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, p =>
         {
             var part = seeded[p];
-            var k = _options.TargetSize is { } target
-                ? Math.Clamp((int)Math.Round((double)part.Rows.Length / target), bounds.Fewest(part.Rows.Length), Math.Max(bounds.Fewest(part.Rows.Length), bounds.Most(part.Rows.Length)))
-                : 0;
-            (local[p], counts[p]) = CapacitatedAssignment.Solve(space, part.Rows, _options.TargetSize is null ? part : null, k, constrained, _options, bounds, (ulong)p + 1);
+            var range = PartAttributes.CohortRange(part.Rows, constrained ? mix : null, constrained ? cap : null, _options, bounds);
+            var k = _options.TargetSize is { } target ? Math.Clamp((int)Math.Round((double)part.Rows.Length / target), range.Low, range.High) : 0;
+            (local[p], counts[p]) = CapacitatedAssignment.Solve(space, part.Rows, _options.TargetSize is null ? part : null, k, range, constrained, _options, bounds, (ulong)p + 1);
             progress?.Report(0.35 + 0.55 * Interlocked.Increment(ref done) / seeded.Count);
         });
 

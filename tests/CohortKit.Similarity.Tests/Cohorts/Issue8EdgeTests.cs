@@ -53,6 +53,33 @@ public class Issue8EdgeTests
     }
 
     [Fact]
+    public void Cap_TightAndCorrelatedWithTheFeatures_IsMetBecauseItIsFeasible()
+    {
+        // 6 tight clusters of 500; cap = 1 for three clusters and 0 for the other three, at most 10 per value per cohort.
+        // Feasible (e.g. 150 cohorts of 10 + 10), but only with at least 150 cohorts and none above 20 members: the count
+        // chosen from the data (~120) and swaps alone (which keep every size) reported it infeasible.
+        var (features, cluster) = Clusters(3_000, 6, 12, 0.2, 31);
+        var cap = cluster.Select(c => c < 3 ? 1 : 0).ToArray();
+        var cohorts = new CohortFormer(new CohortFormationOptions { MaxPerValue = 10, PartSize = 400 }).Form(features, new CohortConstraints { Cap = cap });
+        var groups = Enumerable.Range(0, 3_000).GroupBy(i => cohorts.CohortOf[i]).ToList();
+        groups.Should().OnlyContain(g => g.Count() >= 15 && g.Count() <= 30);
+        groups.Should().OnlyContain(g => g.Count(i => cap[i] == 1) <= 10 && g.Count(i => cap[i] == 0) <= 10);
+    }
+
+    [Fact]
+    public void Mix_ScarceValue_LimitsTheCohortCount()
+    {
+        // 100 of 3,000 learners carry value 1, the rest value 0, and every cohort must mix both: exactly 100 cohorts of
+        // 30 are possible, each with one learner of value 1. A count chosen from the data alone (about 125 here) cannot be.
+        var (features, _) = Clusters(3_000, 6, 12, 0.2, 32);
+        var mix = Enumerable.Range(0, 3_000).Select(i => i % 30 == 0 ? 1 : 0).ToArray();
+        var cohorts = new CohortFormer(new CohortFormationOptions { MinDistinct = 2 }).Form(features, new CohortConstraints { Mix = mix });
+        var groups = Enumerable.Range(0, 3_000).GroupBy(i => cohorts.CohortOf[i]).ToList();
+        groups.Should().HaveCount(100);
+        groups.Should().OnlyContain(g => g.Count() == 30 && g.Count(i => mix[i] == 1) == 1);
+    }
+
+    [Fact]
     public void Rebalance_OversizeCohort_IsSplit()
     {
         var (features, _) = Clusters(114, 3, 8, 0.3, 22);

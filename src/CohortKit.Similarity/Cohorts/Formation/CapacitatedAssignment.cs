@@ -16,12 +16,14 @@ internal static class CapacitatedAssignment
     /// <param name="rows">The part's rows.</param>
     /// <param name="seed">Seed clusters (a label per row and their count), or null.</param>
     /// <param name="k">The number of cohorts when there are no seed clusters.</param>
+    /// <param name="range">The cohort counts the bounds and constraints allow (<see cref="PartAttributes.CohortRange"/>); the
+    /// seed clusters' count is clamped into it (unused without seed clusters).</param>
     /// <param name="constrained">Size-bounded (cohorts) or unconstrained (the k-means baseline).</param>
     /// <param name="options">The settings.</param>
     /// <param name="bounds">The size bounds.</param>
     /// <param name="stream">The random stream of this part.</param>
     /// <returns>Local labels and the number of cohorts.</returns>
-    public static (int[] Labels, int Count) Solve(CohortSpace space, int[] rows, CohortDiscovery.Seeded? seed, int k, bool constrained,
+    public static (int[] Labels, int Count) Solve(CohortSpace space, int[] rows, CohortDiscovery.Seeded? seed, int k, (int Low, int High) range, bool constrained,
         CohortFormationOptions options, SizeBounds bounds, ulong stream)
     {
         var n = rows.Length;
@@ -34,7 +36,7 @@ internal static class CapacitatedAssignment
         else
         {
             // The k largest seed clusters (ties: lower label) seed the centroids; k within the feasible range.
-            k = Math.Clamp(seed.Count, bounds.Fewest(n), Math.Max(bounds.Fewest(n), bounds.Most(n)));
+            k = Math.Clamp(seed.Count, range.Low, range.High);
             var all = space.Centroids(rows, seed.Labels, seed.Count);
             var sizes = new int[seed.Count];
             foreach (var c in seed.Labels) { sizes[c]++; }

@@ -5,8 +5,8 @@ namespace CohortKit.Similarity.Cohorts.Formation;
 
 /// <summary>Step 5: meets the mix and cap constraints across all cohorts of a group (not part by part, so a part whose
 /// learners share one value can trade with another part). Feasibility is decided globally first; then, cohort by
-/// cohort, the swap between two cohorts that lowers the total number of violations and loses the least similarity to the
-/// cohorts' centroids is applied, until no violation is left.</summary>
+/// cohort, the swap between two cohorts (or the move of one learner, where the size bounds allow it) that lowers the total
+/// number of violations and loses the least similarity to the cohorts' centroids is applied, until no violation is left.</summary>
 internal static class ConstraintRepair
 {
     private const int NearestCohorts = 32;
@@ -33,25 +33,36 @@ internal static class ConstraintRepair
         int MixViolation(int c) => mix is null ? 0 : Math.Max(0, Math.Min(options.MinDistinct, members[c].Count) - mixCount[c].Count);
         int Violation(int c) => CapViolation(c) + MixViolation(c);
 
-        // Change in cohort c's violations when row `leave` goes out and row `enter` comes in.
+        // Change in cohort c's violations when row `leave` goes out and row `enter` comes in (−1: nobody).
         int Delta(int c, int leave, int enter)
         {
             var delta = 0;
-            if (cap is not null && cap[rows[leave]] != cap[rows[enter]])
+            var same = leave >= 0 && enter >= 0;
+            if (cap is not null)
             {
                 var counts = capCount[c];
-                int o = counts.GetValueOrDefault(cap[rows[leave]]), e = counts.GetValueOrDefault(cap[rows[enter]]);
                 int Over(int v) => Math.Max(0, v - options.MaxPerValue);
-                delta += Over(o - 1) - Over(o) + Over(e + 1) - Over(e);
+                if (!same || cap[rows[leave]] != cap[rows[enter]])
+                {
+                    if (leave >= 0) { var o = counts.GetValueOrDefault(cap[rows[leave]]); delta += Over(o - 1) - Over(o); }
+                    if (enter >= 0) { var e = counts.GetValueOrDefault(cap[rows[enter]]); delta += Over(e + 1) - Over(e); }
+                }
             }
 
-            if (mix is not null && mix[rows[leave]] != mix[rows[enter]])
+            if (mix is not null)
             {
                 var counts = mixCount[c];
-                var need = Math.Min(options.MinDistinct, members[c].Count);
+                var size = members[c].Count;
+                var resized = size - (leave >= 0 ? 1 : 0) + (enter >= 0 ? 1 : 0);
                 var distinct = counts.Count;
-                var after = distinct - (counts.GetValueOrDefault(mix[rows[leave]]) == 1 ? 1 : 0) + (counts.GetValueOrDefault(mix[rows[enter]]) == 0 ? 1 : 0);
-                delta += Math.Max(0, need - after) - Math.Max(0, need - distinct);
+                var after = distinct;
+                if (!same || mix[rows[leave]] != mix[rows[enter]])
+                {
+                    if (leave >= 0 && counts.GetValueOrDefault(mix[rows[leave]]) == 1) { after--; }
+                    if (enter >= 0 && counts.GetValueOrDefault(mix[rows[enter]]) == 0) { after++; }
+                }
+
+                delta += Math.Max(0, Math.Min(options.MinDistinct, resized) - after) - Math.Max(0, Math.Min(options.MinDistinct, size) - distinct);
             }
 
             return delta;
@@ -59,20 +70,25 @@ internal static class ConstraintRepair
 
         float Sim(int i, int c) => TensorPrimitives.Dot(space.X.AsSpan(rows[i] * d, d), centroids.AsSpan(c * d, d));
 
-        (double Loss, int I, int J) BestSwap(int a, IEnumerable<int> cohorts)
+        // The change that lowers the total violations at the least similarity loss: a swap of i (in a) and j (in b), or,
+        // when the sizes allow, a move of i from a to b (J = −1, B = b). Swaps alone keep every size, so a cohort too large
+        // to hold its values within the cap could never be repaired.
+        (double Loss, int I, int J, int B) BestChange(int a, IEnumerable<int> cohorts)
         {
-            var best = (Loss: double.PositiveInfinity, I: -1, J: -1);
+            var best = (Loss: double.PositiveInfinity, I: -1, J: -1, B: -1);
             foreach (var b in cohorts)
             {
                 if (b == a) { continue; }
+                var movable = members[a].Count > options.MinSize && members[b].Count < options.MaxSize;
                 foreach (var i in members[a])
                 {
                     float ia = Sim(i, a), ib = Sim(i, b);
+                    if (movable && Delta(a, i, -1) + Delta(b, -1, i) < 0 && ia - ib < best.Loss) { best = (ia - ib, i, -1, b); }
                     foreach (var j in members[b])
                     {
                         if (Delta(a, i, j) + Delta(b, j, i) >= 0) { continue; }
                         var loss = ia + Sim(j, b) - ib - Sim(j, a);
-                        if (loss < best.Loss) { best = (loss, i, j); }
+                        if (loss < best.Loss) { best = (loss, i, j, b); }
                     }
                 }
             }
@@ -91,13 +107,11 @@ internal static class ConstraintRepair
                 if (Violation(a) == 0) { continue; }
                 SimilarityKernels.DotRows(centroids.AsSpan(a * d, d), centroids, d, scores);
                 var near = Enumerable.Range(0, k).OrderByDescending(c => scores[c]).ThenBy(c => c).Take(NearestCohorts + 1).ToList();
-                var swap = BestSwap(a, near);
-                if (swap.I < 0 && k > near.Count) { swap = BestSwap(a, Enumerable.Range(0, k)); }
-                if (swap.I < 0) { continue; }
-                var (i, j) = (swap.I, swap.J);
-                var b = labels[j];
-                Move(i, a, b);
-                Move(j, b, a);
+                var change = BestChange(a, near);
+                if (change.I < 0 && k > near.Count) { change = BestChange(a, Enumerable.Range(0, k)); }
+                if (change.I < 0) { continue; }
+                Move(change.I, a, change.B);
+                if (change.J >= 0) { Move(change.J, change.B, a); }
                 progress = true;
             }
 
@@ -106,8 +120,8 @@ internal static class ConstraintRepair
 
         var capBroken = Enumerable.Range(0, k).Any(c => CapViolation(c) > 0);
         throw new CohortFormationInfeasibleException(capBroken ? nameof(options.MaxPerValue) : nameof(options.MinDistinct), capBroken
-            ? $"A cohort holds more than {options.MaxPerValue} learners sharing one value of the capped attribute and no swap can fix it: there are too many such learners for the cohorts available (MaxPerValue)."
-            : $"A cohort cannot hold {options.MinDistinct} distinct values of the mixed attribute: no swap can bring a missing value in without breaking another cohort (MinDistinct).");
+            ? $"A cohort holds more than {options.MaxPerValue} learners sharing one value of the capped attribute and no swap or move can fix it: there are too many such learners for the cohorts available (MaxPerValue)."
+            : $"A cohort cannot hold {options.MinDistinct} distinct values of the mixed attribute: no swap or move can bring a missing value in without breaking another cohort (MinDistinct).");
 
         void Move(int i, int from, int to)
         {

@@ -36,7 +36,7 @@ internal sealed class Rebalancer(CohortSpace space, CohortFormationOptions optio
                 foreach (var r in rows.Skip(bounds.Max)) { label[r] = -1; }
             }
 
-            var (local, count) = CapacitatedAssignment.Solve(space, keep, null, bounds.Fewest(keep.Length), constrained: true, options, bounds, (ulong)cohort.Key + 0x5B117);
+            var (local, count) = CapacitatedAssignment.Solve(space, keep, null, bounds.Fewest(keep.Length), default, constrained: true, options, bounds, (ulong)cohort.Key + 0x5B117);
             var largest = Enumerable.Range(0, count).MaxBy(c => local.Count(l => l == c));
             var ids = Enumerable.Range(0, count).Select(c => c == largest ? cohort.Key : nextId + (c < largest ? c : c - 1)).ToArray();
             for (var j = 0; j < keep.Length; j++) { label[keep[j]] = ids[local[j]]; }
@@ -70,7 +70,7 @@ internal sealed class Rebalancer(CohortSpace space, CohortFormationOptions optio
         {
             var rows = group.ToList();
             if (!bounds.Feasible(rows.Count)) { Borrow(rows, group.Key, label, size, cohortGroup, centroids); }
-            var (local, count) = CapacitatedAssignment.Solve(space, [.. rows], null, bounds.Fewest(rows.Count), constrained: true, options, bounds, (ulong)nextId + 7919);
+            var (local, count) = CapacitatedAssignment.Solve(space, [.. rows], null, bounds.Fewest(rows.Count), default, constrained: true, options, bounds, (ulong)nextId + 7919);
             for (var j = 0; j < rows.Count; j++) { label[rows[j]] = nextId + local[j]; }
             nextId += count;
             newCohorts += count;
