@@ -261,6 +261,24 @@ public class ReferenceTests
     }
 
     [Fact]
+    public void ClusterRobust_RelativeEffect_MatchesStatsmodelsDeltaMethodWithGMinus1Df()
+    {
+        // Includes clusters that mix both arms, where the arm means' covariance is not zero.
+        var cases = SharedData.Cases("experiments/cluster_relative_effect.json").ToList();
+        cases.Should().HaveCount(3);
+        foreach (var c in cases)
+        {
+            var treatment = c.GetProperty("treatment").EnumerateArray().Select(x => x.GetInt32() == 1).ToArray();
+            var cluster = c.GetProperty("cluster").EnumerateArray().Select(x => x.GetInt64()).ToArray();
+            var r = ClusterRobust.Compute(c.Doubles("metric"), treatment, cluster);
+            r.DegreesOfFreedom.Should().Be(E(c, "degreesOfFreedom"), Name(c));
+            Close(r.RelativeEffect!.Value, E(c, "relativeEffect"), Exact, $"{Name(c)} relative");
+            Close(r.RelativeInterval!.Value.Low, E(c, "relativeCi95Low"), 1e-8, $"{Name(c)} relative ci low");
+            Close(r.RelativeInterval!.Value.High, E(c, "relativeCi95High"), 1e-8, $"{Name(c)} relative ci high");
+        }
+    }
+
+    [Fact]
     public void Cuped_TDfPAndInterval_MatchScipyWelchOnAdjustedValues()
     {
         var cases = SharedData.Cases("experiments/cuped_inference.json").ToList();

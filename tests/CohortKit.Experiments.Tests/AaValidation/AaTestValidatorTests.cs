@@ -133,7 +133,7 @@ public class AaTestValidatorTests
         var treated = cluster.Select(c => ((mask[0] >> c) & 1) == 1).ToArray();
         var welch = WelchTTest.Compute(y.Where((_, i) => !treated[i]).ToArray(), y.Where((_, i) => treated[i]).ToArray());
         naive[0].Should().BeApproximately(welch.PValue, 1e-10);
-        var cr = Clustering.ClusterRobust.Compute(y, treated, cluster.Select(c => (long)c).ToArray());
+        var cr = CohortKit.Experiments.Clustering.ClusterRobust.Compute(y, treated, cluster.Select(c => (long)c).ToArray());
         robust[0].Should().BeApproximately(cr.PValue, 1e-10);
     }
 }

@@ -88,4 +88,33 @@ public class BootstrapAndRatioTests
     {
         ((Action)(() => RatioMetric.Estimate([1, 2], [0, 0]))).Should().Throw<ArgumentException>().WithMessage("*denominators sum to 0*");
     }
+
+    [Fact]
+    public void Bca_BiasCorrection_CountsTheResamplesBelowTheEstimate_ExactBootstrapDistribution()
+    {
+        // Control all 0 and treatment nine 0s and one 100: a resampled difference is 10·K with K ~ Binomial(10, 0.1) outlier
+        // picks, so the bootstrap distribution is known exactly. The estimate is 10 (K = 1), and the share of resamples below
+        // it is P(K = 0) = 0.9^10 (not P(K ≥ 2), the share above): z0 = Φ⁻¹(0.9^10). With the jackknife acceleration a, the
+        // BCa levels Φ(z0 + (z0 + z)/(1 − a(z0 + z))) for z = ±1.96 fall well inside steps of the binomial's CDF, so the bounds
+        // are 10 × the binomial quantiles, exactly.
+        double[] control = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        double[] treatment = [0, 0, 0, 0, 0, 0, 0, 0, 0, 100];
+        var z0 = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, Math.Pow(0.9, 10));
+        var a = BootstrapInterval.Acceleration(control, treatment, 0, 100);
+        double Level(double z) => MathNet.Numerics.Distributions.Normal.CDF(0, 1, z0 + (z0 + z) / (1 - a * (z0 + z)));
+        var binomial = new MathNet.Numerics.Distributions.Binomial(0.1, 10);
+        double Bound(double level)
+        {
+            var k = 0;
+            while (binomial.CumulativeDistribution(k) < level) { k++; }
+            // The level must sit inside a step, away from its edges, for Monte Carlo noise not to matter.
+            Math.Min(level - (k == 0 ? 0 : binomial.CumulativeDistribution(k - 1)), binomial.CumulativeDistribution(k) - level).Should().BeGreaterThan(0.01);
+            return 10 * k;
+        }
+
+        var r = BootstrapInterval.DifferenceInMeans(control, treatment, BootstrapMethod.BCa, resamples: 20_000, seed: 5);
+        r.Estimate.Should().Be(10);
+        r.Interval.Low.Should().Be(Bound(Level(-1.959963984540054)));
+        r.Interval.High.Should().Be(Bound(Level(1.959963984540054)));
+    }
 }
