@@ -76,8 +76,9 @@ public static class MannWhitneyUTest
     /// <returns>The result with <see cref="TwoSampleResult.Statistic"/> = U of the treatment sample.</returns>
     public static TwoSampleResult Compute(ReadOnlySpan<double> control, ReadOnlySpan<double> treatment, double alpha = 0.05)
     {
-        var welch = WelchTTest.Compute(control, treatment, alpha);
+        // The rank test first, so that its own messages (an empty arm, all values equal) are the ones a caller sees.
         var (u, _, p) = Test(control, treatment);
+        var welch = WelchTTest.Compute(control, treatment, alpha);
         return welch with { Test = TwoSampleTest.MannWhitney, PValue = p, Statistic = u, DegreesOfFreedom = null };
     }
 }
