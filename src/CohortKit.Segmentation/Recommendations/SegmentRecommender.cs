@@ -35,7 +35,7 @@ internal static class SegmentRecommender
 
         var (lift, interval, relative) = Lift(effect);
         var text = relative
-            ? $"effect {Percent(lift)} [{Number(100 * interval.Low)}, {Number(100 * interval.High)}]"
+            ? $"effect {Percent(lift)} [{Points(interval.Low)}, {Points(interval.High)}]"
             : $"effect {Signed(lift)} [{Number(interval.Low)}, {Number(interval.High)}] (control mean 0: absolute)";
         var significant = effect.AdjustedPValue < 1 - interval.Level;
         if ((flags & SegmentAlerts.Regression) != 0)
@@ -50,7 +50,7 @@ internal static class SegmentRecommender
 
         if ((flags & SegmentAlerts.Underpowered) != 0 && !significant)
         {
-            var mde = effect.MinimumDetectableRelativeEffect is { } m ? $"MDE {Number(100 * m)} %" : "no detectable effect at this size";
+            var mde = effect.MinimumDetectableRelativeEffect is { } m ? $"MDE {Points(m)} %" : "no detectable effect at this size";
             return new(SegmentAction.CollectMoreData, $"underpowered: n = {n}, {mde}");
         }
 
@@ -65,6 +65,9 @@ internal static class SegmentRecommender
     }
 
     private static string Percent(double fraction) => $"{(fraction >= 0 ? "+" : "−")}{Math.Abs(100 * fraction).ToString("0.0", C)} %";
+
+    /// <summary>A fraction in percentage points with one decimal, e.g. 0.0623 → 6.2.</summary>
+    private static string Points(double fraction) => (100 * fraction).ToString("0.0", C).Replace("-", "−", StringComparison.Ordinal);
 
     private static string Signed(double value) => $"{(value >= 0 ? "+" : "−")}{Number(Math.Abs(value))}";
 
