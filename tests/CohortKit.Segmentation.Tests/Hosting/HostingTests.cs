@@ -1,4 +1,5 @@
 using CohortKit.Hosting;
+using CohortKit.Segmentation.Discovery;
 using CohortKit.Segmentation.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,16 @@ public sealed class HostingTests
             .Should().Throw<ArgumentOutOfRangeException>().And.ParamName.Should().Be("Threshold");
         ((Func<SegmentAnalyzer>)(() => new SegmentAnalyzer(new SegmentationOptions { MinimumLift = double.PositiveInfinity, Test = (CohortKit.Experiments.Readout.TestChoice)9 })))
             .Should().Throw<ArgumentOutOfRangeException>().WithMessage("*MinimumLift*Test*");
+    }
+
+    [Fact]
+    public void AddSegmentation_InvalidDiscoveryOptions_FailThroughDi_AndBindFromTheDiscoverySection()
+    {
+        using var bad = new ServiceCollection().AddCohortKit().AddSegmentation(null, d => d.K = 1).Services.BuildServiceProvider();
+        ((Func<SegmentDiscovery>)(() => bad.GetRequiredService<SegmentDiscovery>())).Should().Throw<OptionsValidationException>().WithMessage("*K must be 0*");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Discovery:K"] = "6" }).Build();
+        using var sp = new ServiceCollection().AddCohortKit().AddSegmentation(configuration).Services.BuildServiceProvider();
+        sp.GetRequiredService<SegmentDiscovery>().Options.K.Should().Be(6);
     }
 
     [Fact]
