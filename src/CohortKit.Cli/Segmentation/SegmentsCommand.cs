@@ -42,6 +42,7 @@ internal static class SegmentsCommand
         {
             input, metric, by, cross, group, control, minSize, threshold, minLift, alpha, json, output,
         };
+        command.Subcommands.Add(DiscoverCommand.Create(console));
         command.SetAction(parse =>
         {
             var file = parse.GetValue(input) ?? throw new ArgumentException("--input: required (a CSV with one row per learner).");
