@@ -23,6 +23,7 @@ internal static class SegmentsOutput
             new CliConsole(writer, TextWriter.Null, interactive: false).WriteJson(report);
         }
 
-        File.WriteAllText(Path.Combine(dir.FullName, MarkdownFile), SegmentsMarkdown.Render(report));
+        var plots = ForestPlot.Write(dir, report);
+        File.WriteAllText(Path.Combine(dir.FullName, MarkdownFile), SegmentsMarkdown.Render(report, plots));
     }
 }

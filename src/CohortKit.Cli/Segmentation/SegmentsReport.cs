@@ -19,21 +19,23 @@ internal sealed record SegmentsReport(int Learners, IReadOnlyList<string> Metric
         [.. report.Simpson.Select(s => new SimpsonEntry(s.Dimension, s.Metric, s.OverallEffect, s.SegmentsAgainst))]);
 }
 
-/// <summary>One dimension (or cross <c>"A×B"</c>) for one metric; the minimum-lift shortfalls go to the Markdown report only
+/// <summary>One dimension (or cross <c>"A×B"</c>) for one metric; the minimum-lift shortfalls and the overall effect go to the Markdown report and the forest plot only
 /// (the JSON contract carries them as the <c>belowMinimumLift</c> flag).</summary>
 internal sealed record DimensionEntry(
     string Dimension,
     string Metric,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] HeterogeneityEntry? Heterogeneity,
     IReadOnlyList<SegmentEntry> Segments,
-    [property: JsonIgnore] IReadOnlyList<MinimumLiftShortfall> BelowMinimumLift)
+    [property: JsonIgnore] IReadOnlyList<MinimumLiftShortfall> BelowMinimumLift,
+    [property: JsonIgnore] double? OverallEffect)
 {
     public static DimensionEntry From(DimensionReport d) => new(
         d.Dimension,
         d.Metric,
         d.Heterogeneity is { } h ? new HeterogeneityEntry(h.Q, h.DegreesOfFreedom, h.PValue, h.ISquared, h.Tau2) : null,
         [.. d.Segments.Select(SegmentEntry.From)],
-        d.BelowMinimumLift);
+        d.BelowMinimumLift,
+        d.OverallEffect?.AbsoluteEffect);
 }
 
 /// <summary>Cochran's Q, its df and p, I² and the DerSimonian–Laird τ² of the segments' effects.</summary>

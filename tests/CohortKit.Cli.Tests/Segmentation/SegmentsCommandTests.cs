@@ -74,7 +74,10 @@ public sealed class SegmentsCommandTests : IDisposable
         code.Should().Be(0, stderr);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "segment-profiles.json")));
         doc.RootElement.GetProperty("dimensions")[0].GetProperty("segments").GetArrayLength().Should().Be(2);
-        File.ReadAllText(Path.Combine(outDir, "segments.md")).Should().Contain("## plan — y").And.Contain("Cochran's Q");
+        File.ReadAllText(Path.Combine(outDir, "segments.md")).Should().Contain("## plan — y").And.Contain("Cochran's Q").And.Contain("![forest plot](forest-y.png)");
+        var png = File.ReadAllBytes(Path.Combine(outDir, "forest-y.png"));
+        png.Take(8).Should().Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, "a PNG signature");
+        png.Length.Should().BeGreaterThan(5000, "a drawn plot, not an empty image");
     }
 
     [Theory]
@@ -106,6 +109,15 @@ public sealed class SegmentsCommandTests : IDisposable
         var single = Run("segments", "--input", file, "--metric", "y", "--by", "plan", "--min-size", "2");
         single.Code.Should().Be(2);
         single.Err.Should().Contain("Dimension 'plan' has a single value ('a')");
+    }
+
+    [Fact]
+    public void Segments_OutIsAFile_ExitsTwoNamingOut()
+    {
+        var file = Csv();
+        var (code, _, stderr) = Run("segments", "--input", file, "--metric", "y", "--by", "plan", "--min-size", "20", "--out", file);
+        code.Should().Be(2);
+        stderr.Should().Contain("--out:");
     }
 
     [Fact]
