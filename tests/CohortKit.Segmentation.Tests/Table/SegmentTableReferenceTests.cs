@@ -66,6 +66,27 @@ public sealed class SegmentTableReferenceTests
 
     private static double D(JsonElement e, string name) => e.GetProperty(name).GetDouble();
 
+    [Fact]
+    public void Analyze_MannWhitney_MatchesScipyPerSegment()
+    {
+        var reference = SharedData.Reference("segmentation/segment_table.json");
+        var input = reference.GetProperty("input");
+        var data = new SegmentationData([new MetricColumn("y", input.Doubles("y"))],
+            [CategoricalColumn.Encode("region", input.GetProperty("segment").EnumerateArray().Select(e => e.GetString()!))])
+        {
+            Arm = CategoricalColumn.Encode("arm", input.GetProperty("arm").EnumerateArray().Select(e => e.GetString()!)),
+            ControlArm = "control",
+        };
+        var options = new SegmentationOptions { Test = CohortKit.Experiments.Readout.TestChoice.MannWhitney };
+        var rows = new SegmentAnalyzer(options).Analyze(data).Dimensions[0].Segments;
+        var expected = reference.GetProperty("expected").GetProperty("segments").EnumerateArray().ToList();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            rows[i].Effect!.Result.Test.Should().Be(CohortKit.Experiments.Effects.TwoSampleTest.MannWhitney);
+            Close(rows[i].Effect!.Result.PValue, D(expected[i], "mannWhitneyPValue"), $"{rows[i].Value} Mann-Whitney p");
+        }
+    }
+
     /// <summary>Each reference case becomes one dimension whose segment i has control values {−a, a} and treatment values
     /// {yᵢ − a, yᵢ + a} with a = √(vᵢ/2): Welch then gives effect yᵢ and variance a² + a² = vᵢ exactly, so the analyzer's
     /// Q, I² and τ² must reproduce the reference.</summary>
