@@ -112,6 +112,17 @@ public sealed class SegmentsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Segments_WithoutInputMetricOrBy_ExitsTwoNamingTheMissingOption()
+    {
+        Run("segments").Err.Should().Contain("--input: required");
+        var file = Csv();
+        Run("segments", "--input", file, "--by", "plan").Err.Should().Contain("--metric: required");
+        var (code, _, stderr) = Run("segments", "--input", file, "--metric", "y");
+        code.Should().Be(2);
+        stderr.Should().Contain("--by: required");
+    }
+
+    [Fact]
     public void Segments_OutIsAFile_ExitsTwoNamingOut()
     {
         var file = Csv();

@@ -81,4 +81,25 @@ public sealed class SegmentAnalyzerBadInputTests
             double.IsFinite(s.DifferenceFromOverall).Should().BeTrue();
         }
     }
+
+    [Fact]
+    public void Analyze_ReportsProgressToOne_AndStopsWhenCancelled()
+    {
+        var data = new SegmentationData([new MetricColumn("y", new double[] { 1, 2, 3, 4 }), new MetricColumn("z", new double[] { 4, 3, 2, 1 })],
+            [Column("plan", "a", "a", "b", "b"), Column("device", "x", "y", "x", "y")]);
+        var reports = new List<double>();
+        Analyzer.Analyze(data, new SynchronousProgress(reports));
+        reports.Should().HaveCount(4, "2 dimensions × 2 metrics").And.Contain(1.0);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        ((Action)(() => Analyzer.Analyze(data, cancellationToken: cancelled.Token))).Should().Throw<OperationCanceledException>();
+    }
+
+    private sealed class SynchronousProgress(List<double> values) : IProgress<double>
+    {
+        public void Report(double value)
+        {
+            lock (values) { values.Add(value); }
+        }
+    }
 }
