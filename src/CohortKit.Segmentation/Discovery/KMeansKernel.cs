@@ -68,7 +68,8 @@ internal static class KMeansKernel
             }
 
             Update(x, d, k, centroids, total, totalCounts, distances);
-            if (previous - inertia <= tolerance * previous)
+            // The first iteration has no previous inertia to compare with (∞ − x ≤ tol·∞ would stop it at once).
+            if (double.IsFinite(previous) && previous - inertia <= tolerance * previous)
             {
                 break;
             }

@@ -87,4 +87,26 @@ public sealed class SegmentDiscoveryTests
         ((Action)(() => discovery.Discover(ok, [CategoricalColumn.Encode("plan", ["a"])]))).Should().Throw<ArgumentException>().WithParameterName("attributes");
         ((Func<SegmentDiscovery>)(() => new SegmentDiscovery(new DiscoveryOptions { K = 1, MaxK = 1 }))).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*K must be 0*MaxK must be at least MinK*");
     }
+
+    /// <summary>Uniform points have no clusters to find at once, so k-means needs many Lloyd steps; at convergence each centroid
+    /// is (to the tolerance) the mean of the points assigned to it — Lloyd's fixed point.</summary>
+    [Fact]
+    public void Discover_UniformPoints_IteratesToLloydsFixedPoint()
+    {
+        var rng = new CohortKit.Randomness.Xoshiro256(5, 0);
+        var data = new float[3000 * 2];
+        for (var i = 0; i < data.Length; i++) { data[i] = (float)rng.NextDouble(); }
+        var result = new SegmentDiscovery(new DiscoveryOptions { K = 6, Standardize = false, Tolerance = 1e-7, MaxIterations = 500 })
+            .Discover(new FeatureMatrix(data, 3000, 2));
+        result.Iterations.Should().BeGreaterThan(3);
+        var labels = result.Assignments.ToArray();
+        foreach (var cluster in result.Clusters)
+        {
+            var members = Enumerable.Range(0, 3000).Where(i => labels[i] == cluster.Cluster).ToArray();
+            for (var j = 0; j < 2; j++)
+            {
+                members.Average(i => (double)data[i * 2 + j]).Should().BeApproximately(cluster.Centroid.Span[j], 2e-3, $"cluster {cluster.Cluster}, feature {j}");
+            }
+        }
+    }
 }
