@@ -114,6 +114,11 @@ internal sealed class DimensionTable(SegmentationOptions options, MetricColumn m
             .Where(x => x.All.Count > 0)
             .OrderByDescending(x => x.All.Count).ThenBy(x => dimension.Categories[x.Code], StringComparer.Ordinal)
             .ToList();
+        if (byCode.Count == 0)
+        {
+            throw new ArgumentException($"Dimension '{dimension.Name}' has no learners; a segment table needs at least two values.", SegmentAnalyzer.DataParameter);
+        }
+
         if (byCode.Count < 2)
         {
             throw new ArgumentException($"Dimension '{dimension.Name}' has a single value ('{dimension.Categories[byCode[0].Code]}'); a segment table needs at least two.", SegmentAnalyzer.DataParameter);

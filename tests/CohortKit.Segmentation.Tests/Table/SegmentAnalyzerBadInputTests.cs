@@ -26,6 +26,13 @@ public sealed class SegmentAnalyzerBadInputTests
     }
 
     [Fact]
+    public void Analyze_NoLearners_NamesTheColumn()
+    {
+        var act = () => Analyzer.Analyze(Data([], new CategoricalColumn("plan", ["a", "b"], [])));
+        act.Should().Throw<ArgumentException>().WithMessage("Dimension 'plan' has no learners*");
+    }
+
+    [Fact]
     public void Analyze_AllSegmentsBelowMinimumSize_NamesTheColumn()
     {
         var act = () => new SegmentAnalyzer(new SegmentationOptions()).Analyze(Data([1, 2, 3, 4], Column("plan", "a", "a", "b", "b")));
