@@ -80,7 +80,7 @@ public sealed partial class ExperimentAnalyzer
         var treatmentArms = Enumerable.Range(0, armCount).Where(a => a != data.ControlCode).ToArray();
         var all = Enumerable.Range(0, arms.Count).ToArray();
         // The test is chosen once per metric on all of its units, so that every segment is read with the same test.
-        var tests = data.Metrics.Select(m => ChooseTest(m, o.Test)).ToArray();
+        var tests = data.Metrics.Select(m => TestSelection.Choose(m.Column, o.Test)).ToArray();
         var overall = Compare(data, all, null, treatmentArms, tests, requireAll: true);
 
         var segments = new List<Pending>();
@@ -115,23 +115,6 @@ public sealed partial class ExperimentAnalyzer
             Alpha = o.Alpha,
             HasGuardrails = data.Metrics.Any(m => m.Role == MetricRole.Guardrail),
         };
-    }
-
-    /// <summary>Resolves <see cref="TestChoice.Auto"/> for a metric from all of its values.</summary>
-    private static TestChoice ChooseTest(ExperimentMetric metric, TestChoice requested)
-    {
-        var binary = true;
-        foreach (var v in metric.Column.Values.Span)
-        {
-            if (v is not (0 or 1)) { binary = false; break; }
-        }
-
-        if (requested == TestChoice.Proportion && !binary)
-        {
-            throw new ArgumentException($"Metric '{metric.Column.Name}' has values other than 0 and 1; the proportion test needs a 0/1 metric.", nameof(metric));
-        }
-
-        return requested == TestChoice.Auto ? (binary ? TestChoice.Proportion : TestChoice.Welch) : requested;
     }
 
     private List<Pending> Compare(ExperimentData data, int[] rows, string? segment, int[] treatmentArms, TestChoice[] tests, bool requireAll)
