@@ -1,3 +1,4 @@
+using CohortKit.Errors;
 using CohortKit.Experiments.Clustering;
 using CohortKit.Experiments.Effects;
 using CohortKit.Experiments.Multiplicity;
@@ -153,6 +154,11 @@ public sealed partial class ExperimentAnalyzer
                 try
                 {
                     result.Add(Run(data, metric, tests[j], control, treated, arm, segment));
+                }
+                catch (ArgumentException ex) when (requireAll)
+                {
+                    // The test's own message (e.g. "Both arms have zero variance") does not know which metric it was given.
+                    throw new ArgumentException($"Metric '{metric.Column.Name}', arm '{data.Arm.Categories[arm]}' against '{data.ControlArm}': {ex.WithoutParameterName()}", nameof(data), ex);
                 }
                 catch (ArgumentException) when (!requireAll)
                 {

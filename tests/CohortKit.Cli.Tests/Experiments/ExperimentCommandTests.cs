@@ -272,7 +272,7 @@ public sealed class ExperimentCommandTests : IDisposable
         var twelve = Write("twelve.csv", "arm,y\n" + string.Join("\n", Enumerable.Range(0, 5000).Select(i => $"{(i % 2 == 0 ? "A" : "B")},12.7")) + "\n");
         var flat = Run("experiment", "ab", "--input", twelve, "--group", "arm", "--control", "A", "--metric", "y", "--json");
         flat.Code.Should().Be(2, "two constant arms are bad input, not p = 0.0068");
-        flat.Err.Should().Contain("zero variance");
+        flat.Err.Should().Contain("Metric 'y', arm 'B' against 'A': Both arms have zero variance", "the error names the degenerate metric");
     }
 
     [Theory]

@@ -167,4 +167,17 @@ public class ReadoutTests
         var none = new ExperimentAnalyzer(new ReadoutOptions()).Analyze(new ExperimentData(arm, "control", [new(new MetricColumn("y", y))]));
         none.NoGuardrailRegression.Should().BeNull("there are no guardrails to speak of");
     }
+
+    [Fact]
+    public void Analyze_ConstantMetricOverall_NamesTheMetricAndArm()
+    {
+        var arm = CategoricalColumn.Encode("arm", Enumerable.Range(0, 40).Select(i => i % 2 == 0 ? "control" : "treatment").ToArray());
+        var varying = Enumerable.Range(0, 40).Select(i => (double)(i % 7)).ToArray();
+        var flat = Enumerable.Repeat(12.7, 40).ToArray();
+        var act = () => new ExperimentAnalyzer(new ReadoutOptions { Test = TestChoice.Welch })
+            .Analyze(new ExperimentData(arm, "control", [new(new MetricColumn("minutes", varying)), new(new MetricColumn("score", flat))]));
+        act.Should().Throw<ArgumentException>()
+            .WithMessage("Metric 'score', arm 'treatment' against 'control': Both arms have zero variance*")
+            .And.ParamName.Should().Be("data");
+    }
 }
