@@ -115,6 +115,11 @@ internal static class ExperimentCommand
 
             console.Ansi.Write(ReadoutTable(report.Metrics, "Overall"));
             if (report.Segments.Count > 0) { console.Ansi.Write(ReadoutTable(report.Segments, "By segment")); }
+            foreach (var skipped in report.SkippedSegments)
+            {
+                console.Ansi.MarkupLine($"[yellow]{Markup.Escape(skipped.Sentence())}[/]");
+            }
+
             if (report.NoGuardrailRegression is { } ok)
             {
                 console.Ansi.MarkupLine(ok ? "[green]No guardrail regression.[/]" : "[red]A guardrail regressed.[/]");

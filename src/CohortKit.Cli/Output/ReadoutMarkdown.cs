@@ -34,6 +34,17 @@ internal static class ReadoutMarkdown
             Table(sb, report.Segments, "By segment");
         }
 
+        if (report.SkippedSegments.Count > 0)
+        {
+            sb.AppendLine("## Segments not compared").AppendLine();
+            foreach (var skipped in report.SkippedSegments)
+            {
+                sb.AppendLine(C, $"- {skipped.Sentence()}");
+            }
+
+            sb.AppendLine();
+        }
+
         sb.AppendLine("## Multiple testing").AppendLine();
         foreach (var note in report.Notes)
         {

@@ -85,6 +85,7 @@ public sealed partial class ExperimentAnalyzer
         var overall = Compare(data, all, null, treatmentArms, tests, requireAll: true);
 
         var segments = new List<Pending>();
+        var skipped = new List<SkippedComparison>();
         if (data.Segment is { } segment)
         {
             if (segment.Count != arms.Count)
@@ -94,7 +95,7 @@ public sealed partial class ExperimentAnalyzer
 
             foreach (var (label, rows) in SegmentGroups(segment, o.MaxSegments))
             {
-                segments.AddRange(Compare(data, rows, label, treatmentArms, tests, requireAll: false));
+                segments.AddRange(Compare(data, rows, label, treatmentArms, tests, requireAll: false, skipped));
             }
         }
 
@@ -113,6 +114,7 @@ public sealed partial class ExperimentAnalyzer
             Srm = srm,
             Metrics = metrics,
             Segments = bySegment,
+            SkippedSegments = skipped,
             Alpha = o.Alpha,
             HasGuardrails = data.Metrics.Any(m => m.Role == MetricRole.Guardrail),
         };
@@ -135,7 +137,7 @@ public sealed partial class ExperimentAnalyzer
         return requested == TestChoice.Auto ? (binary ? TestChoice.Proportion : TestChoice.Welch) : requested;
     }
 
-    private List<Pending> Compare(ExperimentData data, int[] rows, string? segment, int[] treatmentArms, TestChoice[] tests, bool requireAll)
+    private List<Pending> Compare(ExperimentData data, int[] rows, string? segment, int[] treatmentArms, TestChoice[] tests, bool requireAll, List<SkippedComparison>? skipped = null)
     {
         var result = new List<Pending>();
         var codes = data.Arm.Codes.ToArray();
@@ -148,6 +150,8 @@ public sealed partial class ExperimentAnalyzer
                 var treated = rows.Where(r => codes[r] == arm).ToArray();
                 if (!requireAll && (control.Length < 2 || treated.Length < 2))
                 {
+                    skipped?.Add(Skip(metric, data.Arm.Categories[arm], segment, SkipReason.TooFewUnits,
+                        $"control has {control.Length} units and '{data.Arm.Categories[arm]}' {treated.Length} in the segment; a comparison needs at least 2 in each"));
                     continue;
                 }
 
@@ -160,15 +164,26 @@ public sealed partial class ExperimentAnalyzer
                     // The test's own message (e.g. "Both arms have zero variance") does not know which metric it was given.
                     throw new ArgumentException($"Metric '{metric.Column.Name}', arm '{data.Arm.Categories[arm]}' against '{data.ControlArm}': {ex.WithoutParameterName()}", nameof(data), ex);
                 }
-                catch (ArgumentException) when (!requireAll)
+                catch (ArgumentException ex) when (!requireAll)
                 {
-                    // A segment too small or too uniform for the test: it is left out of the breakdown rather than reported as NaN.
+                    // A segment too uniform for the test: it is left out of the breakdown rather than reported as NaN, and
+                    // the readout says so.
+                    skipped?.Add(Skip(metric, data.Arm.Categories[arm], segment, SkipReason.Degenerate, ex.WithoutParameterName()));
                 }
             }
         }
 
         return result;
     }
+
+    private static SkippedComparison Skip(ExperimentMetric metric, string arm, string? segment, SkipReason reason, string detail) => new()
+    {
+        Metric = metric.Column.Name,
+        Arm = arm,
+        Segment = segment ?? "",
+        Reason = reason,
+        Detail = detail,
+    };
 
     private sealed record Pending(MetricReadout Partial, ExperimentMetric Metric, Func<double, TwoSampleResult> Recompute);
 

@@ -89,6 +89,31 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void Ab_SegmentWhereTheMetricIsConstant_IsNamedInJsonConsoleAndMarkdown()
+    {
+        // Segment "flat" has y = 4 in both arms: Welch's test is undefined there and the segment cannot be compared.
+        var rows = Enumerable.Range(0, 400).Select(i => $"{(i % 2 == 0 ? "A" : "B")},{(i < 200 ? "busy" : "flat")},{(i < 200 ? (i * 37 % 101) / 10.0 : 4)}");
+        var file = Write("flat-segment.csv", "arm,seg,y\n" + string.Join("\n", rows) + "\n");
+        string[] args = ["experiment", "ab", "--input", file, "--group", "arm", "--control", "A", "--metric", "y", "--segment", "seg"];
+        var json = Run([.. args, "--json"]);
+        json.Code.Should().Be(0, json.Err);
+        var root = JsonDocument.Parse(json.Out).RootElement;
+        root.GetProperty("segments").GetArrayLength().Should().Be(1);
+        var skipped = root.GetProperty("skippedSegments");
+        skipped.GetArrayLength().Should().Be(1);
+        skipped[0].GetProperty("segment").GetString().Should().Be("flat");
+        skipped[0].GetProperty("metric").GetString().Should().Be("y");
+        skipped[0].GetProperty("reason").GetString().Should().Be("degenerate");
+        skipped[0].GetProperty("detail").GetString().Should().Contain("zero variance");
+
+        var md = Path.Combine(_dir, "flat.md");
+        var human = Run([.. args, "--markdown", md]);
+        human.Code.Should().Be(0, human.Err);
+        human.Out.Should().Contain("Segment 'flat': y (B against control) not compared: Both arms have zero variance");
+        File.ReadAllText(md).Should().Contain("## Segments not compared").And.Contain("Segment 'flat': y (B against control) not compared");
+    }
+
+    [Fact]
     public void Ab_GuardrailWhereLowerIsBetter_ARiseIsARegression()
     {
         // z rises by 1 in treatment (values 0..9.9 plus 0 or 1): churn-like guardrail where a rise is the harm.
