@@ -313,6 +313,16 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void Ab_UnknownControlValue_IsOneCleanLineWithoutTheParameterSuffix()
+    {
+        var file = Write("arms.csv", "arm,y\nA,1\nB,2\nA,3\nB,4\n");
+        var (code, stdout, stderr) = Run("experiment", "ab", "--input", file, "--group", "arm", "--control", "nobody", "--metric", "y", "--json");
+        code.Should().Be(2, stderr);
+        stdout.Should().BeEmpty();
+        stderr.Should().Be("cohortkit: The control value 'nobody' is not present in column 'arm' (values: A, B).\n");
+    }
+
+    [Fact]
     public void Ab_InputIsAFolder_ExitsWith2OnOneLineNamingIt()
     {
         var folder = Directory.CreateDirectory(Path.Combine(_dir, "a-folder")).FullName;
