@@ -105,7 +105,7 @@ internal static class ExperimentCommand
                 return exitCode;
             }
 
-            var srmLine = Markup.Escape(ReadoutMarkdown.SrmLine(report.Srm).Replace("**", "", StringComparison.Ordinal));
+            var srmLine = Markup.Escape(ReadoutMarkdown.SrmEvidence(report.Srm));
             console.Ansi.MarkupLine(readout.Trustworthy ? $"[green]SRM ok[/]: {srmLine}" : $"[red]Sample ratio mismatch[/]: {srmLine}");
             if (!showEffects)
             {

@@ -66,7 +66,8 @@ public sealed class ExperimentCommandTests : IDisposable
         var md = Path.Combine(_dir, "srm.md");
         var (code, stdout, stderr) = Run("experiment", "ab", "--input", file, "--group", "arm", "--control", "control", "--metric", "y", "--markdown", md);
         code.Should().Be(3, stderr);
-        stdout.TrimStart().Should().StartWith("Sample ratio mismatch");
+        stdout.TrimStart().Should().StartWith("Sample ratio mismatch: χ² = 36");
+        stdout.Should().NotContain("mismatch: mismatch", "the verdict is said once");
         stdout.Should().Contain("Effects withheld").And.NotContain("Overall");
         File.ReadAllText(md).Should().Contain("**mismatch**").And.Contain("Effects are withheld").And.NotContain("| metric |");
 
