@@ -400,8 +400,7 @@ internal sealed record PowerPlan(string Kind, double? BaselineMean, double? Base
             }
             else
             {
-                var d = PowerAnalysis.TTestMinimumDetectableEffect(units, alpha, power, ratio);
-                mde = d * sd!.Value;
+                mde = PowerAnalysis.MeanMinimumDetectableDifference(sd!.Value, units, alpha, power, ratio);
                 (up, down) = (mde, mde);
                 mdeRel = mean == 0 ? null : mde / Math.Abs(mean!.Value);
             }
