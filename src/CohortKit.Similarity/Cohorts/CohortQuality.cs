@@ -66,10 +66,11 @@ public static class CohortQuality
         }
 
         var means = new double[cohorts.CohortCount * d];
+        var cohortOf = cohorts.CohortOf.Span;
         for (var r = 0; r < features.Rows; r++)
         {
             var row = features.Row(r);
-            var c = cohorts.CohortOf[r];
+            var c = cohortOf[r];
             for (var j = 0; j < d; j++) { means[c * d + j] += row[j]; }
         }
 
@@ -90,5 +91,5 @@ public static class CohortQuality
 
     /// <summary>Sums of the unit rows per cohort (the one shared implementation).</summary>
     private static CentroidSums Sums(FeatureMatrix features, CohortAssignment cohorts)
-        => CentroidSums.Compute(features.AsSpan(), features.Dimensions, default, cohorts.CohortOf, cohorts.CohortCount, unitRows: false);
+        => CentroidSums.Compute(features.AsSpan(), features.Dimensions, default, cohorts.CohortOf.Span, cohorts.CohortCount, unitRows: false);
 }
