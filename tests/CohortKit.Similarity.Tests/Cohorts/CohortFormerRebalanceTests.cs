@@ -1,9 +1,9 @@
 using CohortKit.Features;
 using CohortKit.Similarity.Cohorts;
 
-namespace CohortKit.Similarity.Tests;
+namespace CohortKit.Similarity.Tests.Cohorts;
 
-public class RebalanceTests
+public class CohortFormerRebalanceTests
 {
     private static FeatureMatrix Clustered(int rows, int seed)
     {

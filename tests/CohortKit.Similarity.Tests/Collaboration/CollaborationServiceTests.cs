@@ -3,9 +3,9 @@ using CohortKit.Similarity.Collaboration;
 using CohortKit.Similarity.Features;
 using CohortKit.Simulation;
 
-namespace CohortKit.Similarity.Tests;
+namespace CohortKit.Similarity.Tests.Collaboration;
 
-public class CollaborationTests
+public class CollaborationServiceTests
 {
     [Fact]
     public void Service_FindsFilteredPeers_FormsCohorts_AndSuggestsOneWithRoom()

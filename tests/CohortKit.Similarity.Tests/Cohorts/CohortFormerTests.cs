@@ -6,9 +6,9 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
-namespace CohortKit.Similarity.Tests;
+namespace CohortKit.Similarity.Tests.Cohorts;
 
-public class CohortTests(Xunit.Abstractions.ITestOutputHelper output)
+public class CohortFormerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static FeatureMatrix Random(int rows, int dims, int seed) => UniformFeatures.Create(rows, dims, seed);
 

@@ -2,9 +2,9 @@ using CohortKit.Similarity.Cohorts;
 using CohortKit.Similarity.Features;
 using CohortKit.Simulation;
 
-namespace CohortKit.Similarity.Tests;
+namespace CohortKit.Similarity.Tests.Cohorts;
 
-public class ConstraintTests
+public class CohortConstraintsTests
 {
     [Fact]
     public void MixAndCapConstraints_AreMet_AtASmallCostInSimilarity()
