@@ -50,14 +50,16 @@ internal static class CliApp
         }
     }
 
-    /// <summary>Maps an exception to its exit code and one line on stderr: bad input 2, anything else 1, never a stack trace.</summary>
+    /// <summary>Maps an exception to its exit code and one line on stderr: bad input 2, anything else 1, never a stack trace.
+    /// An argument error's " (Parameter 'name')" suffix is dropped: it names a C# parameter, not an option (a parameter
+    /// named for an option, "--max", leads the line instead).</summary>
     /// <param name="console">Where to write.</param>
     /// <param name="ex">The exception.</param>
     /// <param name="note">Appended to the line, e.g. what was cleaned up.</param>
     internal static int Report(CliConsole console, Exception ex, string note = "") => ex switch
     {
         ArgumentException or CsvFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or CohortKitException
-            => console.Fail(CliConsole.BadInput, OneLine(ex.Message) + note),
+            => console.Fail(CliConsole.BadInput, OneLine(ex is ArgumentException a ? ArgumentLine(a) : ex.Message) + note),
         OperationCanceledException => console.Fail(CliConsole.Failure, "cancelled" + note),
         OutOfMemoryException => console.Fail(CliConsole.Failure, "out of memory: " + OneLine(ex.Message) + note),
         _ => console.Fail(CliConsole.Failure, $"{ex.GetType().Name}: {OneLine(ex.Message)}{note}"),
@@ -73,6 +75,14 @@ internal static class CliApp
         }
 
         return ex;
+    }
+
+    private static string ArgumentLine(ArgumentException ex)
+    {
+        var message = ex.WithoutParameterName();
+        return ex.ParamName is { } name && name.StartsWith("--", StringComparison.Ordinal) && !message.Contains(name, StringComparison.Ordinal)
+            ? $"{name}: {message}"
+            : message;
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();

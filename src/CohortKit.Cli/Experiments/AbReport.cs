@@ -12,8 +12,9 @@ namespace CohortKit.Cli.Experiments;
 /// <param name="Metrics">The overall comparisons.</param>
 /// <param name="Segments">The per-segment comparisons.</param>
 /// <param name="Notes">Every family's multiple-testing note, once each.</param>
+/// <param name="SkippedSegments">The segment comparisons that could not be made, with the reason (never dropped silently).</param>
 internal sealed record AbReport(SrmReport Srm, bool Trustworthy, bool EffectsWithheld, bool? NoGuardrailRegression, double Alpha,
-    IReadOnlyList<ReadoutRow> Metrics, IReadOnlyList<ReadoutRow> Segments, IReadOnlyList<string> Notes)
+    IReadOnlyList<ReadoutRow> Metrics, IReadOnlyList<ReadoutRow> Segments, IReadOnlyList<string> Notes, IReadOnlyList<SkippedRow> SkippedSegments)
 {
     public static AbReport From(ExperimentReadout readout, IReadOnlyList<string> arms, bool showEffects) => new(
         new SrmReport(readout.Srm.ChiSquare, readout.Srm.PValue, arms, readout.Srm.Observed, readout.Srm.ExpectedRatios, readout.Srm.Threshold, readout.Srm.IsMismatch),
@@ -23,11 +24,22 @@ internal sealed record AbReport(SrmReport Srm, bool Trustworthy, bool EffectsWit
         readout.Alpha,
         showEffects ? readout.Metrics.Select(ReadoutRow.From).ToList() : [],
         showEffects ? readout.Segments.Select(ReadoutRow.From).ToList() : [],
-        showEffects ? NotesOf(readout) : []);
+        showEffects ? NotesOf(readout) : [],
+        showEffects ? readout.SkippedSegments.Select(SkippedRow.From).ToList() : []);
 
     /// <summary>Each family's note once, overall families first.</summary>
     public static IReadOnlyList<string> NotesOf(ExperimentReadout readout) =>
         readout.Metrics.Concat(readout.Segments).Select(r => r.Adjustment).Distinct().ToList();
+}
+
+/// <summary>A segment comparison the readout could not make; <c>reason</c> is <c>too_few_units</c> or <c>degenerate</c>.</summary>
+internal sealed record SkippedRow(string Metric, string Arm, string Segment, string Reason, string Detail)
+{
+    public static SkippedRow From(SkippedComparison s) => new(s.Metric, s.Arm, s.Segment,
+        s.Reason == SkipReason.TooFewUnits ? "too_few_units" : "degenerate", s.Detail);
+
+    /// <summary>The row as one sentence for people (console and Markdown).</summary>
+    public string Sentence() => $"Segment '{Segment}': {Metric} ({Arm} against control) not compared: {Detail.TrimEnd('.')}.";
 }
 
 /// <summary>The SRM check with the arms named, in the arm column's order of first appearance (the order of <c>--expected-ratios</c>).</summary>

@@ -105,7 +105,7 @@ internal static class ExperimentCommand
                 return exitCode;
             }
 
-            var srmLine = Markup.Escape(ReadoutMarkdown.SrmLine(report.Srm).Replace("**", "", StringComparison.Ordinal));
+            var srmLine = Markup.Escape(ReadoutMarkdown.SrmEvidence(report.Srm));
             console.Ansi.MarkupLine(readout.Trustworthy ? $"[green]SRM ok[/]: {srmLine}" : $"[red]Sample ratio mismatch[/]: {srmLine}");
             if (!showEffects)
             {
@@ -115,6 +115,11 @@ internal static class ExperimentCommand
 
             console.Ansi.Write(ReadoutTable(report.Metrics, "Overall"));
             if (report.Segments.Count > 0) { console.Ansi.Write(ReadoutTable(report.Segments, "By segment")); }
+            foreach (var skipped in report.SkippedSegments)
+            {
+                console.Ansi.MarkupLine($"[yellow]{Markup.Escape(skipped.Sentence())}[/]");
+            }
+
             if (report.NoGuardrailRegression is { } ok)
             {
                 console.Ansi.MarkupLine(ok ? "[green]No guardrail regression.[/]" : "[red]A guardrail regressed.[/]");
@@ -395,8 +400,7 @@ internal sealed record PowerPlan(string Kind, double? BaselineMean, double? Base
             }
             else
             {
-                var d = PowerAnalysis.TTestMinimumDetectableEffect(units, alpha, power, ratio);
-                mde = d * sd!.Value;
+                mde = PowerAnalysis.MeanMinimumDetectableDifference(sd!.Value, units, alpha, power, ratio);
                 (up, down) = (mde, mde);
                 mdeRel = mean == 0 ? null : mde / Math.Abs(mean!.Value);
             }

@@ -34,6 +34,17 @@ internal static class ReadoutMarkdown
             Table(sb, report.Segments, "By segment");
         }
 
+        if (report.SkippedSegments.Count > 0)
+        {
+            sb.AppendLine("## Segments not compared").AppendLine();
+            foreach (var skipped in report.SkippedSegments)
+            {
+                sb.AppendLine(C, $"- {skipped.Sentence()}");
+            }
+
+            sb.AppendLine();
+        }
+
         sb.AppendLine("## Multiple testing").AppendLine();
         foreach (var note in report.Notes)
         {
@@ -43,13 +54,17 @@ internal static class ReadoutMarkdown
         return sb.ToString();
     }
 
-    /// <summary>The SRM verdict in one line (also used by the console output).</summary>
-    public static string SrmLine(SrmReport srm)
+    /// <summary>The SRM verdict in one Markdown line.</summary>
+    public static string SrmLine(SrmReport srm) => (srm.Mismatch ? "**mismatch**: " : "no mismatch: ") + SrmEvidence(srm);
+
+    /// <summary>The SRM evidence without the verdict word, so that each output leads with its own verdict once (the
+    /// console's "Sample ratio mismatch:", the Markdown's "**mismatch**:").</summary>
+    public static string SrmEvidence(SrmReport srm)
     {
         var arms = string.Join(" / ", srm.Arms.Select((a, i) => string.Create(C, $"{a} {srm.Observed[i]} ({srm.ExpectedRatios[i]:P1} expected)")));
         return srm.Mismatch
-            ? string.Create(C, $"**mismatch**: χ² = {srm.ChiSquare:G4}, p = {srm.PValue:G3} < {srm.Threshold} on arms {arms}. The readout is untrustworthy.")
-            : string.Create(C, $"no mismatch: χ² = {srm.ChiSquare:G4}, p = {srm.PValue:G3} on arms {arms}.");
+            ? string.Create(C, $"χ² = {srm.ChiSquare:G4}, p = {srm.PValue:G3} < {srm.Threshold} on arms {arms}. The readout is untrustworthy.")
+            : string.Create(C, $"χ² = {srm.ChiSquare:G4}, p = {srm.PValue:G3} on arms {arms}.");
     }
 
     private static void Table(StringBuilder sb, IReadOnlyList<ReadoutRow> rows, string title)

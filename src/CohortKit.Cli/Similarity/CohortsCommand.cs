@@ -71,7 +71,7 @@ internal static class CohortsCommand
             var report = CohortQuality.Evaluate(matrix, cohorts, former.KMeansBaseline(matrix));
             if (parse.GetValue(output) is { } o)
             {
-                CohortKit.Tables.CsvTable.Save(o.FullName, [CohortKit.Tables.CsvColumn.Of("learner_id", ids.Select(i => i.Value).ToArray()), CohortKit.Tables.CsvColumn.Of("cohort_id", cohorts.CohortOf)]);
+                CohortKit.Tables.CsvTable.Save(o.FullName, [CohortKit.Tables.CsvColumn.Of("learner_id", ids.Select(i => i.Value).ToArray()), CohortKit.Tables.CsvColumn.Of("cohort_id", cohorts.CohortOf.ToArray())]);
             }
 
             var result = new CohortsResult(ids.Length, report.CohortCount, report.MinSize, report.MaxSize, report.MeanIntraSimilarity, report.MeanPairSimilarity,

@@ -252,11 +252,14 @@ public sealed partial class AaTestValidator
     /// <param name="data">The A/A experiment, one row per unit.</param>
     /// <returns>The readout (Holm-adjusted) and whether it confirms "no difference".</returns>
     /// <exception cref="ArgumentException">See <see cref="ExperimentAnalyzer.Analyze"/>.</exception>
-    public (ExperimentReadout Readout, bool NoDifference) AnalyzeSplit(ExperimentData data)
+    public AaSplitResult AnalyzeSplit(ExperimentData data)
     {
         var readout = new ExperimentAnalyzer(new ReadoutOptions { Alpha = _options.Alpha, Correction = Multiplicity.Correction.Holm }).Analyze(data);
-        var noDifference = readout.Trustworthy && readout.Metrics.All(m => m.AdjustedPValue >= _options.Alpha);
-        return (readout, noDifference);
+        return new AaSplitResult
+        {
+            Readout = readout,
+            NoDifference = readout.Trustworthy && readout.Metrics.All(m => m.AdjustedPValue >= _options.Alpha),
+        };
     }
 
     /// <summary>The exact (Clopper–Pearson) binomial interval.</summary>

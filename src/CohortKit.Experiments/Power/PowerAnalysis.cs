@@ -91,6 +91,28 @@ public static class PowerAnalysis
             nameof(controlN), controlN, $"With {controlN} control units and ratio {ratio}, no effect up to 100 standard deviations reaches power {power}.");
     }
 
+    /// <summary>The smallest difference in means the two-sample t-test detects with the given power, in the metric's units:
+    /// the minimum detectable Cohen's d (<see cref="TTestMinimumDetectableEffect"/>) times the baseline standard deviation σ,
+    /// both arms assumed to share σ (as statsmodels <c>TTestIndPower</c>). It is the same size for an increase and a decrease.</summary>
+    /// <param name="baselineSd">The metric's standard deviation σ (&gt; 0, finite).</param>
+    /// <param name="controlN">Control units.</param>
+    /// <param name="alpha">Significance level in (0, 1).</param>
+    /// <param name="power">Target power in (alpha, 1).</param>
+    /// <param name="ratio">Treatment units per control unit.</param>
+    /// <returns>The minimum detectable |μ_T − μ_C| (positive).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">σ is not positive and finite, or another argument is out of range
+    /// (as <see cref="TTestMinimumDetectableEffect"/>).</exception>
+    /// <remarks>Thread-safe.</remarks>
+    public static double MeanMinimumDetectableDifference(double baselineSd, double controlN, double alpha = 0.05, double power = 0.8, double ratio = 1)
+    {
+        if (!(baselineSd > 0 && double.IsFinite(baselineSd)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(baselineSd), baselineSd, "baselineSd must be positive and finite.");
+        }
+
+        return TTestMinimumDetectableEffect(controlN, alpha, power, ratio) * baselineSd;
+    }
+
     /// <summary>The smallest standardised effect the z-test detects with the given power (closed form).</summary>
     /// <param name="controlN">Control units.</param>
     /// <param name="alpha">Significance level.</param>

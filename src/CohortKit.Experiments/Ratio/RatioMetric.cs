@@ -14,7 +14,7 @@ public static class RatioMetric
     /// <param name="denominator">Denominator per unit (mean must be non-zero).</param>
     /// <returns>The ratio, its standard error and the number of units.</returns>
     /// <exception cref="ArgumentException">Lengths differ, fewer than 2 units, a value is not finite, or the denominators sum to 0.</exception>
-    public static (double Ratio, double StandardError, long N) Estimate(ReadOnlySpan<double> numerator, ReadOnlySpan<double> denominator)
+    public static RatioEstimate Estimate(ReadOnlySpan<double> numerator, ReadOnlySpan<double> denominator)
     {
         if (numerator.Length != denominator.Length)
         {
@@ -48,7 +48,7 @@ public static class RatioMetric
         sxy /= n - 1;
         var r = mx / my;
         var variance = Math.Max(0, (sxx - 2 * r * sxy + r * r * syy) / (n * my * my));
-        return (r, Math.Sqrt(variance), n);
+        return new RatioEstimate(r, Math.Sqrt(variance), n);
     }
 
     /// <summary>Compares the ratio between arms (normal interval on the difference, delta-method relative interval).</summary>
@@ -77,3 +77,9 @@ public static class RatioMetric
         return TwoSampleResult.Create(TwoSampleTest.Ratio, nc, nt, rc, rt, se, critical, relative, Probability.NormalTwoSided(z), z, null, alpha);
     }
 }
+
+/// <summary>One arm's ratio metric (Σ numerator / Σ denominator) with its delta-method standard error.</summary>
+/// <param name="Ratio">The ratio of the means.</param>
+/// <param name="StandardError">Its standard error.</param>
+/// <param name="N">The number of units.</param>
+public readonly record struct RatioEstimate(double Ratio, double StandardError, long N);

@@ -1,3 +1,4 @@
+using CohortKit.Errors;
 using CohortKit.Experiments.Clustering;
 using CohortKit.Experiments.Effects;
 using CohortKit.Experiments.Multiplicity;
@@ -84,6 +85,7 @@ public sealed partial class ExperimentAnalyzer
         var overall = Compare(data, all, null, treatmentArms, tests, requireAll: true);
 
         var segments = new List<Pending>();
+        var skipped = new List<SkippedComparison>();
         if (data.Segment is { } segment)
         {
             if (segment.Count != arms.Count)
@@ -93,7 +95,7 @@ public sealed partial class ExperimentAnalyzer
 
             foreach (var (label, rows) in SegmentGroups(segment, o.MaxSegments))
             {
-                segments.AddRange(Compare(data, rows, label, treatmentArms, tests, requireAll: false));
+                segments.AddRange(Compare(data, rows, label, treatmentArms, tests, requireAll: false, skipped));
             }
         }
 
@@ -112,12 +114,13 @@ public sealed partial class ExperimentAnalyzer
             Srm = srm,
             Metrics = metrics,
             Segments = bySegment,
+            SkippedSegments = skipped,
             Alpha = o.Alpha,
             HasGuardrails = data.Metrics.Any(m => m.Role == MetricRole.Guardrail),
         };
     }
 
-    private List<Pending> Compare(ExperimentData data, int[] rows, string? segment, int[] treatmentArms, TestChoice[] tests, bool requireAll)
+    private List<Pending> Compare(ExperimentData data, int[] rows, string? segment, int[] treatmentArms, TestChoice[] tests, bool requireAll, List<SkippedComparison>? skipped = null)
     {
         var result = new List<Pending>();
         var codes = data.Arm.Codes.ToArray();
@@ -130,6 +133,8 @@ public sealed partial class ExperimentAnalyzer
                 var treated = rows.Where(r => codes[r] == arm).ToArray();
                 if (!requireAll && (control.Length < 2 || treated.Length < 2))
                 {
+                    skipped?.Add(Skip(metric, data.Arm.Categories[arm], segment, SkipReason.TooFewUnits,
+                        $"control has {control.Length} units and '{data.Arm.Categories[arm]}' {treated.Length} in the segment; a comparison needs at least 2 in each"));
                     continue;
                 }
 
@@ -137,15 +142,31 @@ public sealed partial class ExperimentAnalyzer
                 {
                     result.Add(Run(data, metric, tests[j], control, treated, arm, segment));
                 }
-                catch (ArgumentException) when (!requireAll)
+                catch (ArgumentException ex) when (requireAll)
                 {
-                    // A segment too small or too uniform for the test: it is left out of the breakdown rather than reported as NaN.
+                    // The test's own message (e.g. "Both arms have zero variance") does not know which metric it was given.
+                    throw new ArgumentException($"Metric '{metric.Column.Name}', arm '{data.Arm.Categories[arm]}' against '{data.ControlArm}': {ex.WithoutParameterName()}", nameof(data), ex);
+                }
+                catch (ArgumentException ex) when (!requireAll)
+                {
+                    // A segment too uniform for the test: it is left out of the breakdown rather than reported as NaN, and
+                    // the readout says so.
+                    skipped?.Add(Skip(metric, data.Arm.Categories[arm], segment, SkipReason.Degenerate, ex.WithoutParameterName()));
                 }
             }
         }
 
         return result;
     }
+
+    private static SkippedComparison Skip(ExperimentMetric metric, string arm, string? segment, SkipReason reason, string detail) => new()
+    {
+        Metric = metric.Column.Name,
+        Arm = arm,
+        Segment = segment ?? "",
+        Reason = reason,
+        Detail = detail,
+    };
 
     private sealed record Pending(MetricReadout Partial, ExperimentMetric Metric, Func<double, TwoSampleResult> Recompute);
 

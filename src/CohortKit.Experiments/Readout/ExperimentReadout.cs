@@ -57,6 +57,10 @@ public sealed record ExperimentReadout
     /// <summary>Gets the per-segment comparisons.</summary>
     public required IReadOnlyList<MetricReadout> Segments { get; init; }
 
+    /// <summary>Gets the segment comparisons that could not be made (too few units, or a test undefined on the segment's
+    /// values), each with the reason; empty when every segment was compared.</summary>
+    public required IReadOnlyList<SkippedComparison> SkippedSegments { get; init; }
+
     /// <summary>Gets whether the readout has guardrail metrics at all.</summary>
     public required bool HasGuardrails { get; init; }
 

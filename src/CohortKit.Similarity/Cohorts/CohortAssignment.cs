@@ -1,16 +1,17 @@
 namespace CohortKit.Similarity.Cohorts;
 
 /// <summary>Cohorts of learners: the cohort of every row and the cohort sizes.</summary>
-/// <param name="CohortOf">The cohort of each row, in [0, <see cref="CohortCount"/>).</param>
+/// <param name="CohortOf">The cohort of each row, in [0, <see cref="CohortCount"/>): a read-only view (its <c>Span</c>
+/// indexes without allocating and feeds the span kernels directly; see docs/decisions.md #27).</param>
 /// <param name="CohortCount">The number of cohorts.</param>
-public sealed record CohortAssignment(int[] CohortOf, int CohortCount)
+public sealed record CohortAssignment(ReadOnlyMemory<int> CohortOf, int CohortCount)
 {
     /// <summary>Gets the size of each cohort.</summary>
     /// <returns>One size per cohort.</returns>
     public int[] Sizes()
     {
         var sizes = new int[CohortCount];
-        foreach (var c in CohortOf) { sizes[c]++; }
+        foreach (var c in CohortOf.Span) { sizes[c]++; }
         return sizes;
     }
 

@@ -133,14 +133,15 @@ public sealed partial class CohortFormer
         }
 
         var space = new CohortSpace(features);
-        progress?.Report(0.05);
+        var report = new MonotoneProgress(progress);
+        report.Report(0.05);
         var parts = byGroup.SelectMany(g => Partitioning.Split(space, g.Rows, g.Key, _options, bounds, constrained ? mix : null, constrained ? cap : null)).ToList();
         cancellationToken.ThrowIfCancellationRequested();
-        progress?.Report(0.15);
+        report.Report(0.15);
         var seeded = _options.TargetSize is null
             ? CohortDiscovery.Discover(space, parts, _options, bounds, cancellationToken)
             : parts.Select(p => new CohortDiscovery.Seeded(p.Rows, new int[p.Rows.Length], 0)).ToList();
-        progress?.Report(0.35);
+        report.Report(0.35);
         var local = new int[seeded.Count][];
         var counts = new int[seeded.Count];
         var done = 0;
@@ -150,7 +151,7 @@ public sealed partial class CohortFormer
             var range = PartAttributes.CohortRange(part.Rows, constrained ? mix : null, constrained ? cap : null, _options, bounds);
             var k = _options.TargetSize is { } target ? Math.Clamp((int)Math.Round((double)part.Rows.Length / target), range.Low, range.High) : 0;
             (local[p], counts[p]) = CapacitatedAssignment.Solve(space, part.Rows, _options.TargetSize is null ? part : null, k, range, constrained, _options, bounds, (ulong)p + 1);
-            progress?.Report(0.35 + 0.55 * Interlocked.Increment(ref done) / seeded.Count);
+            report.Report(0.35 + 0.55 * Interlocked.Increment(ref done) / seeded.Count);
         });
 
         var cohortOf = new int[n];
@@ -175,7 +176,7 @@ public sealed partial class CohortFormer
             }
         }
 
-        progress?.Report(1);
+        report.Report(1);
         var elapsed = _time.GetElapsedTime(started);
         LogFormed(_logger, offset, n, elapsed.TotalSeconds);
         return new CohortAssignment(cohortOf, offset);

@@ -7,8 +7,13 @@ namespace CohortKit.Similarity.Cohorts;
 /// <param name="Cohort">The cohort.</param>
 /// <param name="Size">Its size.</param>
 /// <param name="MeanSimilarity">Mean pairwise cosine within it; null ("not applicable") below two members.</param>
-/// <param name="Features">Up to three (feature, cohort mean of the standardised feature) pairs, largest |mean| first.</param>
-public sealed record CohortExplanation(int Cohort, int Size, double? MeanSimilarity, IReadOnlyList<(string Feature, double Mean)> Features);
+/// <param name="Features">Up to three features with the cohort's mean of each standardised feature, largest |mean| first.</param>
+public sealed record CohortExplanation(int Cohort, int Size, double? MeanSimilarity, IReadOnlyList<FeatureMean> Features);
+
+/// <summary>A cohort's mean of one standardised feature (0 is the population average; ±1 one standard deviation away).</summary>
+/// <param name="Feature">The feature's name.</param>
+/// <param name="Mean">The cohort's mean of it.</param>
+public readonly record struct FeatureMean(string Feature, double Mean);
 
 /// <summary>The quality of a cohort partition.</summary>
 /// <param name="Learners">Learners partitioned.</param>
@@ -66,10 +71,11 @@ public static class CohortQuality
         }
 
         var means = new double[cohorts.CohortCount * d];
+        var cohortOf = cohorts.CohortOf.Span;
         for (var r = 0; r < features.Rows; r++)
         {
             var row = features.Row(r);
-            var c = cohorts.CohortOf[r];
+            var c = cohortOf[r];
             for (var j = 0; j < d; j++) { means[c * d + j] += row[j]; }
         }
 
@@ -77,7 +83,7 @@ public static class CohortQuality
         for (var c = 0; c < cohorts.CohortCount; c++)
         {
             var top = Enumerable.Range(0, d)
-                .Select(j => (Feature: features.FeatureNames[j], Mean: sizes[c] == 0 ? 0 : means[c * d + j] / sizes[c]))
+                .Select(j => new FeatureMean(features.FeatureNames[j], sizes[c] == 0 ? 0 : means[c * d + j] / sizes[c]))
                 .OrderByDescending(t => Math.Abs(t.Mean)).Take(3).ToList();
             explanations.Add(new CohortExplanation(c, sizes[c], double.IsNaN(perCohort[c]) ? null : perCohort[c], top));
         }
@@ -90,5 +96,5 @@ public static class CohortQuality
 
     /// <summary>Sums of the unit rows per cohort (the one shared implementation).</summary>
     private static CentroidSums Sums(FeatureMatrix features, CohortAssignment cohorts)
-        => CentroidSums.Compute(features.AsSpan(), features.Dimensions, default, cohorts.CohortOf, cohorts.CohortCount, unitRows: false);
+        => CentroidSums.Compute(features.AsSpan(), features.Dimensions, default, cohorts.CohortOf.Span, cohorts.CohortCount, unitRows: false);
 }

@@ -76,12 +76,12 @@ public sealed class CollaborationService
         }
 
         var columns = (filter?.SameAttributes ?? []).Select(a => _learners.TryGetColumn(a, out var c) ? c : throw new ArgumentException($"No attribute '{a}'.", nameof(filter))).ToArray();
-        var excludeCohort = filter?.ExcludeCurrentCohort == true && Cohorts is not null ? Cohorts.CohortOf[row] : -1;
+        var excludeCohort = filter?.ExcludeCurrentCohort == true && Cohorts is not null ? Cohorts.CohortOf.Span[row] : -1;
         bool Allowed(LearnerId id)
         {
             if (id == learner || !_learners.TryGetRow(id, out var other)) { return false; }
             foreach (var c in columns) { if (c.Codes[other] != c.Codes[row]) { return false; } }
-            return excludeCohort < 0 || Cohorts!.CohortOf[other] != excludeCohort;
+            return excludeCohort < 0 || Cohorts!.CohortOf.Span[other] != excludeCohort;
         }
 
         return Index.Search(_features.Row(row), k, Allowed);
@@ -104,7 +104,7 @@ public sealed class CollaborationService
         var best = -1;
         for (var c = 0; c < scores.Length; c++)
         {
-            if (sizes[c] == 0 || sizes[c] >= _former.Options.MaxSize || c == cohorts.CohortOf[row]) { continue; }
+            if (sizes[c] == 0 || sizes[c] >= _former.Options.MaxSize || c == cohorts.CohortOf.Span[row]) { continue; }
             if (best < 0 || scores[c] > scores[best]) { best = c; }
         }
 
@@ -130,7 +130,7 @@ public sealed class CollaborationService
     /// <exception cref="InvalidOperationException">No cohorts are given and none have been formed.</exception>
     public RebalanceResult Rebalance(IReadOnlyList<int>? currentCohort = null)
     {
-        currentCohort ??= Cohorts?.CohortOf ?? throw new InvalidOperationException("Form cohorts first, or pass each learner's cohort.");
+        currentCohort ??= Cohorts?.CohortOf.ToArray() ?? throw new InvalidOperationException("Form cohorts first, or pass each learner's cohort.");
         var result = _former.Rebalance(_features, currentCohort);
         SetCohorts(result.Cohorts);
         return result;
@@ -139,7 +139,7 @@ public sealed class CollaborationService
     private void SetCohorts(CohortAssignment cohorts)
     {
         var centroids = new float[cohorts.CohortCount * _features.Dimensions];
-        CentroidSums.Compute(_features.AsSpan(), _features.Dimensions, default, cohorts.CohortOf, cohorts.CohortCount, unitRows: false).UnitCentroids(centroids);
+        CentroidSums.Compute(_features.AsSpan(), _features.Dimensions, default, cohorts.CohortOf.Span, cohorts.CohortCount, unitRows: false).UnitCentroids(centroids);
         _centroids = centroids;
         Cohorts = cohorts;
     }

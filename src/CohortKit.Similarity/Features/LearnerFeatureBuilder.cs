@@ -50,6 +50,9 @@ public sealed partial class LearnerFeatureBuilder
     private static readonly string[] ProfileColumns = ["domain", "experience", "region"];
     private static readonly string[] DayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
+    /// <summary>Learners per parallel work item: the unit of progress and cancellation.</summary>
+    private const int BlockRows = 1024;
+
     private readonly LearnerFeatureBuilderOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -89,9 +92,14 @@ public sealed partial class LearnerFeatureBuilder
     /// <param name="activity">Their events.</param>
     /// <param name="start">The window's first day (UTC).</param>
     /// <param name="days">The window's length in days (≥ 7).</param>
+    /// <param name="progress">Optional progress in [0, 1], non-decreasing, ending at 1 (reading the events is 90 %,
+    /// standardising and weighting the rest).</param>
+    /// <param name="cancellationToken">Stops the build between blocks of learners.</param>
     /// <returns>One standardised row per learner; constant columns are all zero.</returns>
     /// <exception cref="ArgumentException">The log and the learners disagree, or the window is shorter than a week.</exception>
-    public FeatureMatrix Build(LearnerAttributes learners, ActivityLog activity, DateOnly start, int days)
+    /// <exception cref="OperationCanceledException">Cancelled; the builder keeps no state, so nothing half-built remains.</exception>
+    public FeatureMatrix Build(LearnerAttributes learners, ActivityLog activity, DateOnly start, int days,
+        IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(learners);
         ArgumentNullException.ThrowIfNull(activity);
@@ -127,7 +135,34 @@ public sealed partial class LearnerFeatureBuilder
         var startTicks = start.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks;
         var endTicks = startTicks + days * TimeSpan.TicksPerDay;
         var started = _time.GetTimestamp();
-        Parallel.For(0, learners.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism }, row =>
+        var report = new MonotoneProgress(progress);
+        var blocks = (learners.Count + BlockRows - 1) / BlockRows;
+        long done = 0;
+        Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, b =>
+        {
+            var last = Math.Min(learners.Count, (b + 1) * BlockRows);
+            for (var row = b * BlockRows; row < last; row++)
+            {
+                FillRow(row);
+            }
+
+            report.Report(0.9 * Interlocked.Add(ref done, last - b * BlockRows) / learners.Count);
+        });
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (matrix.Rows >= 2)
+        {
+            matrix.Standardize();
+            ApplyWeights(matrix, layout);
+        }
+
+        report.Report(1);
+        var elapsed = _time.GetElapsedTime(started);
+        LogBuilt(_logger, matrix.Rows, matrix.Dimensions, elapsed.TotalSeconds);
+        return matrix;
+
+        // One learner's raw features: counts and rates over the window, before standardising.
+        void FillRow(int row)
         {
             var f = matrix.Row(row);
             var e = activity.ForLearner(row);
@@ -191,17 +226,7 @@ public sealed partial class LearnerFeatureBuilder
             {
                 f[p++] = column.Codes[row] == code ? 1 : 0;
             }
-        });
-
-        if (matrix.Rows >= 2)
-        {
-            matrix.Standardize();
-            ApplyWeights(matrix, layout);
         }
-
-        var elapsed = _time.GetElapsedTime(started);
-        LogBuilt(_logger, matrix.Rows, matrix.Dimensions, elapsed.TotalSeconds);
-        return matrix;
     }
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Built {Features} features for {Learners} learners in {Seconds:F2} s")]

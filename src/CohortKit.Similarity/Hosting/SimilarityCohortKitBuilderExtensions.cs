@@ -1,6 +1,7 @@
 using CohortKit.Hosting;
 using CohortKit.Similarity.Cohorts;
 using CohortKit.Similarity.Features;
+using CohortKit.Similarity.Search;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +9,9 @@ using Microsoft.Extensions.Options;
 
 namespace CohortKit.Similarity.Hosting;
 
-/// <summary>DI registration of <see cref="CohortFormer"/> and <see cref="LearnerFeatureBuilder"/>.</summary>
+/// <summary>DI registration of <see cref="CohortFormer"/>, <see cref="LearnerFeatureBuilder"/> and the default
+/// <see cref="ISimilarityIndex"/> (an empty <see cref="FlatIndex"/> configured by <see cref="FlatIndexOptions"/>; a host
+/// that registers its own index first, e.g. a built <see cref="IvfIndex"/>, keeps it).</summary>
 public static class SimilarityCohortKitBuilderExtensions
 {
     /// <summary>Registers the cohort former with default <see cref="CohortFormationOptions"/> (validated on start) and the feature builder.</summary>
@@ -54,12 +57,15 @@ public static class SimilarityCohortKitBuilderExtensions
         s.TryAddSingleton<CohortFormer>();
         s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LearnerFeatureBuilderOptions>, LearnerFeatureBuilderOptionsValidator>());
         s.TryAddSingleton<LearnerFeatureBuilder>();
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FlatIndexOptions>, FlatIndexOptionsValidator>());
+        s.TryAddSingleton<ISimilarityIndex, FlatIndex>();
         if (!first)
         {
             return s.AddOptions<CohortFormationOptions>();
         }
 
         s.AddOptionsWithValidateOnStart<LearnerFeatureBuilderOptions>();
+        s.AddOptionsWithValidateOnStart<FlatIndexOptions>();
         return s.AddOptionsWithValidateOnStart<CohortFormationOptions>();
     }
 }

@@ -21,11 +21,13 @@ internal static class KMeans
         }
     }
 
-    /// <summary>assign[i] = the centroid nearest to row rows[i] (on at most <paramref name="maxDegreeOfParallelism"/> threads).</summary>
-    public static void Assign(float[] x, int d, ReadOnlyMemory<int> rows, float[] centroids, int k, SimilarityMetric metric, int[] assign, int maxDegreeOfParallelism)
+    /// <summary>assign[i] = the centroid nearest to row rows[i] (on at most <paramref name="maxDegreeOfParallelism"/> threads;
+    /// cancelled between blocks of 1,024 rows).</summary>
+    public static void Assign(float[] x, int d, ReadOnlyMemory<int> rows, float[] centroids, int k, SimilarityMetric metric, int[] assign, int maxDegreeOfParallelism,
+        CancellationToken cancellationToken = default)
     {
         var n = rows.Length;
-        Parallel.For(0, (n + 1023) / 1024, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, () => new float[k], (b, _, scratch) =>
+        Parallel.For(0, (n + 1023) / 1024, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken }, () => new float[k], (b, _, scratch) =>
         {
             var r = rows.Span;
             for (var i = b * 1024; i < Math.Min(n, (b + 1) * 1024); i++)

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using CohortKit.Features;
+using CohortKit.Learners;
 using CohortKit.Similarity.Kernels;
 
 namespace CohortKit.Similarity.Search;
@@ -16,13 +17,16 @@ namespace CohortKit.Similarity.Search;
 /// <see cref="Fallbacks"/>); when fallbacks become frequent the first pass is skipped for a while (counted in
 /// <see cref="DirectScans"/>). The result always equals <see cref="ExactSearch.TopK(FeatureMatrix, ReadOnlySpan{float}, int, SimilarityMetric, Func{int, bool}?, int?)"/>.
 /// </summary>
-/// <remarks>Queries may run concurrently. Dot and cosine only (for cosine the bfloat16 copy holds the unit rows; the float32
-/// rows are kept as given). Memory: the float32 rows plus half as much again.</remarks>
-public sealed class ExactSearchIndex
+/// <remarks>Queries may run concurrently with each other; <see cref="Add"/> and <see cref="Remove"/> need exclusive access.
+/// Dot and cosine only (for cosine the bfloat16 copy holds the unit rows; the float32 rows are kept as given). Memory: the
+/// float32 rows plus half as much again. As an <see cref="ISimilarityIndex"/> it is keyed by learner; <see cref="TopK"/>
+/// answers by row, the position of a learner in the index (the order of adding until a removal moves the last row into
+/// the hole).</remarks>
+public sealed class ExactSearchIndex : ISimilarityIndex
 {
-    private readonly FeatureMatrix _rows;
-    private readonly ushort[] _bf16;
-    private readonly float _maxNorm;
+    private readonly RowStore _store;
+    private ushort[] _bf16 = [];
+    private float _maxNorm;
     private const int ProbeWindow = 8;
     private const int FirstSkip = 64;
     private const int MaxSkip = 1 << 16;
@@ -35,7 +39,7 @@ public sealed class ExactSearchIndex
     private int _windowQueries;
     private int _windowFallbacks;
 
-    /// <summary>Builds the index (copies the rows).</summary>
+    /// <summary>Builds the index (copies the rows); row r is learner r.</summary>
     /// <param name="matrix">The rows.</param>
     /// <param name="metric">Cosine (rows need not be normalised) or dot.</param>
     /// <param name="candidates">How many approximate candidates are re-scored per query (≥ k; more makes fallbacks rarer).</param>
@@ -43,40 +47,58 @@ public sealed class ExactSearchIndex
     /// <exception cref="ArgumentException">A value is NaN or infinite, or the metric is Euclidean.</exception>
     /// <exception cref="ArgumentOutOfRangeException">candidates or maxDegreeOfParallelism is less than 1.</exception>
     public ExactSearchIndex(FeatureMatrix matrix, SimilarityMetric metric = SimilarityMetric.Cosine, int candidates = 128, int? maxDegreeOfParallelism = null)
+        : this(matrix, RowIds(matrix), metric, candidates, maxDegreeOfParallelism)
+    {
+    }
+
+    /// <summary>Builds the index (copies the rows) with each row's learner.</summary>
+    /// <param name="matrix">The rows.</param>
+    /// <param name="ids">The learner of each row, distinct.</param>
+    /// <param name="metric">Cosine (rows need not be normalised) or dot.</param>
+    /// <param name="candidates">How many approximate candidates are re-scored per query (≥ k; more makes fallbacks rarer).</param>
+    /// <param name="maxDegreeOfParallelism">The largest number of threads a query uses (≥ 1); null (the default) for the processor count.</param>
+    /// <exception cref="ArgumentException">A value is NaN or infinite, the metric is Euclidean, the lengths differ or an id repeats.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">candidates or maxDegreeOfParallelism is less than 1.</exception>
+    public ExactSearchIndex(FeatureMatrix matrix, IReadOnlyList<LearnerId> ids, SimilarityMetric metric = SimilarityMetric.Cosine, int candidates = 128, int? maxDegreeOfParallelism = null)
     {
         ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(ids);
         if (metric == SimilarityMetric.Euclidean)
         {
-            throw new ArgumentException("ExactSearchIndex supports cosine and dot; use ExactSearch.TopK for Euclidean.", nameof(metric));
+            throw new ArgumentException("ExactSearchIndex supports cosine and dot; use FlatIndex or ExactSearch.TopK for Euclidean.", nameof(metric));
+        }
+
+        if (ids.Count != matrix.Rows)
+        {
+            throw new ArgumentException($"There are {ids.Count} ids for {matrix.Rows} rows.", nameof(ids));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(candidates, 1);
         MaxDegreeOfParallelism = ExactSearch.Workers(maxDegreeOfParallelism);
         Metric = metric;
         Candidates = candidates;
-        _rows = new FeatureMatrix(matrix.AsSpan().ToArray(), matrix.Rows, matrix.Dimensions, matrix.FeatureNames);
-        var dims = matrix.Dimensions;
-        var unit = new float[dims];
-        _bf16 = new ushort[_rows.AsSpan().Length];
-        for (var r = 0; r < _rows.Rows; r++)
+        _store = new RowStore(matrix.Dimensions);
+        for (var r = 0; r < matrix.Rows; r++)
         {
-            // The float32 rows stay as given (exact scores are the true cosine, the same kernel as ExactSearch); the
-            // bfloat16 copy holds the unit rows for cosine, so the first pass approximates the same score.
-            var row = _rows.Row(r);
+            var row = matrix.Row(r);
             foreach (var v in row)
             {
                 if (!float.IsFinite(v)) { throw new ArgumentException($"Row {r} has a NaN or infinite feature.", nameof(matrix)); }
             }
 
-            row.CopyTo(unit);
-            if (metric == SimilarityMetric.Cosine) { VectorMath.NormalizeInPlace(unit); }
-            for (var j = 0; j < dims; j++) { _bf16[r * dims + j] = ToBFloat16(unit[j]); }
-            _maxNorm = Math.Max(_maxNorm, TensorPrimitives.Norm((ReadOnlySpan<float>)unit));
+            if (_store.Contains(ids[r])) { throw new ArgumentException($"Learner {ids[r].Value} is indexed twice.", nameof(ids)); }
+            Set(ids[r], row);
         }
     }
 
     /// <summary>Gets the metric.</summary>
     public SimilarityMetric Metric { get; }
+
+    /// <inheritdoc />
+    public int Count => _store.Count;
+
+    /// <inheritdoc />
+    public int Dimensions => _store.Dimensions;
 
     /// <summary>Gets how many candidates are re-scored per query.</summary>
     public int Candidates { get; }
@@ -90,6 +112,71 @@ public sealed class ExactSearchIndex
     /// <summary>Gets how many queries skipped the first pass because recent first passes kept falling back.</summary>
     public long DirectScans => Interlocked.Read(ref _directScans);
 
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The vector's length is wrong or it has a non-finite value.</exception>
+    public void Add(LearnerId id, ReadOnlySpan<float> vector)
+    {
+        FlatIndex.CheckFinite(vector);
+        Set(id, vector);
+    }
+
+    /// <inheritdoc />
+    public bool Remove(LearnerId id)
+    {
+        var last = _store.Count - 1;
+        if (!_store.Remove(id, out var row))
+        {
+            return false;
+        }
+
+        // The max norm stays: an upper bound on the remaining rows' norms keeps the certificate valid.
+        var dims = _store.Dimensions;
+        if (row != last) { _bf16.AsSpan(last * dims, dims).CopyTo(_bf16.AsSpan(row * dims, dims)); }
+        return true;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The query's length is wrong, it is not finite, or (cosine) it is all zeros.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k is not positive or exceeds the number of learners indexed.</exception>
+    public IReadOnlyList<Neighbor> Search(ReadOnlySpan<float> query, int k, Func<LearnerId, bool>? filter = null)
+    {
+        var store = _store;
+        return FlatIndex.ToNeighbors(TopK(query, k, filter is null ? null : r => filter(store.Id(r))), store);
+    }
+
+    /// <inheritdoc />
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        RowStore.WriteHeader(w, "CKEXS"u8, Metric);
+        w.Write(Candidates);
+        _store.Write(w);
+    }
+
+    /// <summary>Reads an index written by <see cref="Save"/>.</summary>
+    /// <param name="stream">The source.</param>
+    /// <param name="maxDegreeOfParallelism">The largest number of threads a query uses (≥ 1); null for the processor count.</param>
+    /// <returns>The index.</returns>
+    /// <exception cref="InvalidDataException">The stream is not a CohortKit exact index, has an unknown version or metric, or
+    /// impossible sizes.</exception>
+    public static ExactSearchIndex Load(Stream stream, int? maxDegreeOfParallelism = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        var metric = RowStore.ReadHeader(r, "CKEXS"u8, "exact index");
+        var candidates = r.ReadInt32();
+        if (metric == SimilarityMetric.Euclidean || candidates < 1)
+        {
+            throw new InvalidDataException($"The index stores metric {metric} and {candidates} candidates; it needs cosine or dot and at least 1.");
+        }
+
+        var ids = new List<LearnerId>();
+        var values = new List<float>();
+        RowStore.Read(r, (id, v) => { ids.Add(id); values.AddRange(v); }, out var dims);
+        return new ExactSearchIndex(new FeatureMatrix(values.ToArray(), ids.Count, Math.Max(dims, 1)), ids, metric, candidates, maxDegreeOfParallelism);
+    }
+
     /// <summary>Finds the k rows most similar to the query, exactly.</summary>
     /// <param name="query">The query (length = dimensions, finite).</param>
     /// <param name="k">How many (1 ≤ k ≤ rows).</param>
@@ -99,8 +186,9 @@ public sealed class ExactSearchIndex
     /// <exception cref="ArgumentOutOfRangeException">k is out of range.</exception>
     public RowNeighbor[] TopK(ReadOnlySpan<float> query, int k, Func<int, bool>? filter = null)
     {
-        var dims = _rows.Dimensions;
-        var rows = ExactSearch.CheckArguments(_rows.AsSpan(), dims, query, k);
+        var dims = _store.Dimensions;
+        var data = _store.Data;
+        var rows = ExactSearch.CheckArguments(data, dims, query, k);
         var q = query.ToArray();
         if (Metric == SimilarityMetric.Cosine && !VectorMath.NormalizeInPlace(q))
         {
@@ -112,12 +200,13 @@ public sealed class ExactSearchIndex
         {
             // The first pass has been failing (e.g. tightly clustered rows): scan the float32 rows directly.
             Interlocked.Increment(ref _directScans);
-            return ExactSearch.TopK(_rows, query, k, Metric, filter, MaxDegreeOfParallelism);
+            return ExactSearch.TopK(data, dims, query, k, Metric, filter, MaxDegreeOfParallelism);
         }
 
         var m = Math.Max(k, Candidates);
+        var bf16 = _bf16;
         var merged = ExactSearch.ScanBlocks(rows, m, MaxDegreeOfParallelism,
-            (first, count, keys) => DotRowsBFloat16(q, _bf16.AsSpan(first * dims, count * dims), dims, keys), filter);
+            (first, count, keys) => DotRowsBFloat16(q, bf16.AsSpan(first * dims, count * dims), dims, keys), filter);
         var candidates = merged.Sorted();
 
         // Re-score exactly (the kernel of the full scan, so scores agree bit for bit) and check the certificate.
@@ -125,8 +214,8 @@ public sealed class ExactSearchIndex
         Span<float> one = stackalloc float[1];
         foreach (var (_, row) in candidates)
         {
-            if (Metric == SimilarityMetric.Cosine) { SimilarityKernels.CosineRows(q, _rows.Row(row), dims, one); }
-            else { SimilarityKernels.DotRows(q, _rows.Row(row), dims, one); }
+            if (Metric == SimilarityMetric.Cosine) { SimilarityKernels.CosineRows(q, _store.Row(row), dims, one); }
+            else { SimilarityKernels.DotRows(q, _store.Row(row), dims, one); }
             exact.Offer(one[0], row);
         }
 
@@ -141,7 +230,29 @@ public sealed class ExactSearchIndex
         }
 
         Interlocked.Increment(ref _fallbacks);
-        return ExactSearch.TopK(_rows, query, k, Metric, filter, MaxDegreeOfParallelism);
+        return ExactSearch.TopK(data, dims, query, k, Metric, filter, MaxDegreeOfParallelism);
+    }
+
+    private static LearnerId[] RowIds(FeatureMatrix matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        var ids = new LearnerId[matrix.Rows];
+        for (var r = 0; r < ids.Length; r++) { ids[r] = new LearnerId(r); }
+        return ids;
+    }
+
+    /// <summary>Stores a learner's float32 row and its bfloat16 copy (the unit row for cosine, so that the first pass
+    /// approximates the same score), and raises the largest norm the certificate uses.</summary>
+    private void Set(LearnerId id, ReadOnlySpan<float> vector)
+    {
+        var row = _store.Set(id, vector);
+        var dims = _store.Dimensions;
+        if (_bf16.Length < (row + 1) * dims) { Array.Resize(ref _bf16, Math.Max(16, 2 * (row + 1)) * dims); }
+        var buffer = dims <= 256 ? stackalloc float[dims] : new float[dims];
+        vector.CopyTo(buffer);
+        if (Metric == SimilarityMetric.Cosine) { VectorMath.NormalizeInPlace(buffer); }
+        for (var j = 0; j < dims; j++) { _bf16[row * dims + j] = ToBFloat16(buffer[j]); }
+        _maxNorm = Math.Max(_maxNorm, TensorPrimitives.Norm((ReadOnlySpan<float>)buffer));
     }
 
     /// <summary>The largest gap between an approximate and an exact score, in double: relative terms for bfloat16 rounding

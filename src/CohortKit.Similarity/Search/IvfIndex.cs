@@ -61,11 +61,16 @@ public sealed class IvfIndex : ISimilarityIndex
     /// <param name="ids">The learners, one per row, distinct.</param>
     /// <param name="metric">The metric.</param>
     /// <param name="options">Settings; validated now and copied for the build.</param>
+    /// <param name="progress">Optional progress in [0, 1], non-decreasing, ending at 1: training takes the first 70 %
+    /// (one step per k-means iteration), placing every vector in its list the rest.</param>
+    /// <param name="cancellationToken">Stops the build between k-means iterations and between blocks of vectors.</param>
     /// <returns>The index.</returns>
     /// <exception cref="ArgumentException">Lengths differ, an id repeats, or a vector is not finite.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the first invalid option's
     /// name and the message lists every invalid option.</exception>
-    public static IvfIndex Build(FeatureMatrix vectors, IReadOnlyList<LearnerId> ids, SimilarityMetric metric = SimilarityMetric.Cosine, IvfIndexOptions? options = null)
+    /// <exception cref="OperationCanceledException">Cancelled; nothing of the partial build is returned or kept.</exception>
+    public static IvfIndex Build(FeatureMatrix vectors, IReadOnlyList<LearnerId> ids, SimilarityMetric metric = SimilarityMetric.Cosine, IvfIndexOptions? options = null,
+        IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(vectors);
         ArgumentNullException.ThrowIfNull(ids);
@@ -88,23 +93,21 @@ public sealed class IvfIndex : ISimilarityIndex
 
         var lists = options.Lists > 0 ? options.Lists : Math.Max(1, (int)Math.Round(Math.Sqrt(vectors.Rows)));
         lists = Math.Min(lists, vectors.Rows);
-        var centroids = Train(data, dims, vectors.Rows, lists, metric, options);
+        var report = new MonotoneProgress(progress);
+        var centroids = Train(data, dims, vectors.Rows, lists, metric, options, report, cancellationToken);
         var index = new IvfIndex(dims, metric, centroids, Math.Min(options.Probes, lists));
         var assignment = new int[vectors.Rows];
-        Parallel.For(0, (vectors.Rows + 1023) / 1024, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, () => new float[lists], (b, _, scratch) =>
-        {
-            for (var r = b * 1024; r < Math.Min(vectors.Rows, (b + 1) * 1024); r++)
-            {
-                assignment[r] = index.Nearest(data.AsSpan(r * dims, dims), scratch);
-            }
-
-            return scratch;
-        }, _ => { });
+        var all = new int[vectors.Rows];
+        for (var r = 0; r < all.Length; r++) { all[r] = r; }
+        KMeans.Assign(data, dims, all, centroids, lists, metric, assignment, options.MaxDegreeOfParallelism, cancellationToken);
+        report.Report(0.95);
+        cancellationToken.ThrowIfCancellationRequested();
         for (var r = 0; r < vectors.Rows; r++)
         {
             index.Insert(ids[r].Value, data.AsSpan(r * dims, dims), assignment[r]);
         }
 
+        report.Report(1);
         return index;
     }
 
@@ -292,7 +295,8 @@ public sealed class IvfIndex : ISimilarityIndex
     }
 
     /// <summary>k-means (spherical for cosine) on a seeded sample; empty cells are re-seeded from the sample.</summary>
-    private static float[] Train(float[] data, int dims, int rows, int lists, SimilarityMetric metric, IvfIndexOptions options)
+    private static float[] Train(float[] data, int dims, int rows, int lists, SimilarityMetric metric, IvfIndexOptions options,
+        MonotoneProgress progress, CancellationToken cancellationToken)
     {
         var rng = new Xoshiro256(unchecked((ulong)options.Seed), 0);
         var sampleSize = Math.Min(rows, Math.Max(options.TrainingSample, lists));
@@ -310,8 +314,10 @@ public sealed class IvfIndex : ISimilarityIndex
         var training = sample.AsMemory(0, sampleSize);
         for (var it = 0; it < options.Iterations; it++)
         {
-            KMeans.Assign(data, dims, training, centroids, lists, metric, assign, options.MaxDegreeOfParallelism);
+            cancellationToken.ThrowIfCancellationRequested();
+            KMeans.Assign(data, dims, training, centroids, lists, metric, assign, options.MaxDegreeOfParallelism, cancellationToken);
             KMeans.Update(data, dims, training.Span, assign, centroids, lists, metric == SimilarityMetric.Cosine, ref rng);
+            progress.Report(0.7 * (it + 1) / options.Iterations);
         }
 
         return centroids;

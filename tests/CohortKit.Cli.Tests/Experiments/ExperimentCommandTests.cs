@@ -66,7 +66,8 @@ public sealed class ExperimentCommandTests : IDisposable
         var md = Path.Combine(_dir, "srm.md");
         var (code, stdout, stderr) = Run("experiment", "ab", "--input", file, "--group", "arm", "--control", "control", "--metric", "y", "--markdown", md);
         code.Should().Be(3, stderr);
-        stdout.TrimStart().Should().StartWith("Sample ratio mismatch");
+        stdout.TrimStart().Should().StartWith("Sample ratio mismatch: χ² = 36");
+        stdout.Should().NotContain("mismatch: mismatch", "the verdict is said once");
         stdout.Should().Contain("Effects withheld").And.NotContain("Overall");
         File.ReadAllText(md).Should().Contain("**mismatch**").And.Contain("Effects are withheld").And.NotContain("| metric |");
 
@@ -86,6 +87,31 @@ public sealed class ExperimentCommandTests : IDisposable
         var designed = Run("experiment", "ab", "--input", file, "--group", "arm", "--control", "control", "--metric", "y", "--expected-ratios", "53,47", "--json");
         designed.Code.Should().Be(0, designed.Err);
         JsonDocument.Parse(designed.Out).RootElement.GetProperty("srm").GetProperty("expectedRatios")[0].GetDouble().Should().BeApproximately(0.53, 1e-12);
+    }
+
+    [Fact]
+    public void Ab_SegmentWhereTheMetricIsConstant_IsNamedInJsonConsoleAndMarkdown()
+    {
+        // Segment "flat" has y = 4 in both arms: Welch's test is undefined there and the segment cannot be compared.
+        var rows = Enumerable.Range(0, 400).Select(i => $"{(i % 2 == 0 ? "A" : "B")},{(i < 200 ? "busy" : "flat")},{(i < 200 ? (i * 37 % 101) / 10.0 : 4)}");
+        var file = Write("flat-segment.csv", "arm,seg,y\n" + string.Join("\n", rows) + "\n");
+        string[] args = ["experiment", "ab", "--input", file, "--group", "arm", "--control", "A", "--metric", "y", "--segment", "seg"];
+        var json = Run([.. args, "--json"]);
+        json.Code.Should().Be(0, json.Err);
+        var root = JsonDocument.Parse(json.Out).RootElement;
+        root.GetProperty("segments").GetArrayLength().Should().Be(1);
+        var skipped = root.GetProperty("skippedSegments");
+        skipped.GetArrayLength().Should().Be(1);
+        skipped[0].GetProperty("segment").GetString().Should().Be("flat");
+        skipped[0].GetProperty("metric").GetString().Should().Be("y");
+        skipped[0].GetProperty("reason").GetString().Should().Be("degenerate");
+        skipped[0].GetProperty("detail").GetString().Should().Contain("zero variance");
+
+        var md = Path.Combine(_dir, "flat.md");
+        var human = Run([.. args, "--markdown", md]);
+        human.Code.Should().Be(0, human.Err);
+        human.Out.Should().Contain("Segment 'flat': y (B against control) not compared: Both arms have zero variance");
+        File.ReadAllText(md).Should().Contain("## Segments not compared").And.Contain("Segment 'flat': y (B against control) not compared");
     }
 
     [Fact]
@@ -272,7 +298,7 @@ public sealed class ExperimentCommandTests : IDisposable
         var twelve = Write("twelve.csv", "arm,y\n" + string.Join("\n", Enumerable.Range(0, 5000).Select(i => $"{(i % 2 == 0 ? "A" : "B")},12.7")) + "\n");
         var flat = Run("experiment", "ab", "--input", twelve, "--group", "arm", "--control", "A", "--metric", "y", "--json");
         flat.Code.Should().Be(2, "two constant arms are bad input, not p = 0.0068");
-        flat.Err.Should().Contain("zero variance");
+        flat.Err.Should().Contain("Metric 'y', arm 'B' against 'A': Both arms have zero variance", "the error names the degenerate metric");
     }
 
     [Theory]
@@ -285,6 +311,16 @@ public sealed class ExperimentCommandTests : IDisposable
         code.Should().Be(2, stderr);
         stdout.Should().BeEmpty();
         stderr.Should().Contain(expected);
+    }
+
+    [Fact]
+    public void Ab_UnknownControlValue_IsOneCleanLineWithoutTheParameterSuffix()
+    {
+        var file = Write("arms.csv", "arm,y\nA,1\nB,2\nA,3\nB,4\n");
+        var (code, stdout, stderr) = Run("experiment", "ab", "--input", file, "--group", "arm", "--control", "nobody", "--metric", "y", "--json");
+        code.Should().Be(2, stderr);
+        stdout.Should().BeEmpty();
+        stderr.Should().Be("cohortkit: The control value 'nobody' is not present in column 'arm' (values: A, B).\n");
     }
 
     [Fact]

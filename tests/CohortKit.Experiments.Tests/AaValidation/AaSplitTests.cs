@@ -27,8 +27,8 @@ public class AaSplitTests
             Learners = 20_000, Days = 30, Seed = 21,
             Experiment = new Simulation.Experiments.ExperimentDesign { Effects = [new("treatment", Simulation.Experiments.SimulatedMetric.Lessons, 0.2)] },
         }).Generate();
-        var (readout, noDifference) = validator.AnalyzeSplit(Data(ab));
-        noDifference.Should().BeFalse();
-        readout.Metrics.Single(m => m.Metric == "lessons").AdjustedPValue.Should().BeLessThan(0.001);
+        var split = validator.AnalyzeSplit(Data(ab));
+        split.NoDifference.Should().BeFalse();
+        split.Readout.Metrics.Single(m => m.Metric == "lessons").AdjustedPValue.Should().BeLessThan(0.001);
     }
 }

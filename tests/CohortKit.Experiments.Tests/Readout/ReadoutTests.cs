@@ -167,4 +167,58 @@ public class ReadoutTests
         var none = new ExperimentAnalyzer(new ReadoutOptions()).Analyze(new ExperimentData(arm, "control", [new(new MetricColumn("y", y))]));
         none.NoGuardrailRegression.Should().BeNull("there are no guardrails to speak of");
     }
+
+    [Fact]
+    public void Analyze_ConstantMetricOverall_NamesTheMetricAndArm()
+    {
+        var arm = CategoricalColumn.Encode("arm", Enumerable.Range(0, 40).Select(i => i % 2 == 0 ? "control" : "treatment").ToArray());
+        var varying = Enumerable.Range(0, 40).Select(i => (double)(i % 7)).ToArray();
+        var flat = Enumerable.Repeat(12.7, 40).ToArray();
+        var act = () => new ExperimentAnalyzer(new ReadoutOptions { Test = TestChoice.Welch })
+            .Analyze(new ExperimentData(arm, "control", [new(new MetricColumn("minutes", varying)), new(new MetricColumn("score", flat))]));
+        act.Should().Throw<ArgumentException>()
+            .WithMessage("Metric 'score', arm 'treatment' against 'control': Both arms have zero variance*")
+            .And.ParamName.Should().Be("data");
+    }
+
+    [Fact]
+    public void Analyze_SegmentWhereAMetricIsConstant_IsListedAsSkipped_NotDroppedSilently()
+    {
+        var (arm, y, _, segment) = Data(3000, 2, 0.2, 4);
+        // In segment s1 every unit has the same score: Welch's test is undefined there.
+        var score = y.Select((v, i) => segment[i] == "s1" ? 5.0 : v).ToArray();
+        var readout = new ExperimentAnalyzer(new ReadoutOptions()).Analyze(
+            new ExperimentData(arm, "control", [new(new MetricColumn("y", y)), new(new MetricColumn("score", score))]) { Segment = segment });
+        readout.Segments.Should().HaveCount(3 * 2 - 1, "three segments × two metrics, less the undefined one");
+        readout.Segments.Should().NotContain(r => r.Metric == "score" && r.Segment == "s1");
+        var skipped = readout.SkippedSegments.Should().ContainSingle().Subject;
+        skipped.Metric.Should().Be("score");
+        skipped.Segment.Should().Be("s1");
+        skipped.Arm.Should().Be("t1");
+        skipped.Reason.Should().Be(SkipReason.Degenerate);
+        skipped.Detail.Should().StartWith("Both arms have zero variance").And.NotContain("(Parameter");
+    }
+
+    [Fact]
+    public void Analyze_SegmentWithOneTreatedUnit_IsListedAsTooFewUnits()
+    {
+        var arms = new[] { "control", "control", "t", "t", "control", "control", "t" };
+        var seg = new[] { "a", "a", "a", "a", "b", "b", "b" };
+        var y = new[] { 1.0, 2, 3, 5, 1, 4, 2 };
+        var readout = new ExperimentAnalyzer(new ReadoutOptions()).Analyze(
+            new ExperimentData(CategoricalColumn.Encode("arm", arms), "control", [new(new MetricColumn("y", y))]) { Segment = CategoricalColumn.Encode("segment", seg) });
+        readout.Segments.Should().ContainSingle().Which.Segment.Should().Be("a");
+        readout.SkippedSegments.Should().ContainSingle().Which.Should().BeEquivalentTo(new
+        {
+            Metric = "y", Arm = "t", Segment = "b", Reason = SkipReason.TooFewUnits,
+        });
+    }
+
+    [Fact]
+    public void Analyze_EverySegmentCompared_SkipsNothing()
+    {
+        var (arm, y, _, segment) = Data(3000, 2, 0.2, 5);
+        new ExperimentAnalyzer(new ReadoutOptions()).Analyze(new ExperimentData(arm, "control", [new(new MetricColumn("y", y))]) { Segment = segment })
+            .SkippedSegments.Should().BeEmpty();
+    }
 }

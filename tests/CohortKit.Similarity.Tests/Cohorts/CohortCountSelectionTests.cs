@@ -32,9 +32,9 @@ public class CohortCountSelectionTests(Xunit.Abstractions.ITestOutputHelper outp
 
         var chosen = new CohortFormer(new CohortFormationOptions { Seed = 3 }).Form(features);
         var fixedCount = new CohortFormer(new CohortFormationOptions { Seed = 3, TargetSize = 22 }).Form(features);
-        var ours = PartitionMeasures.MeanIntraCosine(features, chosen.CohortOf);
-        var baseline = PartitionMeasures.MeanIntraCosine(features, fixedCount.CohortOf);
-        output.WriteLine($"{data}: chosen {chosen.CohortCount} cohorts, intra {ours:F4} (pairs {PartitionMeasures.MeanPairCosine(features, chosen.CohortOf):F4}); fixed {fixedCount.CohortCount}, intra {baseline:F4}");
+        var ours = PartitionMeasures.MeanIntraCosine(features, chosen.CohortOf.ToArray());
+        var baseline = PartitionMeasures.MeanIntraCosine(features, fixedCount.CohortOf.ToArray());
+        output.WriteLine($"{data}: chosen {chosen.CohortCount} cohorts, intra {ours:F4} (pairs {PartitionMeasures.MeanPairCosine(features, chosen.CohortOf.ToArray()):F4}); fixed {fixedCount.CohortCount}, intra {baseline:F4}");
         chosen.Sizes().Should().OnlyContain(s => s >= 15 && s <= 30);
         ours.Should().BeGreaterThanOrEqualTo(baseline);
     }

@@ -15,7 +15,7 @@ public class CollaborationServiceStateTests
         var features = new LearnerFeatureBuilder(new LearnerFeatureBuilderOptions()).Build(p.Learners, p.Activity, p.StartDate, p.Days);
         var service = new CollaborationService(p.Learners, features);
         var formed = service.FormCohorts();
-        var current = formed.CohortOf.Select((c, i) => i % 10 == 0 ? -1 : c).ToArray(); // every tenth learner re-seated
+        var current = formed.CohortOf.ToArray().Select((c, i) => i % 10 == 0 ? -1 : c).ToArray(); // every tenth learner re-seated
         var result = service.Rebalance(current);
         service.Cohorts.Should().BeSameAs(result.Cohorts);
         result.Cohorts.OccupiedSizes().Should().OnlyContain(s => s >= 15 && s <= 30);

@@ -2,6 +2,7 @@ using CohortKit.Hosting;
 using CohortKit.Similarity.Cohorts;
 using CohortKit.Similarity.Features;
 using CohortKit.Similarity.Hosting;
+using CohortKit.Similarity.Search;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -51,5 +52,33 @@ public class SimilarityCohortKitBuilderExtensionsTests
         using var sp = new ServiceCollection().AddCohortKit().AddSimilarity(config).Services.BuildServiceProvider();
         var options = sp.GetRequiredService<CohortFormer>().Options;
         (options.MinSize, options.MaxSize, options.Seed).Should().Be((8, 11, 5L));
+    }
+
+    [Fact]
+    public void AddSimilarity_RegistersAnExactFlatIndex_UnlessTheHostRegisteredOne()
+    {
+        using (var sp = new ServiceCollection().AddCohortKit().AddSimilarity().Services.Configure<FlatIndexOptions>(o => o.Dimensions = 3).BuildServiceProvider())
+        {
+            var index = sp.GetRequiredService<ISimilarityIndex>();
+            index.Should().BeOfType<FlatIndex>();
+            index.Dimensions.Should().Be(3);
+            index.Count.Should().Be(0);
+            sp.GetRequiredService<ISimilarityIndex>().Should().BeSameAs(index, "one index per container");
+        }
+
+        var own = FlatIndex.Build(new CohortKit.Features.FeatureMatrix([1f, 0f], 1, 2), [new CohortKit.Learners.LearnerId(1)]);
+        var services = new ServiceCollection().AddSingleton<ISimilarityIndex>(own);
+        services.AddCohortKit().AddSimilarity();
+        using (var sp = services.BuildServiceProvider())
+        {
+            sp.GetRequiredService<ISimilarityIndex>().Should().BeSameAs(own, "AddSimilarity registers with TryAdd");
+        }
+
+        using var bad = new ServiceCollection().AddCohortKit().AddSimilarity().Services
+            .Configure<FlatIndexOptions>(o => { o.Dimensions = -1; o.MaxDegreeOfParallelism = 0; }).BuildServiceProvider();
+        ((Func<ISimilarityIndex>)(() => bad.GetRequiredService<ISimilarityIndex>())).Should().Throw<OptionsValidationException>()
+            .Which.Failures.Should().HaveCount(2);
+        ((Func<FlatIndex>)(() => new FlatIndex(new FlatIndexOptions { MaxDegreeOfParallelism = 0 }))).Should().Throw<ArgumentOutOfRangeException>()
+            .Which.ParamName.Should().Be("MaxDegreeOfParallelism");
     }
 }

@@ -1,9 +1,9 @@
 using CohortKit.Features;
 using CohortKit.Similarity.Cohorts;
 
-namespace CohortKit.Similarity.Tests;
+namespace CohortKit.Similarity.Tests.Cohorts;
 
-public class RebalanceTests
+public class CohortFormerRebalanceTests
 {
     private static FeatureMatrix Clustered(int rows, int seed)
     {
@@ -31,15 +31,15 @@ public class RebalanceTests
         var leaving = Enumerable.Range(0, 5000).OrderBy(_ => rng.Next()).Take(400).ToHashSet();
         var stay = Enumerable.Range(0, 6000).Where(i => !leaving.Contains(i)).ToArray();
         var features = new FeatureMatrix(stay.SelectMany(i => all.Row(i).ToArray()).ToArray(), stay.Length, 16);
-        var current = stay.Select(i => i < 5000 ? initial.CohortOf[i] : -1).ToArray();
+        var current = stay.Select(i => i < 5000 ? initial.CohortOf.Span[i] : -1).ToArray();
         var result = former.Rebalance(features, current);
 
         result.Cohorts.OccupiedSizes().Should().OnlyContain(s => s >= 15 && s <= 30);
-        result.Cohorts.CohortOf.Should().OnlyContain(c => c >= 0);
+        result.Cohorts.CohortOf.ToArray().Should().OnlyContain(c => c >= 0);
         var existing = current.Count(c => c >= 0);
         result.Moved.Should().BeLessThan(existing / 10, "most members keep their cohort");
         var rebuilt = former.Form(features);
-        var changedByRebuild = Enumerable.Range(0, stay.Length).Count(i => current[i] >= 0 && rebuilt.CohortOf[i] != current[i]);
+        var changedByRebuild = Enumerable.Range(0, stay.Length).Count(i => current[i] >= 0 && rebuilt.CohortOf.Span[i] != current[i]);
         result.Moved.Should().BeLessThan(changedByRebuild / 5, "far fewer moves than forming again from scratch");
 
         // Newcomers join cohorts whose members share their planted cluster.
@@ -47,7 +47,7 @@ public class RebalanceTests
         var newcomers = Enumerable.Range(0, stay.Length).Where(i => current[i] < 0).ToArray();
         var agree = newcomers.Count(i =>
         {
-            var mates = Enumerable.Range(0, stay.Length).Where(j => j != i && result.Cohorts.CohortOf[j] == result.Cohorts.CohortOf[i]).ToArray();
+            var mates = Enumerable.Range(0, stay.Length).Where(j => j != i && result.Cohorts.CohortOf.Span[j] == result.Cohorts.CohortOf.Span[i]).ToArray();
             return mates.Count(j => cluster[j] == cluster[i]) * 2 > mates.Length;
         });
         ((double)agree / newcomers.Length).Should().BeGreaterThan(0.8, "random placement would agree about 5% of the time with 20 clusters");
@@ -59,13 +59,13 @@ public class RebalanceTests
         var former = new CohortFormer(new CohortFormationOptions());
         var m = Clustered(600, 4);
         var initial = former.Form(m);
-        var victim = initial.CohortOf[0];
-        var keep = Enumerable.Range(0, 600).Where(i => initial.CohortOf[i] != victim || i < 3).ToArray(); // 3 members remain
+        var victim = initial.CohortOf.Span[0];
+        var keep = Enumerable.Range(0, 600).Where(i => initial.CohortOf.Span[i] != victim || i < 3).ToArray(); // 3 members remain
         var features = new FeatureMatrix(keep.SelectMany(i => m.Row(i).ToArray()).ToArray(), keep.Length, 16);
-        var result = former.Rebalance(features, keep.Select(i => initial.CohortOf[i]).ToArray());
+        var result = former.Rebalance(features, keep.Select(i => initial.CohortOf.Span[i]).ToArray());
         result.Dissolved.Should().BeGreaterThanOrEqualTo(1);
         result.Cohorts.OccupiedSizes().Should().OnlyContain(s => s >= 15 && s <= 30);
-        result.Cohorts.CohortOf.Should().NotContain(victim);
+        result.Cohorts.CohortOf.ToArray().Should().NotContain(victim);
     }
 
     [Fact]

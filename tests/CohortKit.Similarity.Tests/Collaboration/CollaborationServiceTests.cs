@@ -3,9 +3,9 @@ using CohortKit.Similarity.Collaboration;
 using CohortKit.Similarity.Features;
 using CohortKit.Simulation;
 
-namespace CohortKit.Similarity.Tests;
+namespace CohortKit.Similarity.Tests.Collaboration;
 
-public class CollaborationTests
+public class CollaborationServiceTests
 {
     [Fact]
     public void Service_FindsFilteredPeers_FormsCohorts_AndSuggestsOneWithRoom()
@@ -26,12 +26,12 @@ public class CollaborationTests
         var cohorts = service.FormCohorts();
         cohorts.OccupiedSizes().Should().OnlyContain(s => s >= 15 && s <= 30);
         var outside = service.FindPeers(me, 5, new PeerFilter { ExcludeCurrentCohort = true });
-        outside.Select(n => cohorts.CohortOf[Row(n.Id)]).Should().NotContain(cohorts.CohortOf[myRow]);
+        outside.Select(n => cohorts.CohortOf.Span[Row(n.Id)]).Should().NotContain(cohorts.CohortOf.Span[myRow]);
         var suggestion = service.SuggestCohort(me);
         if (suggestion is not null)
         {
             suggestion.Size.Should().BeLessThan(30);
-            suggestion.Cohort.Should().NotBe(cohorts.CohortOf[myRow]);
+            suggestion.Cohort.Should().NotBe(cohorts.CohortOf.Span[myRow]);
         }
 
         ((Func<IReadOnlyList<CohortKit.Similarity.Search.Neighbor>>)(() => service.FindPeers(new LearnerId(-1), 3))).Should().Throw<ArgumentException>().WithMessage("*not in this population*");

@@ -2,9 +2,9 @@ using CohortKit.Similarity.Cohorts;
 using CohortKit.Similarity.Features;
 using CohortKit.Simulation;
 
-namespace CohortKit.Similarity.Tests;
+namespace CohortKit.Similarity.Tests.Cohorts;
 
-public class ConstraintTests
+public class CohortConstraintsTests
 {
     [Fact]
     public void MixAndCapConstraints_AreMet_AtASmallCostInSimilarity()
@@ -18,12 +18,12 @@ public class ConstraintTests
         var former = new CohortFormer(new CohortFormationOptions { MinDistinct = 2, MaxPerValue = 15 });
         var plain = former.Form(features);
         var banded = former.Form(features, new CohortConstraints { Groups = band, Mix = experience });
-        Enumerable.Range(0, features.Rows).GroupBy(i => banded.CohortOf[i]).Should()
+        Enumerable.Range(0, features.Rows).GroupBy(i => banded.CohortOf.Span[i]).Should()
             .OnlyContain(g => g.Select(i => band[i]).Distinct().Count() == 1 && g.Select(i => experience[i]).Distinct().Count() >= 2, "bands are never mixed, experience is");
 
         // Within the Americas band en-US is about two thirds of learners, so "at most 15 per locale" is checked without bands.
         var constrained = former.Form(features, new CohortConstraints { Mix = experience, Cap = locale });
-        var cohorts = Enumerable.Range(0, features.Rows).GroupBy(i => constrained.CohortOf[i]).ToList();
+        var cohorts = Enumerable.Range(0, features.Rows).GroupBy(i => constrained.CohortOf.Span[i]).ToList();
         cohorts.Should().OnlyContain(g => g.Count() >= 15 && g.Count() <= 30);
         cohorts.Should().OnlyContain(g => g.Select(i => experience[i]).Distinct().Count() >= 2, "experience levels are mixed");
         cohorts.Should().OnlyContain(g => g.GroupBy(i => locale[i]).Max(x => x.Count()) <= 15, "at most 15 per locale");
