@@ -61,7 +61,7 @@ public class Issue8EdgeTests
         var (features, cluster) = Clusters(3_000, 6, 12, 0.2, 31);
         var cap = cluster.Select(c => c < 3 ? 1 : 0).ToArray();
         var cohorts = new CohortFormer(new CohortFormationOptions { MaxPerValue = 10, PartSize = 400 }).Form(features, new CohortConstraints { Cap = cap });
-        var groups = Enumerable.Range(0, 3_000).GroupBy(i => cohorts.CohortOf[i]).ToList();
+        var groups = Enumerable.Range(0, 3_000).GroupBy(i => cohorts.CohortOf.Span[i]).ToList();
         groups.Should().OnlyContain(g => g.Count() >= 15 && g.Count() <= 30);
         groups.Should().OnlyContain(g => g.Count(i => cap[i] == 1) <= 10 && g.Count(i => cap[i] == 0) <= 10);
     }
@@ -74,7 +74,7 @@ public class Issue8EdgeTests
         var (features, _) = Clusters(3_000, 6, 12, 0.2, 32);
         var mix = Enumerable.Range(0, 3_000).Select(i => i % 30 == 0 ? 1 : 0).ToArray();
         var cohorts = new CohortFormer(new CohortFormationOptions { MinDistinct = 2 }).Form(features, new CohortConstraints { Mix = mix });
-        var groups = Enumerable.Range(0, 3_000).GroupBy(i => cohorts.CohortOf[i]).ToList();
+        var groups = Enumerable.Range(0, 3_000).GroupBy(i => cohorts.CohortOf.Span[i]).ToList();
         groups.Should().HaveCount(100);
         groups.Should().OnlyContain(g => g.Count() == 30 && g.Count(i => mix[i] == 1) == 1);
     }

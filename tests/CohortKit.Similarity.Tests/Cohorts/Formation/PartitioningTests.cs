@@ -68,7 +68,7 @@ public class PartitioningTests
 
         // And the formed cohorts meet both constraints.
         var cohorts = new CohortFormer(options).Form(features, new CohortConstraints { Cap = cap });
-        Enumerable.Range(0, 3_000).GroupBy(i => cohorts.CohortOf[i]).Should().OnlyContain(g => g.Count(i => cap[i] == 1) <= 10 && g.Count(i => cap[i] == 0) <= 10);
+        Enumerable.Range(0, 3_000).GroupBy(i => cohorts.CohortOf.Span[i]).Should().OnlyContain(g => g.Count(i => cap[i] == 1) <= 10 && g.Count(i => cap[i] == 0) <= 10);
     }
 
     [Fact]
