@@ -21,6 +21,7 @@ internal static class CliApp
         root.Subcommands.Add(Similarity.FeaturesCommand.Create(console));
         root.Subcommands.Add(Similarity.PeersCommand.Create(console));
         root.Subcommands.Add(Similarity.CohortsCommand.Create(console));
+        root.Subcommands.Add(Temporal.SurvivalCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
