@@ -9,6 +9,7 @@ internal static class OuladCommand
     public static Command Create(CliConsole console) => new("oulad", "Survival and retention on the Open University Learning Analytics Dataset (OULAD).")
     {
         OuladSurvivalCommand.Create(console),
+        OuladRetentionCommand.Create(console),
     };
 
     /// <summary><c>--path</c>: the OULAD folder.</summary>

@@ -1,4 +1,5 @@
 using CohortKit.Hosting;
+using CohortKit.Temporal.Retention;
 using CohortKit.Temporal.Survival;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ namespace CohortKit.Temporal.Hosting;
 /// <summary>DI registration of the temporal engines.</summary>
 public static class TemporalCohortKitBuilderExtensions
 {
-    /// <summary>Registers <see cref="SurvivalAnalyzer"/> with default options, validated on start.</summary>
+    /// <summary>Registers <see cref="SurvivalAnalyzer"/> and <see cref="RetentionAnalyzer"/> with default options, validated on start.</summary>
     /// <param name="builder">The CohortKit builder.</param>
     /// <returns>The builder.</returns>
     public static ICohortKitBuilder AddTemporal(this ICohortKitBuilder builder)
@@ -23,16 +24,18 @@ public static class TemporalCohortKitBuilderExtensions
     /// <summary>Registers the temporal engines and configures them.</summary>
     /// <param name="builder">The CohortKit builder.</param>
     /// <param name="survival">Configures survival analysis.</param>
+    /// <param name="retention">Configures retention matrices.</param>
     /// <returns>The builder.</returns>
-    public static ICohortKitBuilder AddTemporal(this ICohortKitBuilder builder, Action<SurvivalOptions> survival)
+    public static ICohortKitBuilder AddTemporal(this ICohortKitBuilder builder, Action<SurvivalOptions>? survival, Action<RetentionOptions>? retention = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(survival);
-        Register(builder).Configure(survival);
+        var (s, r) = Register(builder);
+        if (survival is not null) { s.Configure(survival); }
+        if (retention is not null) { r.Configure(retention); }
         return builder;
     }
 
-    /// <summary>Registers the temporal engines with options bound from the configuration section <c>Survival</c>.</summary>
+    /// <summary>Registers the temporal engines with options bound from the configuration sections <c>Survival</c> and <c>Retention</c>.</summary>
     /// <param name="builder">The CohortKit builder.</param>
     /// <param name="configuration">The Temporal configuration section.</param>
     /// <returns>The builder.</returns>
@@ -40,17 +43,23 @@ public static class TemporalCohortKitBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        Register(builder).Bind(configuration.GetSection("Survival"));
+        var (s, r) = Register(builder);
+        s.Bind(configuration.GetSection("Survival"));
+        r.Bind(configuration.GetSection("Retention"));
         return builder;
     }
 
     // Idempotent: TryAdd* for the engines and validators; the validate-on-start hook is added with the first registration only.
-    private static OptionsBuilder<SurvivalOptions> Register(ICohortKitBuilder builder)
+    private static (OptionsBuilder<SurvivalOptions>, OptionsBuilder<RetentionOptions>) Register(ICohortKitBuilder builder)
     {
         var s = builder.Services;
         var first = !s.Any(d => d.ServiceType == typeof(SurvivalAnalyzer));
         s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SurvivalOptions>, SurvivalOptionsValidator>());
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
         s.TryAddSingleton<SurvivalAnalyzer>();
-        return first ? s.AddOptionsWithValidateOnStart<SurvivalOptions>() : s.AddOptions<SurvivalOptions>();
+        s.TryAddSingleton<RetentionAnalyzer>();
+        return first
+            ? (s.AddOptionsWithValidateOnStart<SurvivalOptions>(), s.AddOptionsWithValidateOnStart<RetentionOptions>())
+            : (s.AddOptions<SurvivalOptions>(), s.AddOptions<RetentionOptions>());
     }
 }

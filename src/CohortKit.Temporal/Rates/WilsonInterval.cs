@@ -17,6 +17,7 @@ internal static class WilsonInterval
         var denominator = 1 + z2 / n;
         var centre = (p + z2 / (2 * n)) / denominator;
         var half = z / denominator * Math.Sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-        return new ConfidenceInterval(Math.Max(0, centre - half), Math.Min(1, centre + half), level);
+        // At p = 0 or 1 the bound is exactly 0 or 1 (as statsmodels); rounding would otherwise leave the estimate outside.
+        return new ConfidenceInterval(successes == 0 ? 0 : Math.Max(0, centre - half), successes == trials ? 1 : Math.Min(1, centre + half), level);
     }
 }

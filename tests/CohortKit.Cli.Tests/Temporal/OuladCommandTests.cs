@@ -40,6 +40,26 @@ public sealed class OuladCommandTests
         doc.RootElement.GetProperty("logRank").GetProperty("df").GetInt32().Should().Be(21);
     }
 
+    [DataFact("oulad")]
+    public void Retention_WeekZero_EqualsADirectCountOfTheWeeklyFile()
+    {
+        var dir = SharedData.RequireDataset("oulad");
+        var (code, stdout, stderr) = CliRunner.Run("oulad", "retention", "--path", dir, "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        doc.RootElement.GetProperty("cohortBy").GetString().Should().Be("module_presentation");
+        var cohorts = doc.RootElement.GetProperty("cohorts").EnumerateArray().ToList();
+        cohorts.Should().HaveCount(22);
+        cohorts.Sum(c => c.GetProperty("size").GetInt32()).Should().Be(32_593);
+        // Registrations of AAA 2013J with clicks in week 0 or 5, counted straight from derived/studentVle_weekly.csv.
+        var rows = File.ReadLines(Path.Combine(dir, "derived", "studentVle_weekly.csv")).Skip(1).Select(l => l.Split(',')).Where(f => f[0] == "AAA" && f[1] == "2013J").ToList();
+        var aaa = cohorts.Single(c => c.GetProperty("cohort").GetString() == "AAA 2013J");
+        aaa.GetProperty("retained")[0].GetInt32().Should().Be(rows.Where(f => f[3] == "0").Select(f => f[2]).Distinct().Count());
+        aaa.GetProperty("retained")[5].GetInt32().Should().Be(rows.Where(f => f[3] == "5").Select(f => f[2]).Distinct().Count());
+        aaa.GetProperty("retained").GetArrayLength().Should().Be(38);
+        aaa.GetProperty("retained")[37].ValueKind.Should().Be(JsonValueKind.Number, "week 37 ends inside the window");
+    }
+
     [Fact]
     public void Survival_MissingFolder_ExitsTwoNamingIt()
     {

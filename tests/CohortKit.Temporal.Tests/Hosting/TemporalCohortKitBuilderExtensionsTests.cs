@@ -1,5 +1,6 @@
 using CohortKit.Hosting;
 using CohortKit.Temporal.Hosting;
+using CohortKit.Temporal.Retention;
 using CohortKit.Temporal.Survival;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,14 @@ public class TemporalCohortKitBuilderExtensionsTests
         using var sp = new ServiceCollection().AddCohortKit().AddTemporal(o => o.ConfidenceLevel = 1).Services.BuildServiceProvider();
         var act = () => sp.GetRequiredService<SurvivalAnalyzer>();
         act.Should().Throw<OptionsValidationException>().WithMessage("*ConfidenceLevel*");
+    }
+
+    [Fact]
+    public void AddTemporal_InvalidRetentionOptions_FailsAtStartWithTheOptionName()
+    {
+        using var sp = new ServiceCollection().AddCohortKit().AddTemporal(null, r => r.MaxDegreeOfParallelism = 0).Services.BuildServiceProvider();
+        var act = () => sp.GetRequiredService<RetentionAnalyzer>();
+        act.Should().Throw<OptionsValidationException>().WithMessage("*MaxDegreeOfParallelism*");
     }
 
     [Fact]
@@ -40,11 +49,12 @@ public class TemporalCohortKitBuilderExtensionsTests
     [Fact]
     public void AddTemporal_BindsConfiguration()
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Survival:ConfidenceLevel"] = "0.8" }).Build();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Survival:ConfidenceLevel"] = "0.8", ["Retention:MaxDegreeOfParallelism"] = "1" }).Build();
         using var sp = new ServiceCollection().AddCohortKit().AddTemporal(config).Services.BuildServiceProvider();
         var analyzer = sp.GetRequiredService<SurvivalAnalyzer>();
         analyzer.Options.ConfidenceLevel.Should().Be(0.8);
         analyzer.KaplanMeier([1.0, 2, 3], [true, true, false]).Intervals.Should().OnlyContain(i => i.Level == 0.8);
+        sp.GetRequiredService<RetentionAnalyzer>().Options.MaxDegreeOfParallelism.Should().Be(1);
     }
 
     [Fact]
