@@ -3,6 +3,7 @@ using CohortKit.Events;
 using CohortKit.Learners;
 using CohortKit.Statistics;
 using CohortKit.Temporal.Rates;
+using CohortKit.Temporal.Timeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -66,18 +67,11 @@ public sealed partial class RetentionAnalyzer
         ArgumentNullException.ThrowIfNull(learners);
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(definition);
-        if (log.LearnerCount != learners.Count)
-        {
-            throw new ArgumentException($"The log covers {log.LearnerCount} learners but the table has {learners.Count}.", nameof(log));
-        }
-
+        ObservedTimeline.RequireNoEventBeforeSignup(learners, log);
         using var activity = TemporalTelemetry.ActivitySource.StartActivity("RetentionAnalyzer.Compute");
         var columns = Columns(definition);
-        var window = definition.Window ?? ObservedDays(log);
-        if (window.End < window.Start)
-        {
-            throw new ArgumentException($"The window ends ({window.End:yyyy-MM-dd}) before it starts ({window.Start:yyyy-MM-dd}).", nameof(definition));
-        }
+        var window = definition.Window ?? ObservationWindow.Spanning(log);
+        ObservedTimeline.RequireOrdered(window, nameof(definition));
 
         var (cohortOf, labels) = AssignCohorts(learners, definition, window);
         var clock = new PeriodClock(definition.Period);
@@ -89,7 +83,6 @@ public sealed partial class RetentionAnalyzer
         Array.Fill(complete, int.MaxValue);
         var outside = 0;
         var signups = learners.SignupDates;
-        RequireNoEventBeforeSignup(learners, log);
         for (var l = 0; l < learners.Count; l++)
         {
             var c = cohortOf[l];
@@ -222,42 +215,6 @@ public sealed partial class RetentionAnalyzer
 
     /// <summary>The most periods (or the last bracketed period + 1) a matrix may have.</summary>
     public const int MaxPeriods = 10_000;
-
-    // Every learner, inside the window or not: an event before the signup day means the two files disagree.
-    private static void RequireNoEventBeforeSignup(LearnerAttributes learners, ActivityLog log)
-    {
-        var offsets = log.Offsets;
-        var ticks = log.Timestamps;
-        var signups = learners.SignupDates;
-        for (var l = 0; l < learners.Count; l++)
-        {
-            if (offsets[l + 1] > offsets[l] && ticks[offsets[l]] < signups[l].DayNumber * TimeSpan.TicksPerDay)
-            {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"Column 'timestamp', learner_id {learners.Ids[l].Value}: an event at {new DateTime(ticks[offsets[l]], DateTimeKind.Utc):yyyy-MM-ddTHH:mm:ssZ} is before the learner's signup_date {signups[l]:yyyy-MM-dd}."), nameof(log));
-            }
-        }
-    }
-
-    private static ObservationWindow ObservedDays(ActivityLog log)
-    {
-        long first = long.MaxValue, last = long.MinValue;
-        var offsets = log.Offsets;
-        var ticks = log.Timestamps;
-        for (var l = 0; l < log.LearnerCount; l++)
-        {
-            if (offsets[l + 1] == offsets[l]) { continue; }
-            first = Math.Min(first, ticks[offsets[l]]);
-            last = Math.Max(last, ticks[offsets[l + 1] - 1]);
-        }
-
-        if (first == long.MaxValue)
-        {
-            throw new ArgumentException("The log has no events, so it observes no window; give RetentionDefinition.Window.", nameof(log));
-        }
-
-        return new ObservationWindow(DateOnly.FromDayNumber((int)(first / TimeSpan.TicksPerDay)), DateOnly.FromDayNumber((int)(last / TimeSpan.TicksPerDay)));
-    }
 
     private static (int[] CohortOf, List<string> Labels) AssignCohorts(LearnerAttributes learners, RetentionDefinition d, ObservationWindow window)
     {

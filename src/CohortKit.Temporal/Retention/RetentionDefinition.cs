@@ -50,7 +50,33 @@ public readonly record struct PeriodBracket(int First, int Last);
 /// <summary>The observed window: the days, both ends included, for which the activity log is complete.</summary>
 /// <param name="Start">The first observed day.</param>
 /// <param name="End">The last observed day.</param>
-public readonly record struct ObservationWindow(DateOnly Start, DateOnly End);
+public readonly record struct ObservationWindow(DateOnly Start, DateOnly End)
+{
+    /// <summary>The window from the first to the last day with any event (the default of retention and progression).</summary>
+    /// <param name="log">The events.</param>
+    /// <returns>The window.</returns>
+    /// <exception cref="ArgumentException">The log has no events.</exception>
+    public static ObservationWindow Spanning(Events.ActivityLog log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        long first = long.MaxValue, last = long.MinValue;
+        var offsets = log.Offsets;
+        var ticks = log.Timestamps;
+        for (var l = 0; l < log.LearnerCount; l++)
+        {
+            if (offsets[l + 1] == offsets[l]) { continue; }
+            first = Math.Min(first, ticks[offsets[l]]);
+            last = Math.Max(last, ticks[offsets[l + 1] - 1]);
+        }
+
+        if (first == long.MaxValue)
+        {
+            throw new ArgumentException("The log has no events, so it observes no window; give the window explicitly.", nameof(log));
+        }
+
+        return new ObservationWindow(DateOnly.FromDayNumber((int)(first / TimeSpan.TicksPerDay)), DateOnly.FromDayNumber((int)(last / TimeSpan.TicksPerDay)));
+    }
+}
 
 /// <summary>What a retention matrix counts.</summary>
 /// <remarks>Immutable; validated by <see cref="RetentionAnalyzer.Compute"/>.</remarks>

@@ -1,5 +1,6 @@
 using CohortKit.Hosting;
 using CohortKit.Temporal.Hosting;
+using CohortKit.Temporal.Progression;
 using CohortKit.Temporal.Retention;
 using CohortKit.Temporal.Survival;
 using Microsoft.Extensions.Configuration;
@@ -28,6 +29,14 @@ public class TemporalCohortKitBuilderExtensionsTests
     }
 
     [Fact]
+    public void AddTemporal_InvalidProgressionOptions_FailsAtStartListingEach()
+    {
+        using var sp = new ServiceCollection().AddCohortKit().AddTemporal(null, null, p => { p.PeriodDays = 0; p.PseudoCount = -1; }).Services.BuildServiceProvider();
+        var act = () => sp.GetRequiredService<ProgressionModel>();
+        act.Should().Throw<OptionsValidationException>().WithMessage("*PeriodDays*").And.Failures.Should().HaveCount(2);
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_ThrowsNamingTheOption()
     {
         var act = () => new SurvivalAnalyzer(new SurvivalOptions { ConfidenceLevel = double.NaN });
@@ -49,12 +58,13 @@ public class TemporalCohortKitBuilderExtensionsTests
     [Fact]
     public void AddTemporal_BindsConfiguration()
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Survival:ConfidenceLevel"] = "0.8", ["Retention:MaxDegreeOfParallelism"] = "1" }).Build();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Survival:ConfidenceLevel"] = "0.8", ["Retention:MaxDegreeOfParallelism"] = "1", ["Progression:PeriodDays"] = "14" }).Build();
         using var sp = new ServiceCollection().AddCohortKit().AddTemporal(config).Services.BuildServiceProvider();
         var analyzer = sp.GetRequiredService<SurvivalAnalyzer>();
         analyzer.Options.ConfidenceLevel.Should().Be(0.8);
         analyzer.KaplanMeier([1.0, 2, 3], [true, true, false]).Intervals.Should().OnlyContain(i => i.Level == 0.8);
         sp.GetRequiredService<RetentionAnalyzer>().Options.MaxDegreeOfParallelism.Should().Be(1);
+        sp.GetRequiredService<ProgressionModel>().Options.PeriodDays.Should().Be(14);
     }
 
     [Fact]
