@@ -16,10 +16,11 @@ internal static class OuladSurvivalCommand
         var by = new Option<string>("--by") { Description = "Group by module (AAA..GGG) or presentation (module presentation, e.g. 'AAA 2013J').", DefaultValueFactory = _ => "module" };
         by.AcceptOnlyFromAmong("module", "presentation");
         var at = new Option<string?>("--at") { Description = "Days to read the curves at, e.g. 30,60,90." };
+        var chart = new Option<FileInfo?>("--chart") { Description = "Also draw the curves with their 95% CI bands to this PNG file." };
         var json = CommonOptions.Json();
         var command = new Command("survival", "Time to withdrawal (days from the presentation start; registrations that left on or before day 0 are dropped; others censored at the presentation length), per group, with the log-rank test.")
         {
-            path, by, at, json,
+            path, by, at, chart, json,
         };
         command.SetAction(parse =>
         {
@@ -28,6 +29,11 @@ internal static class OuladSurvivalCommand
             var group = parse.GetValue(by) == "presentation" ? withdrawal.ModulePresentation : withdrawal.Module;
             var comparison = new SurvivalAnalyzer(new SurvivalOptions()).Compare(withdrawal.Time.Span, withdrawal.Withdrew.Span, group);
             var result = SurvivalResult.From(comparison.Overall, comparison.Groups, comparison.LogRank, times);
+            if (parse.GetValue(chart) is { } png)
+            {
+                Output.Charts.SurvivalCurves(result, SurvivalResult.ChartPath(png), "days since the presentation start");
+            }
+
             if (parse.GetValue(json))
             {
                 console.WriteJson(result);

@@ -37,7 +37,8 @@ internal sealed record RetentionResult(string CohortBy, string Period, string Ki
         m.Cohorts.Select(c => new RetentionCohortResult(c.Cohort, c.Size, c.Retained, c.Rate)).ToArray(),
         m.Average.Select(a => new RetentionAverageResult(a.Period, a.Rate, a.Interval?.Low, a.Interval?.High)).ToArray());
 
-    /// <summary>Writes <c>retention.csv</c> (one row per cohort and period; empty where unobserved) and <c>average.csv</c> to <paramref name="directory"/>.</summary>
+    /// <summary>Writes <c>retention.csv</c> (one row per cohort and period; empty where unobserved), <c>average.csv</c> and
+    /// <c>retention_heatmap.png</c> to <paramref name="directory"/>.</summary>
     public static IReadOnlyList<string> WriteFiles(RetentionMatrix m, string directory)
     {
         if (File.Exists(directory))
@@ -68,7 +69,9 @@ internal sealed record RetentionResult(string CohortBy, string Period, string Ki
             CsvColumn.Of("ci_low", m.Average.Select(a => Text(a.Interval?.Low)).ToArray()),
             CsvColumn.Of("ci_high", m.Average.Select(a => Text(a.Interval?.High)).ToArray()),
         ]);
-        return [cells, average];
+        var heatmap = Path.Combine(directory, "retention_heatmap.png");
+        Charts.RetentionHeatmap(m, heatmap);
+        return [cells, average, heatmap];
     }
 
     public void WriteTable(CliConsole console)

@@ -18,10 +18,11 @@ internal static class SurvivalCommand
         var died = new Option<string>("--event") { Description = "Column with 1 when the event happened at that time, 0 when censored.", Required = true };
         var group = new Option<string?>("--group") { Description = "Column to compare groups by (adds one curve per value and the log-rank test)." };
         var at = new Option<string?>("--at") { Description = "Times to read the curves at, e.g. 30,60,90." };
+        var chart = new Option<FileInfo?>("--chart") { Description = "Also draw the curves with their 95% CI bands to this PNG file." };
         var json = CommonOptions.Json();
         var command = new Command("survival", "Kaplan-Meier survival with Greenwood errors and log CIs (as R survfit), medians, and the log-rank test across groups.")
         {
-            input, time, died, group, at, json,
+            input, time, died, group, at, chart, json,
         };
         command.SetAction(parse =>
         {
@@ -44,6 +45,11 @@ internal static class SurvivalCommand
             else
             {
                 result = SurvivalResult.From(analyzer.KaplanMeier(t, d), [], null, times);
+            }
+
+            if (parse.GetValue(chart) is { } png)
+            {
+                Output.Charts.SurvivalCurves(result, SurvivalResult.ChartPath(png), "time");
             }
 
             if (parse.GetValue(json))

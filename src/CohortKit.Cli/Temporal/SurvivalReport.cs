@@ -43,6 +43,13 @@ internal sealed record SurvivalResult(
         return new SurvivalResult(curves, logRank is null ? null : new LogRankJson(logRank.ChiSquare, logRank.DegreesOfFreedom, logRank.PValue));
     }
 
+    /// <summary>Checks <c>--chart</c>: a file in an existing folder.</summary>
+    public static string ChartPath(FileInfo file)
+    {
+        Similarity.OutputPath.CheckWritable(file.FullName, "--chart");
+        return file.FullName;
+    }
+
     /// <summary>Parses <c>--at 30,60,90</c>: finite, non-negative times.</summary>
     public static IReadOnlyList<double> ParseTimes(string? text)
     {

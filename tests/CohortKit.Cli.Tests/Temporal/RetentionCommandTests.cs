@@ -73,6 +73,9 @@ public sealed class RetentionCommandTests : IDisposable
         lines[0].Should().Be("cohort,size,period,retained,rate,ci_low,ci_high");
         lines.Should().HaveCount(1 + 2 * 8);
         File.ReadAllLines(Path.Combine(output, "average.csv"))[0].Should().Be("period,learners,rate,ci_low,ci_high");
+        var png = File.ReadAllBytes(Path.Combine(output, "retention_heatmap.png"));
+        png.Take(8).Should().Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A });
+        System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4)).Should().Be(1000, "the PNG header's width");
     }
 
     [Fact]

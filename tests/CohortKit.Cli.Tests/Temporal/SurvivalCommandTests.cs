@@ -75,6 +75,21 @@ public sealed class SurvivalCommandTests : IDisposable
     }
 
     [Fact]
+    public void Chart_WritesAPng_AndRefusesAFolder()
+    {
+        var png = Path.Combine(_dir, "km.png");
+        var (code, _, stderr) = CliRunner.Run("survival", "--input", ReferenceCase(), "--time", "days", "--event", "left", "--group", "arm", "--chart", png, "--json");
+        code.Should().Be(0, stderr);
+        var bytes = File.ReadAllBytes(png);
+        bytes.Take(4).Should().Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' });
+        System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4)).Should().Be(1000);
+        System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)).Should().Be(640);
+        var folder = CliRunner.Run("survival", "--input", ReferenceCase(), "--time", "days", "--event", "left", "--chart", _dir, "--json");
+        folder.Code.Should().Be(2);
+        folder.Err.Should().Contain("--chart").And.Contain("is a folder");
+    }
+
+    [Fact]
     public void HumanOutput_ListsEachGroupAndTheLogRank()
     {
         var (code, stdout, stderr) = CliRunner.Run("survival", "--input", ReferenceCase(), "--time", "days", "--event", "left", "--group", "arm", "--at", "10");
