@@ -25,25 +25,12 @@ internal static class OuladSurvivalCommand
         command.SetAction(parse =>
         {
             var times = SurvivalResult.ParseTimes(parse.GetValue(at));
+            var chartPath = parse.GetValue(chart) is { } png ? SurvivalResult.ChartPath(png) : null;
             var withdrawal = OuladLoader.Load(parse.GetValue(path)!.FullName).Withdrawal();
             var group = parse.GetValue(by) == "presentation" ? withdrawal.ModulePresentation : withdrawal.Module;
             var comparison = new SurvivalAnalyzer(new SurvivalOptions()).Compare(withdrawal.Time.Span, withdrawal.Withdrew.Span, group);
             var result = SurvivalResult.From(comparison.Overall, comparison.Groups, comparison.LogRank, times);
-            if (parse.GetValue(chart) is { } png)
-            {
-                Output.Charts.SurvivalCurves(result, SurvivalResult.ChartPath(png), "days since the presentation start");
-            }
-
-            if (parse.GetValue(json))
-            {
-                console.WriteJson(result);
-            }
-            else
-            {
-                result.WriteTable(console);
-            }
-
-            return 0;
+            return result.Emit(console, chartPath, parse.GetValue(json), "days since the presentation start");
         });
         return command;
     }

@@ -27,6 +27,7 @@ internal static class SurvivalCommand
         command.SetAction(parse =>
         {
             var times = SurvivalResult.ParseTimes(parse.GetValue(at));
+            var chartPath = parse.GetValue(chart) is { } png ? SurvivalResult.ChartPath(png) : null;
             var table = CsvTable.Load(parse.GetValue(input)!.FullName);
             var (t, d) = Read(table, parse.GetValue(time)!, parse.GetValue(died)!);
             var analyzer = new SurvivalAnalyzer(new SurvivalOptions());
@@ -47,21 +48,7 @@ internal static class SurvivalCommand
                 result = SurvivalResult.From(analyzer.KaplanMeier(t, d), [], null, times);
             }
 
-            if (parse.GetValue(chart) is { } png)
-            {
-                Output.Charts.SurvivalCurves(result, SurvivalResult.ChartPath(png), "time");
-            }
-
-            if (parse.GetValue(json))
-            {
-                console.WriteJson(result);
-            }
-            else
-            {
-                result.WriteTable(console);
-            }
-
-            return 0;
+            return result.Emit(console, chartPath, parse.GetValue(json), "time");
         });
         return command;
     }

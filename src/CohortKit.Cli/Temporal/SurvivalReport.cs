@@ -43,7 +43,27 @@ internal sealed record SurvivalResult(
         return new SurvivalResult(curves, logRank is null ? null : new LogRankJson(logRank.ChiSquare, logRank.DegreesOfFreedom, logRank.PValue));
     }
 
-    /// <summary>Checks <c>--chart</c>: a file in an existing folder.</summary>
+    /// <summary>Draws the chart when asked, then writes the JSON or the table; returns the exit code 0.</summary>
+    public int Emit(CliConsole console, string? chartPath, bool json, string timeLabel)
+    {
+        if (chartPath is not null)
+        {
+            Charts.SurvivalCurves(this, chartPath, timeLabel);
+        }
+
+        if (json)
+        {
+            console.WriteJson(this);
+        }
+        else
+        {
+            WriteTable(console);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Checks <c>--chart</c> before any work: a file in an existing folder.</summary>
     public static string ChartPath(FileInfo file)
     {
         Similarity.OutputPath.CheckWritable(file.FullName, "--chart");
