@@ -22,6 +22,10 @@ internal static class CliApp
         root.Subcommands.Add(Similarity.PeersCommand.Create(console));
         root.Subcommands.Add(Similarity.CohortsCommand.Create(console));
         root.Subcommands.Add(Segmentation.SegmentsCommand.Create(console));
+        root.Subcommands.Add(Temporal.SurvivalCommand.Create(console));
+        root.Subcommands.Add(Temporal.RetentionCommand.Create(console));
+        root.Subcommands.Add(Temporal.ProgressionCommand.Create(console));
+        root.Subcommands.Add(Oulad.OuladCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

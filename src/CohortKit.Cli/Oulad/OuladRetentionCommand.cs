@@ -1,0 +1,46 @@
+using System.CommandLine;
+using CohortKit.Cli.Output;
+using CohortKit.Cli.Temporal;
+using CohortKit.Datasets.Oulad;
+using CohortKit.Temporal.Retention;
+
+namespace CohortKit.Cli.Oulad;
+
+/// <summary><c>cohortkit oulad retention</c>: weekly N-day retention per module presentation from the weekly VLE clicks.</summary>
+internal static class OuladRetentionCommand
+{
+    /// <summary>Weeks 0–37: the longest presentations run 269 days, so week 37 (days 259–265) is the last complete one.</summary>
+    public const int Weeks = 38;
+
+    public static Command Create(CliConsole console)
+    {
+        var path = OuladCommand.PathOption();
+        var json = CommonOptions.Json();
+        var command = new Command("retention", $"Weekly N-day retention (a week with VLE clicks) per module presentation, weeks 0-{Weeks - 1} from each presentation's start.")
+        {
+            path, json,
+        };
+        command.SetAction(parse =>
+        {
+            var directory = parse.GetValue(path)!.FullName;
+            var registrations = OuladLoader.Load(directory);
+            var log = OuladLoader.LoadWeeklyActivity(directory, registrations);
+            var learners = registrations.ToLearnerAttributes();
+            // Observed from the first presentation's start to the last presentation's last day.
+            var first = registrations.Presentation.Categories.Min(OuladRegistrations.StartDate);
+            var last = Enumerable.Range(0, registrations.Count).Max(r => OuladRegistrations.StartDate(registrations.Presentation[r]).AddDays(registrations.ModuleLengths[r] - 1));
+            var matrix = new RetentionAnalyzer(new RetentionOptions()).Compute(learners, log, new RetentionDefinition
+            {
+                CohortBy = CohortGrouping.Attribute,
+                Attribute = "module_presentation",
+                Period = RetentionPeriod.Week,
+                Kind = RetentionKind.NDay,
+                Periods = Weeks,
+                Window = new ObservationWindow(first, last),
+            });
+            RetentionCommand.Emit(console, matrix, null, parse.GetValue(json));
+            return 0;
+        });
+        return command;
+    }
+}

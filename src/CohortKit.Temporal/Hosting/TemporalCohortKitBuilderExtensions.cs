@@ -1,0 +1,73 @@
+using CohortKit.Hosting;
+using CohortKit.Temporal.Progression;
+using CohortKit.Temporal.Retention;
+using CohortKit.Temporal.Survival;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CohortKit.Temporal.Hosting;
+
+/// <summary>DI registration of the temporal engines.</summary>
+public static class TemporalCohortKitBuilderExtensions
+{
+    /// <summary>Registers <see cref="SurvivalAnalyzer"/>, <see cref="RetentionAnalyzer"/> and <see cref="ProgressionModel"/> with
+    /// default options, validated on start.</summary>
+    /// <param name="builder">The CohortKit builder.</param>
+    /// <returns>The builder.</returns>
+    public static ICohortKitBuilder AddTemporal(this ICohortKitBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        Register(builder);
+        return builder;
+    }
+
+    /// <summary>Registers the temporal engines and configures them.</summary>
+    /// <param name="builder">The CohortKit builder.</param>
+    /// <param name="survival">Configures survival analysis.</param>
+    /// <param name="retention">Configures retention matrices.</param>
+    /// <param name="progression">Configures the progression model's rules.</param>
+    /// <returns>The builder.</returns>
+    public static ICohortKitBuilder AddTemporal(this ICohortKitBuilder builder, Action<SurvivalOptions>? survival, Action<RetentionOptions>? retention = null, Action<ProgressionOptions>? progression = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var (s, r, p) = Register(builder);
+        if (survival is not null) { s.Configure(survival); }
+        if (retention is not null) { r.Configure(retention); }
+        if (progression is not null) { p.Configure(progression); }
+        return builder;
+    }
+
+    /// <summary>Registers the temporal engines with options bound from the configuration sections <c>Survival</c>,
+    /// <c>Retention</c> and <c>Progression</c>.</summary>
+    /// <param name="builder">The CohortKit builder.</param>
+    /// <param name="configuration">The Temporal configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static ICohortKitBuilder AddTemporal(this ICohortKitBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var (s, r, p) = Register(builder);
+        s.Bind(configuration.GetSection("Survival"));
+        r.Bind(configuration.GetSection("Retention"));
+        p.Bind(configuration.GetSection("Progression"));
+        return builder;
+    }
+
+    // Idempotent: TryAdd* for the engines and validators; the validate-on-start hook is added with the first registration only.
+    private static (OptionsBuilder<SurvivalOptions>, OptionsBuilder<RetentionOptions>, OptionsBuilder<ProgressionOptions>) Register(ICohortKitBuilder builder)
+    {
+        var s = builder.Services;
+        var first = !s.Any(d => d.ServiceType == typeof(SurvivalAnalyzer));
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SurvivalOptions>, SurvivalOptionsValidator>());
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProgressionOptions>, ProgressionOptionsValidator>());
+        s.TryAddSingleton<SurvivalAnalyzer>();
+        s.TryAddSingleton<RetentionAnalyzer>();
+        s.TryAddSingleton<ProgressionModel>();
+        return first
+            ? (s.AddOptionsWithValidateOnStart<SurvivalOptions>(), s.AddOptionsWithValidateOnStart<RetentionOptions>(), s.AddOptionsWithValidateOnStart<ProgressionOptions>())
+            : (s.AddOptions<SurvivalOptions>(), s.AddOptions<RetentionOptions>(), s.AddOptions<ProgressionOptions>());
+    }
+}
