@@ -44,6 +44,12 @@ public sealed class DiscoveryOptions
     /// <value>The default value is 42.</value>
     public ulong Seed { get; set; } = 42;
 
+    /// <summary>Gets or sets how many k-means++ starts are tried on the silhouette sample for each k; the start with the lowest
+    /// inertia scores that k, and its centroids start the final fit on every learner (one start can stop in a poor local
+    /// optimum, merging two groups and splitting another).</summary>
+    /// <value>The default value is 10 (scikit-learn's classic <c>n_init</c>).</value>
+    public int Restarts { get; set; } = 10;
+
     /// <summary>Gets or sets how many threads assign rows to centroids.</summary>
     /// <value>The default value is <see cref="Environment.ProcessorCount"/>.</value>
     public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;

@@ -25,6 +25,7 @@ internal sealed class DiscoveryOptionsValidator : IValidateOptions<DiscoveryOpti
         if (o.MinK < 2) { yield return new(nameof(o.MinK), o.MinK, "MinK must be at least 2."); }
         if (o.MaxK < o.MinK) { yield return new(nameof(o.MaxK), o.MaxK, "MaxK must be at least MinK."); }
         if (o.SilhouetteSample < 10) { yield return new(nameof(o.SilhouetteSample), o.SilhouetteSample, "SilhouetteSample must be at least 10."); }
+        if (o.Restarts < 1) { yield return new(nameof(o.Restarts), o.Restarts, "Restarts must be at least 1."); }
         if (o.MaxIterations < 1) { yield return new(nameof(o.MaxIterations), o.MaxIterations, "MaxIterations must be at least 1."); }
         if (!(o.Tolerance >= 0 && double.IsFinite(o.Tolerance))) { yield return new(nameof(o.Tolerance), o.Tolerance, "Tolerance must be finite and at least 0."); }
         if (o.ProfileSize < 1) { yield return new(nameof(o.ProfileSize), o.ProfileSize, "ProfileSize must be at least 1."); }

@@ -15,12 +15,13 @@ internal static class KMeansKernel
 {
     private const int Block = 4096;
 
-    public static KMeansFit Fit(float[] x, int n, int d, int k, ulong seed, int maxIterations, double tolerance, int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    /// <summary>Fits k centroids, seeded by k-means++ or started from <paramref name="initial"/> (k × d, copied).</summary>
+    public static KMeansFit Fit(float[] x, int n, int d, int k, ulong seed, int maxIterations, double tolerance, int maxDegreeOfParallelism, CancellationToken cancellationToken, float[]? initial = null)
     {
         var norms = new float[n];
         for (var i = 0; i < n; i++) { var r = x.AsSpan(i * d, d); norms[i] = TensorPrimitives.Dot(r, r); }
         var rng = new Xoshiro256(seed, 0x6b6d);
-        var centroids = Seed(x, norms, n, d, k, ref rng, maxDegreeOfParallelism);
+        var centroids = initial is null ? Seed(x, norms, n, d, k, ref rng, maxDegreeOfParallelism) : (float[])initial.Clone();
         var labels = new int[n];
         var distances = new float[n];
         var blocks = (n + Block - 1) / Block;

@@ -70,10 +70,14 @@ public sealed partial class SegmentDiscovery
             throw new ArgumentException($"There are {n} learners; at least {Math.Max(minimum, 2) + 1} are needed for {minimum} clusters.", nameof(features));
         }
 
-        var silhouettes = o.K == 0 ? ChooseK(x, n, d, cancellationToken) : [];
+        var sample = Sample(x, n, d);
+        var best = new Dictionary<int, KMeansFit>();
+        var silhouettes = o.K == 0 ? ChooseK(sample, d, best, cancellationToken) : [];
         progress?.Report(0.5);
         var k = o.K != 0 ? o.K : silhouettes.MaxBy(s => s.Score)!.K;
-        var fit = KMeansKernel.Fit(x, n, d, k, o.Seed, o.MaxIterations, o.Tolerance, o.MaxDegreeOfParallelism, cancellationToken);
+        // The final fit on every learner starts from the best of the restarts on the sample.
+        var start = best.TryGetValue(k, out var found) ? found : BestOfRestarts(sample, d, k, cancellationToken);
+        var fit = KMeansKernel.Fit(x, n, d, k, o.Seed, o.MaxIterations, o.Tolerance, o.MaxDegreeOfParallelism, cancellationToken, start.Centroids);
         var (labels, order) = LargestFirst(fit.Labels, k);
         var profiles = AttributeProfiler.Profile(labels, k, attributes, o.Alpha, o.ProfileSize);
         var sizes = new int[k];
@@ -122,22 +126,44 @@ public sealed partial class SegmentDiscovery
         return data;
     }
 
-    /// <summary>Runs k-means on a seeded sample for every k in [MinK, MaxK] and scores each by the silhouette.</summary>
-    private List<SilhouetteScore> ChooseK(float[] x, int n, int d, CancellationToken cancellationToken)
+    /// <summary>A seeded sample of at most <see cref="DiscoveryOptions.SilhouetteSample"/> rows (all rows when fewer).</summary>
+    private float[] Sample(float[] x, int n, int d)
     {
-        var o = _options;
-        var s = Math.Min(n, o.SilhouetteSample);
+        var s = Math.Min(n, _options.SilhouetteSample);
         var rows = Enumerable.Range(0, n).ToArray();
-        var rng = new Xoshiro256(o.Seed, 0x5a5a);
+        var rng = new Xoshiro256(_options.Seed, 0x5a5a);
         for (var i = 0; i < s; i++) { var j = i + rng.NextInt(n - i); (rows[i], rows[j]) = (rows[j], rows[i]); }
         var sample = new float[s * d];
         for (var i = 0; i < s; i++) { x.AsSpan(rows[i] * d, d).CopyTo(sample.AsSpan(i * d, d)); }
+        return sample;
+    }
+
+    /// <summary>The lowest-inertia fit of <see cref="DiscoveryOptions.Restarts"/> k-means++ starts on the sample.</summary>
+    private KMeansFit BestOfRestarts(float[] sample, int d, int k, CancellationToken cancellationToken)
+    {
+        var o = _options;
+        var s = sample.Length / d;
+        KMeansFit? best = null;
+        for (var r = 0; r < o.Restarts; r++)
+        {
+            var fit = KMeansKernel.Fit(sample, s, d, k, o.Seed + (ulong)r, o.MaxIterations, o.Tolerance, o.MaxDegreeOfParallelism, cancellationToken);
+            if (best is null || fit.Inertia < best.Inertia) { best = fit; }
+        }
+
+        return best!;
+    }
+
+    /// <summary>Scores every k in [MinK, MaxK] by the silhouette of its best restart on the sample (kept in <paramref name="best"/>).</summary>
+    private List<SilhouetteScore> ChooseK(float[] sample, int d, Dictionary<int, KMeansFit> best, CancellationToken cancellationToken)
+    {
+        var o = _options;
+        var s = sample.Length / d;
         var distances = Silhouette.Distances(sample, s, d);
         var scores = new List<SilhouetteScore>();
         for (var k = o.MinK; k <= Math.Min(o.MaxK, s - 1); k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var fit = KMeansKernel.Fit(sample, s, d, k, o.Seed, o.MaxIterations, o.Tolerance, o.MaxDegreeOfParallelism, cancellationToken);
+            var fit = best[k] = BestOfRestarts(sample, d, k, cancellationToken);
             scores.Add(new SilhouetteScore(k, Silhouette.Score(distances, s, fit.Labels, k)));
         }
 
