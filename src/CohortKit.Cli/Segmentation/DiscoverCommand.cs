@@ -35,6 +35,7 @@ internal static class DiscoverCommand
             var file = parse.GetValue(features)!;
             if (Directory.Exists(file.FullName)) { throw new ArgumentException($"--features: '{file.FullName}' is a directory; give a features CSV."); }
             var (ids, matrix) = FeatureCsv.Load(file.FullName);
+            if (ids.Length == 0) { throw new ArgumentException($"--features: '{file.Name}' has a header but no learners."); }
             var columns = parse.GetValue(attributes) is { } a ? Attributes(a, ids) : [];
             var result = new SegmentDiscovery(options).Discover(matrix, columns);
             var report = DiscoverReport.From(result, matrix.FeatureNames, ids.Length);

@@ -1,3 +1,4 @@
+using CohortKit.Errors;
 using System.CommandLine;
 using System.Globalization;
 using CohortKit.Cli.Experiments;
@@ -59,6 +60,12 @@ internal static class SegmentsCommand
             }
 
             var crosses = Crosses(parse.GetValue(cross), byList);
+            var alphaValue = parse.GetValue(alpha);
+            if (!(alphaValue > 0 && alphaValue < 0.8))
+            {
+                throw new ArgumentException($"--alpha: {alphaValue.ToString(C)} is not in (0, 0.8); the minimum detectable effects use a power of 0.8, which must exceed it.");
+            }
+
             var options = new SegmentationOptions
             {
                 MinimumSegmentSize = parse.GetValue(minSize),
@@ -103,7 +110,10 @@ internal static class SegmentsCommand
         }
         catch (ArgumentOutOfRangeException ex) when (ex.ParamName is { } name && OptionNames.TryGetValue(name, out var option))
         {
-            throw new ArgumentException($"{option}: {ex.Message.Split(" (Parameter", 2)[0]}", ex);
+            // The validator's message names properties ("MinimumSegmentSize must be at least 2"): say the flags instead.
+            var message = ex.WithoutParameterName();
+            foreach (var (property, flag) in OptionNames) { message = System.Text.RegularExpressions.Regex.Replace(message, $@"\b{property}\b", flag); }
+            throw new ArgumentException(message.StartsWith(option, StringComparison.Ordinal) ? message : $"{option}: {message}", ex);
         }
     }
 

@@ -1,3 +1,4 @@
+using CohortKit.Errors;
 using System.CommandLine;
 using System.Globalization;
 using CohortKit.Cli.Output;
@@ -70,7 +71,7 @@ internal static class ProgressionCommand
         }
         catch (ArgumentException ex) when (ex.ParamName == "log")
         {
-            throw new ArgumentException($"{eventsName}: {ex.Message}", ex);
+            throw new ArgumentException($"{eventsName}: {ex.WithoutParameterName()}", ex);
         }
 
         var periodDays = model.Options.PeriodDays;
@@ -84,7 +85,7 @@ internal static class ProgressionCommand
         }
         catch (ArgumentException ex) when (ex.ParamName == "heldOutAfter")
         {
-            throw new ArgumentException($"{eventsName}: the events span {days} days, too few to train on and hold out the last {window.End.DayNumber - cutoff.DayNumber} ({ex.Message})", ex);
+            throw new ArgumentException($"{eventsName}: the events span {days} days, too few to train on and hold out the last {window.End.DayNumber - cutoff.DayNumber} ({ex.WithoutParameterName()})", ex);
         }
 
         var counts = new long[StateNames.Length];

@@ -1,3 +1,4 @@
+using CohortKit.Errors;
 using System.CommandLine;
 using CohortKit.Cli.Output;
 using CohortKit.Csv;
@@ -62,7 +63,7 @@ internal static class RetentionCommand
             }
             catch (ArgumentException ex) when (ex.ParamName == "log")
             {
-                throw new ArgumentException($"{eventsFile.Name}: {ex.Message}", ex);
+                throw new ArgumentException($"{eventsFile.Name}: {ex.WithoutParameterName()}", ex);
             }
 
             Emit(console, matrix, parse.GetValue(output), parse.GetValue(json));

@@ -62,13 +62,14 @@ public sealed partial class SegmentDiscovery
             if (a.Count != n) { throw new ArgumentException($"Attribute '{a.Name}' has {a.Count} rows; the features have {n}.", nameof(attributes)); }
         }
 
-        var x = Prepare(features);
         var o = _options;
         var minimum = o.K == 0 ? o.MinK : o.K;
         if (n < Math.Max(minimum, 2) + 1)
         {
             throw new ArgumentException($"There are {n} learners; at least {Math.Max(minimum, 2) + 1} are needed for {minimum} clusters.", nameof(features));
         }
+
+        var x = Prepare(features);
 
         var sample = Sample(x, n, d);
         var best = new Dictionary<int, KMeansFit>();

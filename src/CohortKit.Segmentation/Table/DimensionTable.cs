@@ -1,3 +1,4 @@
+using CohortKit.Errors;
 using CohortKit.Experiments;
 using CohortKit.Experiments.Effects;
 using CohortKit.Experiments.Heterogeneity;
@@ -184,7 +185,7 @@ internal sealed class DimensionTable(SegmentationOptions options, MetricColumn m
         }
         catch (ArgumentException ex)
         {
-            throw new ArgumentException($"Metric '{metric.Name}' over all learners: {ex.Message}", SegmentAnalyzer.DataParameter, ex);
+            throw new ArgumentException($"Metric '{metric.Name}' over all learners: {ex.WithoutParameterName()}", SegmentAnalyzer.DataParameter, ex);
         }
     }
 

@@ -64,6 +64,17 @@ public sealed class DiscoverCommandTests : IDisposable
         stdout.Should().Contain("k = 2 (fixed)").And.Contain("cluster 1:");
     }
 
+    [Fact]
+    public void Discover_HeaderOnlyFeatures_ExitsTwoNamingTheOption()
+    {
+        // Exit 1 with "InvalidOperationException: The matrix has 0 rows" before (found by the independent review).
+        var path = Path.Combine(_dir, "empty.csv");
+        File.WriteAllText(path, "learner_id,f0,f1\n");
+        var (code, _, stderr) = CliRunner.Run("segments", "discover", "--features", path);
+        code.Should().Be(2);
+        stderr.Trim().Should().Be("cohortkit: --features: 'empty.csv' has a header but no learners.");
+    }
+
     [Theory]
     [InlineData("--k", "1", "--k: '1' is neither auto nor a whole number of at least 2.")]
     [InlineData("--k", "many", "--k: 'many' is neither auto")]

@@ -83,12 +83,15 @@ public sealed class SegmentsCommandTests : IDisposable
     [Theory]
     [InlineData("--by", "colour", "--by: column 'colour' is not in")]
     [InlineData("--metric", "height", "--metric: column 'height' is not in")]
-    [InlineData("--min-size", "1", "--min-size: MinimumSegmentSize must be at least 2")]
+    [InlineData("--min-size", "1", "--min-size must be at least 2")]
+    [InlineData("--min-lift", "NaN", "--min-lift must be finite")]
+    [InlineData("--alpha", "1", "--alpha: 1 is not in (0, 0.8)")]
+    [InlineData("--alpha", "0.85", "--alpha: 0.85 is not in (0, 0.8)")]
     [InlineData("--min-size", "1000", "Every value of dimension 'plan' has fewer than 1000 learners")]
     [InlineData("--cross", "plan-device", "--cross: 'plan-device' is not two different columns")]
     [InlineData("--cross", "plan:arm", "--cross: column 'arm' is not one of --by")]
     [InlineData("--control", "control", "--control: it needs --group")]
-    [InlineData("--threshold", "-1", "--threshold: Threshold must be finite and at least 0")]
+    [InlineData("--threshold", "-1", "--threshold must be finite and at least 0")]
     public void Segments_BadInput_ExitsTwoWithOneLineNamingIt(string option, string value, string message)
     {
         var args = new Dictionary<string, string> { ["--input"] = Csv(), ["--metric"] = "y", ["--by"] = "plan", [option] = value };
@@ -120,6 +123,16 @@ public sealed class SegmentsCommandTests : IDisposable
         var (code, _, stderr) = Run("segments", "--input", file, "--metric", "y");
         code.Should().Be(2);
         stderr.Should().Contain("--by: required");
+    }
+
+    [Fact]
+    public void Segments_ConstantMetricOverall_IsOneLineWithoutTheParameterSuffix()
+    {
+        // The review found "… the t statistic is undefined. (Parameter 'treatment')": a C# parameter inside a wrapped message.
+        var (code, _, stderr) = Run("segments", "--input", Csv(_ => "3"), "--metric", "y", "--by", "plan", "--group", "arm", "--control", "control", "--min-size", "20");
+        code.Should().Be(2);
+        stderr.Trim().Should().StartWith("cohortkit: Metric 'y' over all learners:").And.NotContain("(Parameter").And.NotContain("\n");
+        stderr.Trim().Split('\n').Should().HaveCount(1);
     }
 
     [Fact]
