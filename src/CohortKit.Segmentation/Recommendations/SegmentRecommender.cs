@@ -38,6 +38,14 @@ internal static class SegmentRecommender
             ? $"effect {Percent(lift)} [{Points(interval.Low)}, {Points(interval.High)}]"
             : $"effect {Signed(lift)} [{Number(interval.Low)}, {Number(interval.High)}] (control mean 0: absolute)";
         var significant = effect.AdjustedPValue < 1 - interval.Level;
+        if (relative && significant && interval.Low <= 0 && interval.High >= 0)
+        {
+            // The test (on the absolute difference) is significant but the delta-method relative interval straddles 0, which
+            // happens when the control mean is near 0: quote the absolute effect, which is what was tested.
+            var a = effect.Result;
+            text = $"effect {Signed(a.AbsoluteEffect)} [{Number(a.Interval.Low)}, {Number(a.Interval.High)}] (absolute; relative {Percent(lift)} is unstable with a control mean near 0)";
+        }
+
         if ((flags & SegmentAlerts.Regression) != 0)
         {
             return new(SegmentAction.ExcludeOrRetune, $"{text}, significant: regression — exclude or retune");

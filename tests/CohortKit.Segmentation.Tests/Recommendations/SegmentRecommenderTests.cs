@@ -32,6 +32,19 @@ public sealed class SegmentRecommenderTests
             .Should().Be(new SegmentRecommendation(SegmentAction.ExcludeOrRetune, "effect −1.2 % [−2.0, −0.4], significant: regression — exclude or retune"));
 
     [Fact]
+    public void WithEffect_SignificantButRelativeIntervalAcrossZero_QuotesTheAbsoluteEffect()
+    {
+        // Control mean 0.01, relative −29.14 [−82.87, +24.59] (straddles 0) while the absolute test is significant (adjusted
+        // p 0.001, absolute interval [−0.5, −0.08] built below): the review found "effect −2914.1 % [−8286.7, 2458.5],
+        // significant: regression", an interval that contradicts the verdict next to it.
+        var e = Effect(-29.14, -82.87, 24.59, 0.001, controlMean: 0.01);
+        e = e with { Result = e.Result with { AbsoluteEffect = -0.2914, Interval = new ConfidenceInterval(-0.5, -0.08, 0.95) } };
+        SegmentRecommender.WithEffect(e, 1000, 0.03, SegmentAlerts.Regression)
+            .Should().Be(new SegmentRecommendation(SegmentAction.ExcludeOrRetune,
+                "effect −0.291 [−0.5, −0.08] (absolute; relative −2914.0 % is unstable with a control mean near 0), significant: regression — exclude or retune"));
+    }
+
+    [Fact]
     public void WithEffect_UnderpoweredNotSignificant_CollectMoreData() =>
         SegmentRecommender.WithEffect(Effect(0.05, -0.10, 0.20, 0.6, mde: 0.30), 80, 0.03, SegmentAlerts.Underpowered)
             .Should().Be(new SegmentRecommendation(SegmentAction.CollectMoreData, "underpowered: n = 80, MDE 30.0 %"));
