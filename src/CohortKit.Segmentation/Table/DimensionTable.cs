@@ -69,7 +69,9 @@ internal sealed class DimensionTable(SegmentationOptions options, MetricColumn m
                 N = g.All.Count,
                 Share = share,
                 Mean = g.All.Mean,
-                MeanInterval = g.All.Count >= 2 ? MeanInterval.Compute(g.All, options.Alpha) : null,
+                // A 0/1 metric's mean is a rate: Wilson's interval stays in [0, 1] where Student's t would not.
+                MeanInterval = test == TestChoice.Proportion && g.All.Count >= 1 ? WilsonInterval.Compute(Successes(g.All), g.All.Count, options.Alpha)
+                    : g.All.Count >= 2 ? MeanInterval.Compute(g.All, options.Alpha) : null,
                 DifferenceFromOverall = g.All.Mean - overall.Mean,
                 DifferenceInterval = differences[i] is { } d ? new ConfidenceInterval(scale * d.Interval.Low, scale * d.Interval.High, d.Interval.Level) : null,
                 DifferenceAdjustedPValue = differenceP[i],

@@ -1,8 +1,8 @@
+using CohortKit.Experiments.Effects;
 using System.Globalization;
 using CohortKit.Events;
 using CohortKit.Learners;
 using CohortKit.Statistics;
-using CohortKit.Temporal.Rates;
 using CohortKit.Temporal.Timeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,6 @@
+using CohortKit.Experiments.Effects;
 using CohortKit.Learners;
 using CohortKit.Statistics;
-using CohortKit.Temporal.Rates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
