@@ -240,20 +240,9 @@ internal static class ExperimentCommand
         return command;
     }
 
-    /// <summary>Runs library code whose option checks name the options' properties, and renames them after the CLI's
-    /// options (<c>Iterations</c> → <c>--iterations</c>) so that the one-line error names what the user typed.</summary>
-    private static T WithOptionNames<T>(Func<T> run)
-    {
-        try
-        {
-            return run();
-        }
-        catch (ArgumentOutOfRangeException ex) when (ex.ParamName is { Length: > 0 } name && OptionName(name) is { } option)
-        {
-            var reason = ex.Message.Split(" (Parameter", 2)[0].Split(Environment.NewLine, 2)[0];
-            throw new ArgumentException($"{option} {ex.ActualValue?.ToString() ?? ""}: {reason}".Replace("  ", " ", StringComparison.Ordinal), ex);
-        }
-    }
+    /// <summary>Runs library code whose option checks name the options' properties or parameters, reporting them by the
+    /// CLI's flags (<c>Iterations</c> → <c>--iterations</c>).</summary>
+    private static T WithOptionNames<T>(Func<T> run) => OptionFlags.Rename(run, OptionName);
 
     private static string? OptionName(string parameter) => parameter.ToLowerInvariant() switch
     {

@@ -1,4 +1,3 @@
-using CohortKit.Errors;
 using System.CommandLine;
 using System.Globalization;
 using CohortKit.Cli.Experiments;
@@ -103,19 +102,7 @@ internal static class SegmentsCommand
     }
 
     private static SegmentAnalyzer CreateAnalyzer(SegmentationOptions options)
-    {
-        try
-        {
-            return new SegmentAnalyzer(options);
-        }
-        catch (ArgumentOutOfRangeException ex) when (ex.ParamName is { } name && OptionNames.TryGetValue(name, out var option))
-        {
-            // The validator's message names properties ("MinimumSegmentSize must be at least 2"): say the flags instead.
-            var message = ex.WithoutParameterName();
-            foreach (var (property, flag) in OptionNames) { message = System.Text.RegularExpressions.Regex.Replace(message, $@"\b{property}\b", flag); }
-            throw new ArgumentException(message.StartsWith(option, StringComparison.Ordinal) ? message : $"{option}: {message}", ex);
-        }
-    }
+        => OptionFlags.Rename(() => new SegmentAnalyzer(options), name => OptionNames.GetValueOrDefault(name));
 
     /// <summary>Parses <c>A:B,C:D</c>; each side must be one of the --by columns.</summary>
     private static DimensionCross[] Crosses(string? value, string[] by)

@@ -72,23 +72,7 @@ internal static class SimulateCommand
     };
 
     private static PlatformSimulator CreateSimulator(SimulationOptions options)
-    {
-        try
-        {
-            return new PlatformSimulator(options);
-        }
-        catch (ArgumentOutOfRangeException ex) when (ex.ParamName is { } name && OptionNames.TryGetValue(name, out var option))
-        {
-            throw new ArgumentException($"{option}: {ex.ActualValue} is out of range; {FirstSentence(ex.Message).Replace(name, option, StringComparison.Ordinal)}", ex);
-        }
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var line = message.ReplaceLineEndings("\n").Split("\n")[0];
-        var parameter = line.IndexOf(" (Parameter ", StringComparison.Ordinal);
-        return parameter >= 0 ? line[..parameter] : line;
-    }
+        => OptionFlags.Rename(() => new PlatformSimulator(options), name => OptionNames.GetValueOrDefault(name));
 
     /// <summary>Generates and writes the three files under temporary names, renaming them together at the end; on failure or
     /// cancellation deletes the temporaries and says so, leaving any earlier outputs untouched.</summary>

@@ -249,7 +249,7 @@ public sealed class ExperimentCommandTests : IDisposable
     [InlineData("--alpha", "experiment", "ab", "--group", "arm", "--control", "control", "--metric", "minutes", "--alpha", "abc")]
     [InlineData("--correction", "experiment", "ab", "--group", "arm", "--control", "control", "--metric", "minutes", "--correction", "sidak")]
     [InlineData("--alpha (1.5) must be below 0.8", "experiment", "aa", "--metric", "minutes", "--alpha", "1.5")]
-    [InlineData("Split", "experiment", "aa", "--metric", "minutes", "--split", "1")]
+    [InlineData("--split 1: --split must be in [1/65,536, 65,535/65,536]", "experiment", "aa", "--metric", "minutes", "--split", "1")]
     public void BadInput_ExitsWith2AndSaysWhy(string expected, params string[] args)
     {
         var file = Simulated();
