@@ -1,6 +1,7 @@
 using CohortKit.Hosting;
 using CohortKit.Temporal.Progression;
 using CohortKit.Temporal.Retention;
+using CohortKit.Temporal.Scheduling;
 using CohortKit.Temporal.Survival;
 using CohortKit.Temporal.Tracking;
 using Microsoft.Extensions.Configuration;
@@ -57,6 +58,40 @@ public static class TemporalCohortKitBuilderExtensions
         p.Bind(configuration.GetSection("Progression"));
         t.Bind(configuration.GetSection("Tracking"));
         return builder;
+    }
+
+    /// <summary>Registers <see cref="ReassignmentScheduler"/> with its options (validated on start). It needs an
+    /// <see cref="ICohortReformer"/>: CohortKit.Reassignment's <c>AddReassignment()</c> registers Similarity's former behind it.</summary>
+    /// <param name="builder">The CohortKit builder.</param>
+    /// <param name="configure">Configures the scheduler, or null.</param>
+    /// <returns>The builder.</returns>
+    public static ICohortKitBuilder AddReassignmentScheduler(this ICohortKitBuilder builder, Action<ReassignmentOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = RegisterScheduler(builder);
+        if (configure is not null) { options.Configure(configure); }
+        return builder;
+    }
+
+    /// <summary>Registers <see cref="ReassignmentScheduler"/> with its options bound from <paramref name="configuration"/>.</summary>
+    /// <param name="builder">The CohortKit builder.</param>
+    /// <param name="configuration">The scheduler's configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static ICohortKitBuilder AddReassignmentScheduler(this ICohortKitBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        RegisterScheduler(builder).Bind(configuration);
+        return builder;
+    }
+
+    private static OptionsBuilder<ReassignmentOptions> RegisterScheduler(ICohortKitBuilder builder)
+    {
+        var s = builder.Services;
+        var first = !s.Any(d => d.ServiceType == typeof(ReassignmentScheduler));
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReassignmentOptions>, ReassignmentOptionsValidator>());
+        s.TryAddSingleton<ReassignmentScheduler>();
+        return first ? s.AddOptionsWithValidateOnStart<ReassignmentOptions>() : s.AddOptions<ReassignmentOptions>();
     }
 
     // Idempotent: TryAdd* for the engines and validators; the validate-on-start hook is added with the first registration only.
