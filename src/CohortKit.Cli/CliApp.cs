@@ -25,6 +25,7 @@ internal static class CliApp
         root.Subcommands.Add(Temporal.SurvivalCommand.Create(console));
         root.Subcommands.Add(Temporal.RetentionCommand.Create(console));
         root.Subcommands.Add(Temporal.ProgressionCommand.Create(console));
+        root.Subcommands.Add(Temporal.TrackCommand.Create(console));
         root.Subcommands.Add(Oulad.OuladCommand.Create(console));
 
         var parse = root.Parse(args);

@@ -148,17 +148,46 @@ public static class MeasurementDrift
             if (cuts.Count == 0 || cut > cuts[^1]) { cuts.Add(cut); }
         }
 
-        var b = Histogram(before, cuts);
-        var a = Histogram(after, cuts);
-        double psi = 0;
-        for (var i = 0; i < b.Length; i++)
+        return PopulationStabilityIndexOfCounts(Histogram(before, cuts), Histogram(after, cuts));
+    }
+
+    /// <summary>The population stability index Σ (aᵢ − bᵢ) ln(aᵢ / bᵢ) of two distributions given as counts over the same
+    /// bins or categories (shares aᵢ, bᵢ of each total; an empty bin counts as a share of 0.0001 so the index stays
+    /// finite). <see cref="PopulationStabilityIndex"/> calls it on decile bins; categorical composition (e.g. the regions of a
+    /// cohort's members in two periods, in CohortKit.Temporal's tracker) calls it on category counts.</summary>
+    /// <param name="before">Counts per bin in the earlier period (non-negative, not all 0).</param>
+    /// <param name="after">Counts per bin in the later period, the same bins (non-negative, not all 0).</param>
+    /// <returns>The PSI (≥ 0).</returns>
+    /// <exception cref="ArgumentException">The lengths differ, a count is negative or not finite, or a period has no counts.</exception>
+    public static double PopulationStabilityIndexOfCounts(ReadOnlySpan<double> before, ReadOnlySpan<double> after)
+    {
+        if (before.Length != after.Length)
         {
-            var pb = Math.Max(b[i] / before.Length, 1e-4);
-            var pa = Math.Max(a[i] / after.Length, 1e-4);
+            throw new ArgumentException($"before has {before.Length} bins but after has {after.Length}.", nameof(after));
+        }
+
+        double totalBefore = Total(before, nameof(before)), totalAfter = Total(after, nameof(after));
+        double psi = 0;
+        for (var i = 0; i < before.Length; i++)
+        {
+            var pb = Math.Max(before[i] / totalBefore, 1e-4);
+            var pa = Math.Max(after[i] / totalAfter, 1e-4);
             psi += (pa - pb) * Math.Log(pa / pb);
         }
 
         return psi;
+    }
+
+    private static double Total(ReadOnlySpan<double> counts, string name)
+    {
+        double total = 0;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (!(counts[i] >= 0 && double.IsFinite(counts[i]))) { throw new ArgumentException($"{name}[{i}] is {counts[i]}; counts must be finite and non-negative.", name); }
+            total += counts[i];
+        }
+
+        return total > 0 ? total : throw new ArgumentException($"{name} has no counts.", name);
     }
 
     private static double[] Histogram(ReadOnlySpan<double> values, List<double> cuts)

@@ -11,11 +11,11 @@ namespace CohortKit.Temporal.Progression;
 /// <summary>
 /// Learner progression: states per period from configurable rules over recent activity and scores
 /// (<see cref="Classify"/>), a discrete-time Markov transition model estimated overall or per segment (<see cref="Fit"/>,
-/// <see cref="FitBySegment"/>) with k-step forecasts and the churn hazard, and next-state evaluation on held-out later
-/// periods against the "stays in the same state" baseline (<see cref="Evaluate"/>).
+/// <see cref="FitBySegment"/>) with k-step forecasts and the churn hazard, or with covariates (one multinomial logistic
+/// regression per origin state, <see cref="FitWithCovariates"/>), and next-state evaluation on held-out later periods
+/// against the "stays in the same state" baseline (<see cref="Evaluate(TransitionMatrix, LearnerStateHistory, DateOnly)"/>).
 /// </summary>
-/// <remarks>Thread-safe and stateless apart from its options. Covariates enter through segments; a multinomial-logistic
-/// model per origin state is not implemented.</remarks>
+/// <remarks>Thread-safe and stateless apart from its options.</remarks>
 public sealed partial class ProgressionModel
 {
     private readonly ProgressionOptions _options;
@@ -145,6 +145,13 @@ public sealed partial class ProgressionModel
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(history);
+        return EvaluateCore(history, heldOutAfter, (_, from) => model.Probabilities[from]);
+    }
+
+    /// <summary>Held-out scoring shared by the Markov and the covariate models: <paramref name="rowOf"/> gives a learner's
+    /// next-state probabilities from a state.</summary>
+    private ProgressionEvaluation EvaluateCore(LearnerStateHistory history, DateOnly heldOutAfter, Func<int, int, IReadOnlyList<double>> rowOf)
+    {
         var training = Count(history, heldOutAfter, l => true);
         long trainTotal = 0, trainStay = 0;
         for (var i = 0; i < TransitionMatrix.StateCount; i++)
@@ -168,7 +175,7 @@ public sealed partial class ProgressionModel
             {
                 if (history.PeriodEnd(l, k) <= heldOutAfter) { continue; }
                 int from = (int)s[k - 1], to = (int)s[k];
-                var row = model.Probabilities[from];
+                var row = rowOf(l, from);
                 loss -= Math.Log(row[to]);
                 baselineLoss -= Math.Log(to == from ? stay : (1 - stay) / (TransitionMatrix.StateCount - 1));
                 hits += ArgMax(row) == to ? 1 : 0;
@@ -228,18 +235,23 @@ public sealed partial class ProgressionModel
     private static long[,] Count(LearnerStateHistory history, DateOnly? until, Func<int, bool> include)
     {
         var counts = new long[TransitionMatrix.StateCount, TransitionMatrix.StateCount];
+        ForEachTransition(history, until, (l, from, to) => { if (include(l)) { counts[from, to]++; } });
+        return counts;
+    }
+
+    /// <summary>Calls <paramref name="visit"/>(learner, from, to) for every transition whose later period ends on or before
+    /// <paramref name="until"/> (all when null).</summary>
+    private static void ForEachTransition(LearnerStateHistory history, DateOnly? until, Action<int, int, int> visit)
+    {
         for (var l = 0; l < history.LearnerCount; l++)
         {
-            if (!include(l)) { continue; }
             var s = history.Of(l);
             for (var k = 1; k < s.Length; k++)
             {
                 if (until is { } u && history.PeriodEnd(l, k) > u) { break; }
-                counts[(int)s[k - 1], (int)s[k]]++;
+                visit(l, (int)s[k - 1], (int)s[k]);
             }
         }
-
-        return counts;
     }
 
     private TransitionMatrix Estimate(long[,] counts)

@@ -32,6 +32,12 @@ public sealed class ProgressionOptions
     /// <value>The default value is 0.1.</value>
     public double PseudoCount { get; set; } = 0.1;
 
+    /// <summary>Gets or sets the ridge penalty λ of <see cref="ProgressionModel.FitWithCovariates"/>: the log-likelihood minus
+    /// (λ/2)·Σ slope² is maximised (intercepts are not penalised). 0 gives the maximum-likelihood estimate, which does not exist
+    /// when the covariates separate the next states.</summary>
+    /// <value>The default value is 0.</value>
+    public double CovariateL2 { get; set; }
+
     /// <summary>A copy, so that an engine keeps the settings it validated whatever the caller changes later.</summary>
     internal ProgressionOptions Snapshot() => (ProgressionOptions)MemberwiseClone();
 }

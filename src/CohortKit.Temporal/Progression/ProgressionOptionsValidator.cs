@@ -31,5 +31,6 @@ internal sealed class ProgressionOptionsValidator : IValidateOptions<Progression
         }
 
         if (!(o.PseudoCount >= 0 && double.IsFinite(o.PseudoCount))) { yield return new(nameof(o.PseudoCount), o.PseudoCount, "PseudoCount must be finite and non-negative."); }
+        if (!(o.CovariateL2 >= 0 && double.IsFinite(o.CovariateL2))) { yield return new(nameof(o.CovariateL2), o.CovariateL2, "CovariateL2 must be finite and non-negative."); }
     }
 }

@@ -34,6 +34,17 @@ public class DriftTests
     }
 
     [Fact]
+    public void PsiOfCounts_MatchesHandComputedValue_AndRejectsBadCounts()
+    {
+        // Shares (0.5, 0.3, 0.2) -> (0.2, 0.3, 0.5), written out; the totals differ (10 vs 20) and only shares matter.
+        var expected = (0.2 - 0.5) * Math.Log(0.2 / 0.5) + 0 + (0.5 - 0.2) * Math.Log(0.5 / 0.2);
+        MeasurementDrift.PopulationStabilityIndexOfCounts([5, 3, 2], [4, 6, 10]).Should().BeApproximately(expected, 1e-12);
+        FluentActions.Invoking(() => MeasurementDrift.PopulationStabilityIndexOfCounts([1, 2], [1, 2, 3])).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("after");
+        FluentActions.Invoking(() => MeasurementDrift.PopulationStabilityIndexOfCounts([1, -2], [1, 2])).Should().Throw<ArgumentException>().WithMessage("before[1]*");
+        FluentActions.Invoking(() => MeasurementDrift.PopulationStabilityIndexOfCounts([1, 2], [0, 0])).Should().Throw<ArgumentException>().WithMessage("after has no counts*");
+    }
+
+    [Fact]
     public void Compare_FlagsASignificantShiftAboveTheThreshold_AndNotNoise()
     {
         var before = Normal(200_000, 100, 3);

@@ -3,6 +3,7 @@ using CohortKit.Temporal.Hosting;
 using CohortKit.Temporal.Progression;
 using CohortKit.Temporal.Retention;
 using CohortKit.Temporal.Survival;
+using CohortKit.Temporal.Tracking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,16 @@ public class TemporalCohortKitBuilderExtensionsTests
     }
 
     [Fact]
+    public void AddTemporal_InvalidTrackerOptions_FailsAtStart_AndTheConstructorNamesTheOption()
+    {
+        using var sp = new ServiceCollection().AddCohortKit().AddTemporal(null, null, null, t => t.Alpha = 0).Services.BuildServiceProvider();
+        var act = () => sp.GetRequiredService<CohortTracker>();
+        act.Should().Throw<OptionsValidationException>().WithMessage("*Alpha*");
+        var direct = () => new CohortTracker(new CohortTrackerOptions { CompositionThreshold = -1 });
+        direct.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("CompositionThreshold");
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_ThrowsNamingTheOption()
     {
         var act = () => new SurvivalAnalyzer(new SurvivalOptions { ConfidenceLevel = double.NaN });
@@ -58,13 +69,14 @@ public class TemporalCohortKitBuilderExtensionsTests
     [Fact]
     public void AddTemporal_BindsConfiguration()
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Survival:ConfidenceLevel"] = "0.8", ["Retention:MaxDegreeOfParallelism"] = "1", ["Progression:PeriodDays"] = "14" }).Build();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Survival:ConfidenceLevel"] = "0.8", ["Retention:MaxDegreeOfParallelism"] = "1", ["Progression:PeriodDays"] = "14", ["Tracking:Alpha"] = "0.01" }).Build();
         using var sp = new ServiceCollection().AddCohortKit().AddTemporal(config).Services.BuildServiceProvider();
         var analyzer = sp.GetRequiredService<SurvivalAnalyzer>();
         analyzer.Options.ConfidenceLevel.Should().Be(0.8);
         analyzer.KaplanMeier([1.0, 2, 3], [true, true, false]).Intervals.Should().OnlyContain(i => i.Level == 0.8);
         sp.GetRequiredService<RetentionAnalyzer>().Options.MaxDegreeOfParallelism.Should().Be(1);
         sp.GetRequiredService<ProgressionModel>().Options.PeriodDays.Should().Be(14);
+        sp.GetRequiredService<CohortTracker>().Options.Alpha.Should().Be(0.01);
     }
 
     [Fact]
