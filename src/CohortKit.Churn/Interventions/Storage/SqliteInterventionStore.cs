@@ -7,7 +7,9 @@ namespace CohortKit.Churn.Interventions.Storage;
 
 /// <summary>The default <see cref="IInterventionStore"/>: one SQLite table keyed by (learner, action, day), so a decision
 /// survives the process and a rerun finds it. Additions run in one transaction with <c>ON CONFLICT DO NOTHING</c>.</summary>
-/// <remarks>Opens a connection per call (pooled by Microsoft.Data.Sqlite); safe for one orchestrator run at a time.</remarks>
+/// <remarks>Opens a connection per call (pooled by Microsoft.Data.Sqlite); safe for one orchestrator run at a time. The
+/// database uses write-ahead logging with <c>synchronous = NORMAL</c>: every commit survives a killed process; a power
+/// loss may drop the last commits, in which case the next run resends those decisions with the same key.</remarks>
 public sealed class SqliteInterventionStore : IInterventionStore
 {
     private const string Columns = "learner, action, day, rule_id, state, attempts, planned_at, updated_at, last_error";
@@ -26,6 +28,7 @@ public sealed class SqliteInterventionStore : IInterventionStore
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
+            PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS intervention_decisions (
                 learner INTEGER NOT NULL, action TEXT NOT NULL, day TEXT NOT NULL,
                 rule_id TEXT NOT NULL, state INTEGER NOT NULL, attempts INTEGER NOT NULL,
@@ -97,10 +100,15 @@ public sealed class SqliteInterventionStore : IInterventionStore
         }
     }
 
+    // WAL with synchronous = NORMAL: a commit survives a killed process (what the exactly-once design needs) without an
+    // fsync per state change; only a power loss can drop the last commits (the rerun then resends with the same key).
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+        pragma.ExecuteNonQuery();
         return connection;
     }
 
