@@ -45,6 +45,50 @@ public sealed class InterventionInvariantTests
         return Violations(playbook, orchestrator.Holdout, decisions, channel).Count == 0;
     }
 
+    [Property(MaxTest = 40)]
+    public bool RandomKillsAndReruns_SendEachDecisionExactlyOnce_WithinEveryLimit(PositiveInt seedSource)
+    {
+        var seed = seedSource.Get;
+        var rng = new Random(seed);
+        var playbook = RandomPlaybook(rng);
+        var store = new InMemoryInterventionStore();
+        var channel = new RecordingChannel();
+        var clock = new TestClock(Playbooks.Start);
+        var orchestrator = new InterventionOrchestrator(playbook, store, channel, new InterventionOptions { RetryWindowDays = 3 }, clock);
+        var learners = rng.Next(20, 60);
+
+        Task.Run(async () =>
+        {
+            for (var day = 0; day < Days; day++)
+            {
+                var scores = Enumerable.Range(1, learners).Select(i => new LearnerScore(new LearnerId(i), rng.NextDouble(), "s0")).ToArray();
+                using var kill = new CancellationTokenSource();
+                channel.Kill = kill;
+                var k = channel.Delivered + rng.Next(0, 6);
+                var inside = rng.Next(2) == 0;
+                channel.KillAfterDeliveries = inside ? null : k;
+                channel.CancelInsideAfter = inside ? k : null;
+                try
+                {
+                    await orchestrator.RunAsync(scores, kill.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // killed: a new process reruns the same day
+                }
+
+                (channel.Kill, channel.KillAfterDeliveries, channel.CancelInsideAfter) = (null, null, null);
+                clock.Now = clock.Now.AddHours(1);
+                await orchestrator.RunAsync(scores);
+                clock.Now = clock.Now.AddHours(-1).AddDays(1);
+            }
+        }).GetAwaiter().GetResult();
+
+        var decisions = store.GetDecisionsAsync(DateOnly.MinValue, DateOnly.MaxValue, default).AsTask().GetAwaiter().GetResult();
+        return Violations(playbook, orchestrator.Holdout, decisions, channel).Count == 0
+            && decisions.All(d => d.State is DecisionState.Sent or DecisionState.Withheld);
+    }
+
     [Fact]
     public void Violations_DetectsABrokenBudgetCapCooldownAndHoldout()
     {
