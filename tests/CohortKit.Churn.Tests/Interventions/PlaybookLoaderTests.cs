@@ -60,6 +60,7 @@ public sealed class PlaybookLoaderTests
         e.Path.Should().Be(expectedPath);
         e.Problem.Should().Contain(expectedProblem);
         e.Message.Should().StartWith($"intervention-playbook.json {expectedPath}: ");
+        e.FileName.Should().Be("intervention-playbook.json");
     }
 
     [Fact]

@@ -8,20 +8,20 @@ namespace CohortKit.Churn.Interventions.Playbook;
 public sealed class PlaybookFormatException : CohortKitException
 {
     /// <summary>Creates the exception.</summary>
-    /// <param name="source">The file name, or a description of the source (e.g. <c>playbook</c> for one built in code).</param>
+    /// <param name="fileName">The file name, or a description of the source (e.g. <c>playbook</c> for one built in code).</param>
     /// <param name="path">The JSON path of the offending field.</param>
     /// <param name="problem">What is wrong.</param>
     /// <param name="innerException">The parser's exception, if any.</param>
-    public PlaybookFormatException(string source, string path, string problem, Exception? innerException = null)
-        : base($"{source} {path}: {problem}", innerException!)
+    public PlaybookFormatException(string fileName, string path, string problem, Exception? innerException = null)
+        : base($"{fileName} {path}: {problem}", innerException!)
     {
-        Source = source;
+        FileName = fileName;
         Path = path;
         Problem = problem;
     }
 
     /// <summary>Gets the file name or source description.</summary>
-    public new string Source { get; }
+    public string FileName { get; }
 
     /// <summary>Gets the JSON path of the offending field (<c>$</c> for the whole document).</summary>
     public string Path { get; }
