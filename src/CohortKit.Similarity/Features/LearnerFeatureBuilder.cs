@@ -137,7 +137,6 @@ public sealed partial class LearnerFeatureBuilder
         var started = _time.GetTimestamp();
         var report = new MonotoneProgress(progress);
         var blocks = (learners.Count + BlockRows - 1) / BlockRows;
-        long done = 0;
         Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, b =>
         {
             var last = Math.Min(learners.Count, (b + 1) * BlockRows);
@@ -146,7 +145,7 @@ public sealed partial class LearnerFeatureBuilder
                 FillRow(row);
             }
 
-            report.Report(0.9 * Interlocked.Add(ref done, last - b * BlockRows) / learners.Count);
+            report.Advance(last - b * BlockRows, learners.Count, 0.9);
         });
 
         cancellationToken.ThrowIfCancellationRequested();
