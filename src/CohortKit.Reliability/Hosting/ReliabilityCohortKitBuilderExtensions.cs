@@ -1,0 +1,59 @@
+using CohortKit.Hosting;
+using CohortKit.Reliability.Slo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CohortKit.Reliability.Hosting;
+
+/// <summary>DI registration of the reliability engines.</summary>
+public static class ReliabilityCohortKitBuilderExtensions
+{
+    /// <summary>Registers <see cref="SloMonitor"/> with default options, validated on start.</summary>
+    /// <param name="builder">The CohortKit builder.</param>
+    /// <returns>The builder.</returns>
+    public static ICohortKitBuilder AddReliability(this ICohortKitBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        Register(builder);
+        return builder;
+    }
+
+    /// <summary>Registers the reliability engines and configures them.</summary>
+    /// <param name="builder">The CohortKit builder.</param>
+    /// <param name="slo">Configures the objective and its alerts.</param>
+    /// <returns>The builder.</returns>
+    public static ICohortKitBuilder AddReliability(this ICohortKitBuilder builder, Action<SloOptions>? slo)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var s = Register(builder);
+        if (slo is not null) { s.Configure(slo); }
+        return builder;
+    }
+
+    /// <summary>Registers the reliability engines with options bound from the configuration section <c>Slo</c>.</summary>
+    /// <param name="builder">The CohortKit builder.</param>
+    /// <param name="configuration">The Reliability configuration section.</param>
+    /// <returns>The builder.</returns>
+    public static ICohortKitBuilder AddReliability(this ICohortKitBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var s = Register(builder);
+        s.Bind(configuration.GetSection("Slo"));
+        return builder;
+    }
+
+    // Idempotent: TryAdd* for the engines and validators; the validate-on-start hook is added with the first registration only.
+    private static OptionsBuilder<SloOptions> Register(ICohortKitBuilder builder)
+    {
+        var s = builder.Services;
+        var first = !s.Any(d => d.ServiceType == typeof(SloMonitor));
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SloOptions>, SloOptionsValidator>());
+        s.TryAddSingleton<SloMonitor>();
+        return first
+            ? s.AddOptionsWithValidateOnStart<SloOptions>()
+            : s.AddOptions<SloOptions>();
+    }
+}
