@@ -1,4 +1,5 @@
 using CohortKit.Hosting;
+using CohortKit.Reliability.Capacity;
 using CohortKit.Reliability.Slo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ namespace CohortKit.Reliability.Hosting;
 /// <summary>DI registration of the reliability engines.</summary>
 public static class ReliabilityCohortKitBuilderExtensions
 {
-    /// <summary>Registers <see cref="SloMonitor"/> with default options, validated on start.</summary>
+    /// <summary>Registers <see cref="SloMonitor"/> and <see cref="CapacityPlanner"/> with default options, validated on start.</summary>
     /// <param name="builder">The CohortKit builder.</param>
     /// <returns>The builder.</returns>
     public static ICohortKitBuilder AddReliability(this ICohortKitBuilder builder)
@@ -23,16 +24,19 @@ public static class ReliabilityCohortKitBuilderExtensions
     /// <summary>Registers the reliability engines and configures them.</summary>
     /// <param name="builder">The CohortKit builder.</param>
     /// <param name="slo">Configures the objective and its alerts.</param>
+    /// <param name="capacity">Configures the capacity planner.</param>
     /// <returns>The builder.</returns>
-    public static ICohortKitBuilder AddReliability(this ICohortKitBuilder builder, Action<SloOptions>? slo)
+    public static ICohortKitBuilder AddReliability(this ICohortKitBuilder builder, Action<SloOptions>? slo, Action<CapacityOptions>? capacity = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var s = Register(builder);
+        var (s, c) = Register(builder);
         if (slo is not null) { s.Configure(slo); }
+        if (capacity is not null) { c.Configure(capacity); }
         return builder;
     }
 
-    /// <summary>Registers the reliability engines with options bound from the configuration section <c>Slo</c>.</summary>
+    /// <summary>Registers the reliability engines with options bound from the configuration sections <c>Slo</c>
+    /// and <c>Capacity</c>.</summary>
     /// <param name="builder">The CohortKit builder.</param>
     /// <param name="configuration">The Reliability configuration section.</param>
     /// <returns>The builder.</returns>
@@ -40,20 +44,23 @@ public static class ReliabilityCohortKitBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        var s = Register(builder);
+        var (s, c) = Register(builder);
         s.Bind(configuration.GetSection("Slo"));
+        c.Bind(configuration.GetSection("Capacity"));
         return builder;
     }
 
     // Idempotent: TryAdd* for the engines and validators; the validate-on-start hook is added with the first registration only.
-    private static OptionsBuilder<SloOptions> Register(ICohortKitBuilder builder)
+    private static (OptionsBuilder<SloOptions>, OptionsBuilder<CapacityOptions>) Register(ICohortKitBuilder builder)
     {
         var s = builder.Services;
         var first = !s.Any(d => d.ServiceType == typeof(SloMonitor));
         s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SloOptions>, SloOptionsValidator>());
+        s.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CapacityOptions>, CapacityOptionsValidator>());
         s.TryAddSingleton<SloMonitor>();
+        s.TryAddSingleton<CapacityPlanner>();
         return first
-            ? s.AddOptionsWithValidateOnStart<SloOptions>()
-            : s.AddOptions<SloOptions>();
+            ? (s.AddOptionsWithValidateOnStart<SloOptions>(), s.AddOptionsWithValidateOnStart<CapacityOptions>())
+            : (s.AddOptions<SloOptions>(), s.AddOptions<CapacityOptions>());
     }
 }

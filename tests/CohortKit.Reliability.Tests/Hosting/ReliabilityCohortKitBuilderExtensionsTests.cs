@@ -1,4 +1,5 @@
 using CohortKit.Hosting;
+using CohortKit.Reliability.Capacity;
 using CohortKit.Reliability.Hosting;
 using CohortKit.Reliability.Slo;
 using Microsoft.Extensions.Configuration;
@@ -45,5 +46,13 @@ public sealed class ReliabilityCohortKitBuilderExtensionsTests
         var status = sp.GetRequiredService<SloMonitor>().Evaluate();
         status.Objective.Should().Be(0.995);
         status.Alerts.Should().ContainSingle().Which.Should().Match<BurnRateAlertState>(a => a.Severity == AlertSeverity.Ticket && a.LongWindow == TimeSpan.FromHours(2) && a.Threshold == 3);
+    }
+
+    [Fact]
+    public void AddReliability_NegativePrice_FailsAtStartWithTheOptionName()
+    {
+        using var sp = new ServiceCollection().AddCohortKit().AddReliability(null, c => c.ReservedPricePerHour = -1).Services.BuildServiceProvider();
+        var act = () => sp.GetRequiredService<CapacityPlanner>();
+        act.Should().Throw<OptionsValidationException>().WithMessage("*ReservedPricePerHour*");
     }
 }
