@@ -28,6 +28,7 @@ internal static class CliApp
         root.Subcommands.Add(Oulad.OuladCommand.Create(console));
         root.Subcommands.Add(Reliability.SloReplayCommand.Create(console));
         root.Subcommands.Add(Reliability.CapacityCommand.Create(console));
+        root.Subcommands.Add(Reliability.IncidentsSimulateCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,6 +1,7 @@
 using CohortKit.Hosting;
 using CohortKit.Reliability.Capacity;
 using CohortKit.Reliability.Hosting;
+using CohortKit.Reliability.Incidents;
 using CohortKit.Reliability.Slo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,5 +55,23 @@ public sealed class ReliabilityCohortKitBuilderExtensionsTests
         using var sp = new ServiceCollection().AddCohortKit().AddReliability(null, c => c.ReservedPricePerHour = -1).Services.BuildServiceProvider();
         var act = () => sp.GetRequiredService<CapacityPlanner>();
         act.Should().Throw<OptionsValidationException>().WithMessage("*ReservedPricePerHour*");
+    }
+
+    private sealed class Disable : IRunbookAction
+    {
+        public RunbookActionKind Kind => RunbookActionKind.DisableModel;
+
+        public Task<RunbookActionOutcome> ExecuteAsync(RunbookActionRequest request, CancellationToken cancellationToken) => Task.FromResult(new RunbookActionOutcome(true, "off"));
+    }
+
+    [Fact]
+    public async Task AddReliability_CoordinatorGetsRegisteredRunbookActions()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IRunbookAction, Disable>();
+        using var sp = services.AddCohortKit().AddReliability(null, null, i => i.AcknowledgementDeadline = TimeSpan.FromMinutes(2)).Services.BuildServiceProvider();
+        var coordinator = sp.GetRequiredService<IncidentCoordinator>();
+        var id = coordinator.Raise(new Alert("m", CohortKit.Reliability.Slo.AlertSeverity.Page, "drift"));
+        (await coordinator.ExecuteAsync(id, RunbookActionKind.DisableModel, "churn")).Succeeded.Should().BeTrue();
     }
 }
