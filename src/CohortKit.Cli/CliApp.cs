@@ -29,6 +29,7 @@ internal static class CliApp
         root.Subcommands.Add(Reliability.SloReplayCommand.Create(console));
         root.Subcommands.Add(Reliability.CapacityCommand.Create(console));
         root.Subcommands.Add(Reliability.IncidentsSimulateCommand.Create(console));
+        root.Subcommands.Add(Reliability.DrDrillCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
