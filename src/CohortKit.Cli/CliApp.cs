@@ -27,6 +27,10 @@ internal static class CliApp
         root.Subcommands.Add(Temporal.ProgressionCommand.Create(console));
         root.Subcommands.Add(Temporal.TrackCommand.Create(console));
         root.Subcommands.Add(Oulad.OuladCommand.Create(console));
+        root.Subcommands.Add(Reliability.SloReplayCommand.Create(console));
+        root.Subcommands.Add(Reliability.CapacityCommand.Create(console));
+        root.Subcommands.Add(Reliability.IncidentsSimulateCommand.Create(console));
+        root.Subcommands.Add(Reliability.DrDrillCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Serialization;
+using CohortKit.Cli.Output;
+using CohortKit.Reliability.Capacity;
+using Spectre.Console;
+
+namespace CohortKit.Cli.Reliability;
+
+/// <summary>The JSON document of <c>cohortkit capacity</c> (a contract: scripts depend on it exactly).</summary>
+internal sealed record CapacityReport(
+    double OfferedLoad,
+    int Servers,
+    int ServersWithHeadroom,
+    double ProbabilityOfWaiting,
+    double WaitQuantileMs,
+    double Utilization,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? CostPerHour);
+
+/// <summary><c>cohortkit capacity</c>: the Erlang C (M/M/c) server count for an arrival rate, a service time and a waiting-time target.</summary>
+internal static class CapacityCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var rate = new Option<double>("--arrival-rate") { Description = "Arrival rate, requests per second.", Required = true };
+        var service = new Option<double>("--service-ms") { Description = "Mean service time, milliseconds.", Required = true };
+        var wait = new Option<double>("--wait-ms") { Description = "Waiting-time target W, milliseconds.", Required = true };
+        var quantile = new Option<double>("--quantile") { Description = "Share q of requests that must wait at most W: P(wait > W) <= 1 - q.", DefaultValueFactory = _ => 0.99 };
+        var headroom = new Option<double>("--headroom") { Description = "Also size for this multiple of the arrival rate (at least 1).", DefaultValueFactory = _ => 2 };
+        var price = new Option<double?>("--price-per-hour") { Description = "Price of one server-hour; costPerHour = serversWithHeadroom x price." };
+        var json = CommonOptions.Json();
+        var command = new Command("capacity", "Servers by Erlang C: the smallest c with C(c, a)·exp(-(c·mu - lambda)·W) <= 1 - q, and again at headroom x the arrival rate.")
+        {
+            rate, service, wait, quantile, headroom, price, json,
+        };
+        command.SetAction(parse =>
+        {
+            var p = parse.GetValue(price);
+            var serviceMs = Milliseconds(parse.GetValue(service), "--service-ms", positive: true);
+            var waitMs = Milliseconds(parse.GetValue(wait), "--wait-ms", positive: false);
+            var estimate = OptionFlags.Rename(
+                () => new CapacityPlanner(new CapacityOptions { WaitQuantile = parse.GetValue(quantile), Headroom = parse.GetValue(headroom), OnDemandPricePerHour = p ?? 0 })
+                    .Estimate(parse.GetValue(rate), serviceMs, waitMs),
+                name => name switch
+                {
+                    nameof(CapacityOptions.WaitQuantile) => "--quantile",
+                    nameof(CapacityOptions.Headroom) => "--headroom",
+                    nameof(CapacityOptions.OnDemandPricePerHour) => "--price-per-hour",
+                    "arrivalRatePerSecond" => "--arrival-rate",
+                    _ => null,
+                });
+            var b = estimate.Base;
+            var report = new CapacityReport(b.OfferedLoad, b.Servers, estimate.WithHeadroom.Servers, b.ProbabilityOfWaiting, b.WaitQuantile.TotalMilliseconds, b.Utilization, p is null ? null : estimate.CostPerHour);
+            if (parse.GetValue(json))
+            {
+                console.WriteJson(report);
+            }
+            else
+            {
+                var table = new Table().AddColumns("offered load", "servers", "with headroom", "P(wait)", "wait quantile ms", "utilization", "cost per hour");
+                table.AddRow(Text(report.OfferedLoad), Text(report.Servers), Text(report.ServersWithHeadroom), Text(report.ProbabilityOfWaiting),
+                    Text(report.WaitQuantileMs), Text(report.Utilization), report.CostPerHour is { } c ? Text(c) : "-");
+                console.Ansi.Write(table);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static TimeSpan Milliseconds(double value, string flag, bool positive)
+    {
+        if (!double.IsFinite(value) || value < 0 || (positive && value == 0) || value > TimeSpan.MaxValue.TotalMilliseconds / 2)
+        {
+            throw new ArgumentException($"{flag} {Text(value)}: must be a finite number of milliseconds {(positive ? "above" : "at least")} 0.");
+        }
+
+        return TimeSpan.FromMilliseconds(value);
+    }
+
+    private static string Text(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}

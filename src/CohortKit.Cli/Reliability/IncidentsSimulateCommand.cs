@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CohortKit.Cli.Output;
+using CohortKit.Reliability.Incidents;
+using CohortKit.Reliability.Slo;
+using Microsoft.Extensions.Time.Testing;
+using Spectre.Console;
+
+namespace CohortKit.Cli.Reliability;
+
+/// <summary>One event of a scenario file.</summary>
+internal sealed record ScenarioEvent(double AtSeconds, string Type, string Fingerprint, string? Severity, string? Summary, string? By, string? Action, string? Target, bool? Succeeds);
+
+/// <summary>A scenario file of <c>cohortkit incidents simulate</c>.</summary>
+internal sealed record Scenario(double? AckDeadlineSeconds, int? MaxEscalations, IReadOnlyList<string>? Handlers, IReadOnlyList<ScenarioEvent> Events);
+
+/// <summary>One timeline entry in the JSON.</summary>
+internal sealed record TimelineJson(double AtSeconds, string Kind, string Detail);
+
+/// <summary>One incident in the JSON.</summary>
+internal sealed record IncidentJson(
+    int Id, string Fingerprint, string Severity, string Summary, int Alerts, int Escalations, double OpenedAtSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? AcknowledgedAtSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? ResolvedAtSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? TimeToAcknowledgeSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? TimeToResolveSeconds,
+    IReadOnlyList<TimelineJson> Timeline);
+
+/// <summary>The JSON document of <c>cohortkit incidents simulate</c>.</summary>
+internal sealed record IncidentsReport(
+    IReadOnlyList<IncidentJson> Incidents,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? MttaSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? MttrSeconds);
+
+/// <summary><c>cohortkit incidents simulate</c>: replays a scenario of alerts, acknowledgements, runbook actions and resolutions
+/// against the incident coordinator on a fake clock, and reports each incident's timeline with MTTA and MTTR.</summary>
+internal static class IncidentsSimulateCommand
+{
+    private static readonly DateTimeOffset Origin = DateTimeOffset.UnixEpoch;
+
+    private static readonly JsonSerializerOptions ReadOptions = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static Command Create(CliConsole console)
+    {
+        var scenario = new Option<FileInfo>("--scenario") { Description = "Scenario JSON (docs/cli.md#cohortkit-incidents-simulate).", Required = true };
+        var postmortem = new Option<FileInfo?>("--postmortem") { Description = "Also write every incident's postmortem draft (Markdown) to this file." };
+        var json = CommonOptions.Json();
+        var simulate = new Command("simulate", "Replay alerts, acknowledgements, runbook actions and resolutions on a fake clock; report timelines, MTTA and MTTR.")
+        {
+            scenario, postmortem, json,
+        };
+        simulate.SetAction(parse =>
+        {
+            var file = parse.GetValue(scenario)!;
+            var s = Load(file);
+            var report = Run(s, file.Name, out var incidents);
+            if (parse.GetValue(postmortem) is { } md)
+            {
+                File.WriteAllText(md.FullName, string.Join(Environment.NewLine, incidents.Select(PostmortemWriter.Draft)));
+            }
+
+            if (parse.GetValue(json))
+            {
+                console.WriteJson(report);
+            }
+            else
+            {
+                Write(console, report);
+            }
+
+            return 0;
+        });
+        return new Command("incidents", "Incident response: deduplication, escalation, runbook actions, MTTA/MTTR.") { simulate };
+    }
+
+    private static Scenario Load(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            throw new FileNotFoundException($"--scenario {file.FullName}: the file does not exist.", file.FullName);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Scenario>(File.ReadAllText(file.FullName), ReadOptions) is { Events: not null } s
+                ? s
+                : throw new InvalidDataException($"{file.Name}: the scenario needs an \"events\" array.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{file.Name}: not a scenario ({ex.Message})", ex);
+        }
+    }
+
+    private static IncidentsReport Run(Scenario s, string name, out IReadOnlyList<IncidentReport> incidents)
+    {
+        var time = new FakeTimeProvider(Origin);
+        var handlers = (s.Handlers ?? Enum.GetNames<RunbookActionKind>()).Select(h => new ScriptedAction(Kind(h, name, "handlers"))).ToList();
+        var options = new IncidentOptions();
+        if (s.AckDeadlineSeconds is { } d)
+        {
+            options.AcknowledgementDeadline = d is > 0 and < 1e9 ? TimeSpan.FromSeconds(d) : throw new ArgumentException($"{name}: ackDeadlineSeconds {d.ToString(CultureInfo.InvariantCulture)} must be positive.");
+        }
+
+        options.MaxEscalations = s.MaxEscalations ?? options.MaxEscalations;
+        using var coordinator = OptionFlags.Rename(() => new IncidentCoordinator(options, handlers, time), o => o == nameof(IncidentOptions.MaxEscalations) ? "maxEscalations" : null);
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < s.Events.Count; i++)
+        {
+            var e = s.Events[i];
+            var at = $"{name}: events[{i.ToString(CultureInfo.InvariantCulture)}]";
+            if (!(double.IsFinite(e.AtSeconds) && e.AtSeconds >= 0 && e.AtSeconds < 1e9) || Origin.AddSeconds(e.AtSeconds) < time.GetUtcNow())
+            {
+                throw new ArgumentException($"{at}: atSeconds {e.AtSeconds.ToString(CultureInfo.InvariantCulture)} must be at least 0 and not before the previous event.");
+            }
+
+            if (string.IsNullOrWhiteSpace(e.Fingerprint))
+            {
+                throw new ArgumentException($"{at}: every event needs a fingerprint.");
+            }
+
+            time.SetUtcNow(Origin.AddSeconds(e.AtSeconds));
+            switch (e.Type)
+            {
+                case "alert":
+                    var severity = e.Severity switch { "page" => AlertSeverity.Page, "ticket" => AlertSeverity.Ticket, _ => throw new ArgumentException($"{at}: severity '{e.Severity}' must be page or ticket.") };
+                    ids[e.Fingerprint] = coordinator.Raise(new Alert(e.Fingerprint, severity, e.Summary ?? e.Fingerprint));
+                    break;
+                case "acknowledge":
+                    coordinator.Acknowledge(Id(ids, e, at), e.By ?? "on-call");
+                    break;
+                case "action":
+                    var kind = Kind(e.Action, name, $"events[{i.ToString(CultureInfo.InvariantCulture)}].action");
+                    handlers.ForEach(h => h.NextSucceeds = e.Succeeds ?? true);
+                    coordinator.ExecuteAsync(Id(ids, e, at), kind, e.Target ?? "").GetAwaiter().GetResult();
+                    break;
+                case "resolve":
+                    coordinator.Resolve(Id(ids, e, at), e.Summary ?? "resolved");
+                    break;
+                default:
+                    throw new ArgumentException($"{at}: type '{e.Type}' must be alert, acknowledge, action or resolve.");
+            }
+        }
+
+        incidents = coordinator.Incidents();
+        var metrics = IncidentMetrics.From(incidents.ToList());
+        return new IncidentsReport(
+            incidents.Select(r => new IncidentJson(r.Id, r.Fingerprint, Camel(r.Severity.ToString()), r.Summary, r.Alerts, r.Escalations, Seconds(r.OpenedAt)!.Value,
+                Seconds(r.AcknowledgedAt), Seconds(r.ResolvedAt), r.TimeToAcknowledge?.TotalSeconds, r.TimeToResolve?.TotalSeconds,
+                r.Timeline.Select(t => new TimelineJson(Seconds(t.At)!.Value, Camel(t.Kind.ToString()), t.Detail)).ToList())).ToList(),
+            metrics.MeanTimeToAcknowledge?.TotalSeconds, metrics.MeanTimeToResolve?.TotalSeconds);
+    }
+
+    private static int Id(Dictionary<string, int> ids, ScenarioEvent e, string at)
+        => ids.TryGetValue(e.Fingerprint, out var id) ? id : throw new ArgumentException($"{at}: no alert with fingerprint '{e.Fingerprint}' came before this {e.Type}.");
+
+    private static RunbookActionKind Kind(string? text, string name, string field)
+        => Enum.TryParse<RunbookActionKind>(text, ignoreCase: true, out var kind) && !int.TryParse(text, out _)
+            ? kind
+            : throw new ArgumentException($"{name}: {field} '{text}' must be one of {string.Join(", ", Enum.GetNames<RunbookActionKind>().Select(Camel))}.");
+
+    private static double? Seconds(DateTimeOffset? t) => t is { } v ? (v - Origin).TotalSeconds : null;
+
+    private static string Camel(string pascal) => char.ToLowerInvariant(pascal[0]) + pascal[1..];
+
+    private static void Write(CliConsole console, IncidentsReport report)
+    {
+        foreach (var i in report.Incidents)
+        {
+            console.Ansi.MarkupLine(CultureInfo.InvariantCulture, "[bold]Incident {0}[/] {1} ({2}), {3} alert(s), {4} escalation(s)", i.Id, Markup.Escape(i.Summary), i.Severity, i.Alerts, i.Escalations);
+            var table = new Table().AddColumns("t (s)", "event", "detail");
+            foreach (var t in i.Timeline)
+            {
+                table.AddRow(t.AtSeconds.ToString(CultureInfo.InvariantCulture), t.Kind, Markup.Escape(t.Detail));
+            }
+
+            console.Ansi.Write(table);
+        }
+
+        console.Ansi.MarkupLine(CultureInfo.InvariantCulture, "MTTA {0} s, MTTR {1} s", report.MttaSeconds?.ToString(CultureInfo.InvariantCulture) ?? "n/a", report.MttrSeconds?.ToString(CultureInfo.InvariantCulture) ?? "n/a");
+    }
+
+    /// <summary>A handler that succeeds or fails as the scenario's event says.</summary>
+    private sealed class ScriptedAction(RunbookActionKind kind) : IRunbookAction
+    {
+        public bool NextSucceeds { get; set; } = true;
+
+        public RunbookActionKind Kind => kind;
+
+        public Task<RunbookActionOutcome> ExecuteAsync(RunbookActionRequest request, CancellationToken cancellationToken)
+            => Task.FromResult(NextSucceeds ? new RunbookActionOutcome(true, "done (scripted)") : new RunbookActionOutcome(false, "failed (scripted)"));
+    }
+}

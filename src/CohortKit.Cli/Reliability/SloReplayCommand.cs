@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Serialization;
+using CohortKit.Cli.Output;
+using CohortKit.Errors;
+using CohortKit.Reliability.Slo;
+using CohortKit.Tables;
+using Spectre.Console;
+
+namespace CohortKit.Cli.Reliability;
+
+/// <summary>One alert firing in the <c>slo replay</c> JSON.</summary>
+internal sealed record SloAlertResult(
+    string Severity,
+    string LongWindow,
+    string ShortWindow,
+    double BurnRate,
+    long FiredAtMinute,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? ClearedAtMinute);
+
+/// <summary>The JSON document of <c>cohortkit slo replay</c> (a contract: scripts depend on it exactly).</summary>
+internal sealed record SloReplayReport(double Objective, double BudgetConsumed, IReadOnlyList<SloAlertResult> Alerts);
+
+/// <summary><c>cohortkit slo replay</c>: replays per-minute request counts through the SLO engine with the workbook's
+/// multi-window, multi-burn-rate alerts and reports when each alert fired and cleared.</summary>
+internal static class SloReplayCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var input = new Option<FileInfo>("--input") { Description = "CSV with columns minute,total,errors: request counts per minute from minute 0.", Required = true };
+        var objective = new Option<double>("--objective") { Description = "The objective, strictly between 0 and 1 (e.g. 0.999).", Required = true };
+        var period = new Option<string>("--period") { Description = "The SLO period, e.g. 30d, 4w, 7d.", DefaultValueFactory = _ => "30d" };
+        var json = CommonOptions.Json();
+        var replay = new Command("replay", "Replay per-minute counts; page at 14.4x over 1h/5m and 6x over 6h/30m, ticket at 1x over 3d/6h; report when each alert fired and cleared.")
+        {
+            input, objective, period, json,
+        };
+        replay.SetAction(parse =>
+        {
+            var options = new SloOptions { Objective = parse.GetValue(objective), Period = Period(parse.GetValue(period)!) };
+            var minutes = Read(CsvTable.Load(parse.GetValue(input)!.FullName));
+            var result = OptionFlags.Rename(() => SloReplay.Run(minutes, options), o => o switch
+            {
+                nameof(SloOptions.Objective) => "--objective",
+                nameof(SloOptions.Period) => "--period",
+                _ when o.EndsWith(".LongWindow", StringComparison.Ordinal) => "--period",
+                _ => null,
+            });
+            var report = new SloReplayReport(result.Objective, result.BudgetConsumed, result.Alerts.Select(a => new SloAlertResult(
+                a.Severity == AlertSeverity.Page ? "page" : "ticket", SloDuration.Format(a.LongWindow), SloDuration.Format(a.ShortWindow),
+                a.BurnRate, a.FiredAtMinute, a.ClearedAtMinute)).ToList());
+            if (parse.GetValue(json))
+            {
+                console.WriteJson(report);
+            }
+            else
+            {
+                Write(console, report);
+            }
+
+            return 0;
+        });
+        return new Command("slo", "Service-level objectives: error budgets and burn-rate alerts.") { replay };
+    }
+
+    private static TimeSpan Period(string text)
+    {
+        try
+        {
+            return SloDuration.Parse(text);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"--period {text}: {ex.WithoutParameterName()}", ex);
+        }
+    }
+
+    /// <summary>Reads minute,total,errors, naming the file, data row and value of a negative count, errors above the total,
+    /// or minutes out of order.</summary>
+    private static List<MinuteCounts> Read(CsvTable table)
+    {
+        var minute = table.Integers("minute");
+        var total = table.Integers("total");
+        var errors = table.Integers("errors");
+        if (minute.Length == 0)
+        {
+            throw new CsvFormatException(table.FileName, 1, null, null, "The file has a header but no rows; a replay needs at least one minute.");
+        }
+
+        var rows = new List<MinuteCounts>(minute.Length);
+        for (var i = 0; i < minute.Length; i++)
+        {
+            var row = (i + 1).ToString(CultureInfo.InvariantCulture);
+            if (minute[i] < 0 || (i > 0 && minute[i] <= minute[i - 1]))
+            {
+                throw new ArgumentException($"{table.FileName}: column 'minute', data row {row}, value {minute[i]}: minutes must start at 0 or later and increase from row to row.");
+            }
+
+            if (total[i] < 0)
+            {
+                throw new ArgumentException($"{table.FileName}: column 'total', data row {row}, value {total[i]}: a count cannot be negative.");
+            }
+
+            if (errors[i] < 0 || errors[i] > total[i])
+            {
+                throw new ArgumentException($"{table.FileName}: column 'errors', data row {row}, value {errors[i]}: errors must be between 0 and the row's total ({total[i]}).");
+            }
+
+            rows.Add(new MinuteCounts(minute[i], total[i], errors[i]));
+        }
+
+        return rows;
+    }
+
+    private static void Write(CliConsole console, SloReplayReport report)
+    {
+        console.Ansi.MarkupLine(CultureInfo.InvariantCulture, "Objective {0}, error budget consumed {1:P2}", report.Objective, report.BudgetConsumed);
+        var table = new Table().AddColumns("severity", "long", "short", "burn rate", "fired at minute", "cleared at minute");
+        foreach (var a in report.Alerts)
+        {
+            table.AddRow(a.Severity, a.LongWindow, a.ShortWindow, a.BurnRate.ToString(CultureInfo.InvariantCulture),
+                a.FiredAtMinute.ToString(CultureInfo.InvariantCulture), a.ClearedAtMinute?.ToString(CultureInfo.InvariantCulture) ?? "still firing");
+        }
+
+        if (report.Alerts.Count == 0)
+        {
+            console.Ansi.MarkupLine("No alert fired.");
+        }
+        else
+        {
+            console.Ansi.Write(table);
+        }
+    }
+}

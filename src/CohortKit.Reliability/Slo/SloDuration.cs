@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace CohortKit.Reliability.Slo;
+
+/// <summary>Durations written as SLO tools write them: a whole number and one unit, <c>30s</c>, <c>5m</c>, <c>1h</c>, <c>3d</c>, <c>4w</c>.</summary>
+public static class SloDuration
+{
+    /// <summary>Parses <c>&lt;n&gt;s|m|h|d|w</c>.</summary>
+    /// <param name="text">The text, e.g. <c>30d</c>.</param>
+    /// <returns>The duration.</returns>
+    /// <exception cref="ArgumentException">The text is not a positive whole number followed by s, m, h, d or w.</exception>
+    public static TimeSpan Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var t = text.Trim();
+        if (t.Length >= 2 && long.TryParse(t.AsSpan(0, t.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 && n < 100_000)
+        {
+            switch (t[^1])
+            {
+                case 's': return TimeSpan.FromSeconds(n);
+                case 'm': return TimeSpan.FromMinutes(n);
+                case 'h': return TimeSpan.FromHours(n);
+                case 'd': return TimeSpan.FromDays(n);
+                case 'w': return TimeSpan.FromDays(7 * n);
+            }
+        }
+
+        throw new ArgumentException($"'{text}' is not a duration: write a positive whole number and a unit, e.g. 30s, 5m, 1h, 3d or 4w.", nameof(text));
+    }
+
+    /// <summary>Formats with the largest unit that divides the duration exactly (<c>1h</c>, <c>90m</c>, <c>3d</c>); falls back to seconds,
+    /// then to the round-trip <see cref="TimeSpan"/> text.</summary>
+    /// <param name="duration">The duration.</param>
+    /// <returns>The text.</returns>
+    public static string Format(TimeSpan duration)
+    {
+        var ticks = duration.Ticks;
+        if (ticks > 0)
+        {
+            foreach (var (unit, size) in Units)
+            {
+                if (ticks % size == 0)
+                {
+                    return (ticks / size).ToString(CultureInfo.InvariantCulture) + unit;
+                }
+            }
+        }
+
+        return duration.ToString("c", CultureInfo.InvariantCulture);
+    }
+
+    private static readonly (char Unit, long Ticks)[] Units =
+        [('d', TimeSpan.TicksPerDay), ('h', TimeSpan.TicksPerHour), ('m', TimeSpan.TicksPerMinute), ('s', TimeSpan.TicksPerSecond)];
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+
+namespace CohortKit.Reliability.Slo;
+
+/// <summary>Request counts of one minute.</summary>
+/// <param name="Minute">The minute, counted from 0.</param>
+/// <param name="Total">Requests in that minute, at least 0.</param>
+/// <param name="Errors">Bad requests among them, 0 to <paramref name="Total"/>.</param>
+public readonly record struct MinuteCounts(long Minute, long Total, long Errors);
+
+/// <summary>One firing of one alert rule in a replay.</summary>
+public sealed record AlertEpisode
+{
+    /// <summary>Gets the rule's severity.</summary>
+    public required AlertSeverity Severity { get; init; }
+
+    /// <summary>Gets the rule's long window.</summary>
+    public required TimeSpan LongWindow { get; init; }
+
+    /// <summary>Gets the rule's short window.</summary>
+    public required TimeSpan ShortWindow { get; init; }
+
+    /// <summary>Gets the rule's burn-rate threshold.</summary>
+    public required double BurnRate { get; init; }
+
+    /// <summary>Gets the first minute at which both windows exceeded the burn rate.</summary>
+    public required long FiredAtMinute { get; init; }
+
+    /// <summary>Gets the first later minute at which either window no longer did, or null when it still fired at the last minute.</summary>
+    public required long? ClearedAtMinute { get; init; }
+}
+
+/// <summary>What a replay found.</summary>
+public sealed record SloReplayResult
+{
+    /// <summary>Gets the objective.</summary>
+    public required double Objective { get; init; }
+
+    /// <summary>Gets the share of the error budget spent over the last period of the replay (all of it when shorter):
+    /// errors / (requests × (1 − objective)); 0 without requests.</summary>
+    public required double BudgetConsumed { get; init; }
+
+    /// <summary>Gets every firing, ordered by the minute it fired, then by rule.</summary>
+    public required IReadOnlyList<AlertEpisode> Alerts { get; init; }
+}
+
+/// <summary>Replays per-minute request counts through <see cref="SloMonitor"/> with one-minute buckets and a clock that steps
+/// one minute at a time: at each minute m from 0 to the last minute, m's counts are recorded and the rules evaluated, each
+/// window covering the minutes (m − w, m]. Minutes missing from the input had no requests.</summary>
+public static class SloReplay
+{
+    /// <summary>Replays <paramref name="minutes"/>.</summary>
+    /// <param name="minutes">Counts per minute, minutes strictly increasing from 0 or more.</param>
+    /// <param name="options">The objective, period and rules; <see cref="SloOptions.BucketWidth"/> is replaced by one minute,
+    /// so every window must be whole minutes.</param>
+    /// <returns>The budget spent and every alert firing.</returns>
+    /// <exception cref="ArgumentException">A minute is negative or out of order, or counts are negative or errors exceed the total
+    /// (the message names the row); an option is invalid (<see cref="ArgumentOutOfRangeException"/> naming it).</exception>
+    public static SloReplayResult Run(IReadOnlyList<MinuteCounts> minutes, SloOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(minutes);
+        ArgumentNullException.ThrowIfNull(options);
+        var copy = options.Snapshot();
+        copy.BucketWidth = TimeSpan.FromMinutes(1);
+        Check(minutes);
+        var clock = new ReplayClock();
+        var monitor = new SloMonitor(copy, clock);
+        var rules = monitor.RuleCount;
+        Span<bool> firing = stackalloc bool[rules];
+        var open = new int[rules];
+        open.AsSpan().Fill(-1);
+        var episodes = new List<AlertEpisode>();
+        var last = minutes.Count == 0 ? -1 : minutes[^1].Minute;
+        var next = 0;
+        for (long m = 0; m <= last; m++)
+        {
+            clock.Minute = m;
+            if (minutes[next].Minute == m)
+            {
+                monitor.RecordCounts(minutes[next].Total, minutes[next].Errors);
+                next++;
+            }
+
+            monitor.EvaluateFiring(firing);
+            for (var i = 0; i < rules; i++)
+            {
+                if (firing[i] && open[i] < 0)
+                {
+                    var rule = monitor.RuleAt(i);
+                    open[i] = episodes.Count;
+                    episodes.Add(new AlertEpisode
+                    {
+                        Severity = rule.Severity, LongWindow = rule.LongWindow, ShortWindow = rule.ShortWindow, BurnRate = rule.BurnRate,
+                        FiredAtMinute = m, ClearedAtMinute = null,
+                    });
+                }
+                else if (!firing[i] && open[i] >= 0)
+                {
+                    episodes[open[i]] = episodes[open[i]] with { ClearedAtMinute = m };
+                    open[i] = -1;
+                }
+            }
+        }
+
+        var status = monitor.Evaluate();
+        return new SloReplayResult { Objective = copy.Objective, BudgetConsumed = status.ErrorBudgetConsumed, Alerts = episodes };
+    }
+
+    private static void Check(IReadOnlyList<MinuteCounts> minutes)
+    {
+        for (var i = 0; i < minutes.Count; i++)
+        {
+            var (m, total, errors) = minutes[i];
+            var row = (i + 1).ToString(CultureInfo.InvariantCulture);
+            if (m < 0 || (i > 0 && m <= minutes[i - 1].Minute))
+            {
+                throw new ArgumentException($"Row {row}: minute {m} must be at least 0 and greater than the previous row's minute.", nameof(minutes));
+            }
+
+            if (total < 0 || errors < 0 || errors > total)
+            {
+                throw new ArgumentException($"Row {row} (minute {m}): total {total} and errors {errors} must satisfy 0 ≤ errors ≤ total.", nameof(minutes));
+            }
+        }
+    }
+
+    /// <summary>A clock set by hand to the start of a minute since the Unix epoch.</summary>
+    private sealed class ReplayClock : TimeProvider
+    {
+        public long Minute { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UnixEpoch.AddMinutes(Minute);
+    }
+}

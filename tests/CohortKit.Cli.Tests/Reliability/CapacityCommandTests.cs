@@ -1,0 +1,56 @@
+using System.Text.Json;
+using CohortKit.Testing;
+
+namespace CohortKit.Cli.Tests.Reliability;
+
+/// <summary><c>cohortkit capacity</c>: the contract's JSON against mpmath's exact Erlang C search, and one line for bad input.</summary>
+public sealed class CapacityCommandTests
+{
+    [Fact]
+    public void Json_MatchesTheReference()
+    {
+        // Case 2 of reliability/erlang_c.json: λ 100/s, S 100 ms, W 20 ms, q 0.99, headroom 2 → 17 servers, 29 with headroom.
+        var row = SharedData.Reference("reliability/erlang_c.json").GetProperty("cases")[1];
+        var (code, stdout, stderr) = CliRunner.Run("capacity", "--arrival-rate", "100", "--service-ms", "100", "--wait-ms", "20", "--price-per-hour", "0.5", "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        root.EnumerateObject().Select(p => p.Name).Should().Equal("offeredLoad", "servers", "serversWithHeadroom", "probabilityOfWaiting", "waitQuantileMs", "utilization", "costPerHour");
+        root.GetProperty("offeredLoad").GetDouble().Should().BeApproximately(10, 1e-12);
+        root.GetProperty("servers").GetInt32().Should().Be(row.GetProperty("servers").GetInt32());
+        root.GetProperty("serversWithHeadroom").GetInt32().Should().Be(row.GetProperty("serversWithHeadroom").GetInt32());
+        root.GetProperty("probabilityOfWaiting").GetDouble().Should().BeApproximately(row.GetProperty("probabilityOfWaiting").GetDouble(), 1e-9);
+        root.GetProperty("waitQuantileMs").GetDouble().Should().BeApproximately(row.GetProperty("waitQuantileMs").GetDouble(), 1e-3);
+        root.GetProperty("utilization").GetDouble().Should().BeApproximately(10.0 / 17, 1e-12);
+        root.GetProperty("costPerHour").GetDouble().Should().BeApproximately(29 * 0.5, 1e-12);
+    }
+
+    [Fact]
+    public void Json_WithoutPrice_HasNullCost()
+    {
+        var (code, stdout, _) = CliRunner.Run("capacity", "--arrival-rate", "10", "--service-ms", "200", "--wait-ms", "50", "--json");
+        code.Should().Be(0);
+        using var doc = JsonDocument.Parse(stdout);
+        doc.RootElement.GetProperty("costPerHour").ValueKind.Should().Be(JsonValueKind.Null);
+        doc.RootElement.GetProperty("servers").GetInt32().Should().Be(6);
+    }
+
+    [Theory]
+    [InlineData("--price-per-hour", "-1", "--price-per-hour")]
+    [InlineData("--arrival-rate", "-5", "--arrival-rate")]
+    [InlineData("--arrival-rate", "1e12", "--arrival-rate")]
+    [InlineData("--quantile", "1", "--quantile")]
+    [InlineData("--headroom", "0.5", "--headroom")]
+    [InlineData("--service-ms", "0", "--service-ms")]
+    [InlineData("--wait-ms", "-1", "--wait-ms")]
+    public void BadInput_ExitsTwoWithOneLineNamingTheOption(string option, string value, string named)
+    {
+        var args = new List<string> { "capacity", "--arrival-rate", "10", "--service-ms", "200", "--wait-ms", "50", "--json" };
+        var at = args.IndexOf(option);
+        if (at >= 0) { args[at + 1] = value; } else { args.AddRange([option, value]); }
+        var (code, stdout, stderr) = CliRunner.Run([.. args]);
+        code.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain(named);
+    }
+}

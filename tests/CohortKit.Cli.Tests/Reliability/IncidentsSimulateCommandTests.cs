@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace CohortKit.Cli.Tests.Reliability;
+
+/// <summary><c>cohortkit incidents simulate</c> on the sample scenario (samples/reliability/incident-scenario.json) and on bad scenarios.</summary>
+public sealed class IncidentsSimulateCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cohortkit-cli-incidents-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string Sample([System.Runtime.CompilerServices.CallerFilePath] string here = "")
+        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", "samples", "reliability", "incident-scenario.json"));
+
+    [Fact]
+    public void Json_SampleScenario_TimelinesAndMeansByHand()
+    {
+        // Incident 1: opened 0, acknowledged 180, resolved 720. Incident 2: opened 1000, not acknowledged by the 300-s deadline
+        // (escalates at 1300, ticket Low → High), acknowledged 1500, resolved 2200.
+        // MTTA = (180 + 500)/2 = 340 s; MTTR = (720 + 1200)/2 = 960 s.
+        var md = Path.Combine(_dir, "postmortems.md");
+        var (code, stdout, stderr) = CliRunner.Run("incidents", "simulate", "--scenario", Sample(), "--postmortem", md, "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        root.GetProperty("mttaSeconds").GetDouble().Should().Be(340);
+        root.GetProperty("mttrSeconds").GetDouble().Should().Be(960);
+        var incidents = root.GetProperty("incidents").EnumerateArray().ToList();
+        incidents.Should().HaveCount(2);
+        incidents[0].GetProperty("alerts").GetInt32().Should().Be(2, "the second page has the same fingerprint");
+        incidents[1].GetProperty("escalations").GetInt32().Should().Be(1);
+        incidents[1].GetProperty("severity").GetString().Should().Be("high");
+        incidents[1].GetProperty("timeline").EnumerateArray().Select(t => (t.GetProperty("atSeconds").GetDouble(), t.GetProperty("kind").GetString()))
+            .Should().Equal((1000.0, "opened"), (1300.0, "escalated"), (1500.0, "acknowledged"), (1600.0, "actionStarted"), (1600.0, "actionSucceeded"), (2200.0, "resolved"));
+        File.ReadAllText(md).Should().Contain("# Postmortem (draft): incident 2, churn model AUC below 0.70");
+    }
+
+    [Theory]
+    [InlineData("""{ "handlers": ["rollbackDeployment"], "events": [ {"atSeconds":0,"type":"alert","fingerprint":"m","severity":"page"}, {"atSeconds":1,"type":"action","fingerprint":"m","action":"disableModel","target":"churn"} ] }""", "DisableModel")]
+    [InlineData("""{ "events": [ {"atSeconds":0,"type":"alert","fingerprint":"m","severity":"urgent"} ] }""", "severity 'urgent'")]
+    [InlineData("""{ "events": [ {"atSeconds":5,"type":"alert","fingerprint":"m","severity":"page"}, {"atSeconds":1,"type":"resolve","fingerprint":"m"} ] }""", "events[1]: atSeconds 1")]
+    [InlineData("""{ "events": [ {"atSeconds":0,"type":"acknowledge","fingerprint":"x"} ] }""", "no alert with fingerprint 'x'")]
+    [InlineData("""{ "events": [ {"atSeconds":0,"type":"alert","fingerprint":"m","severity":"page","colour":"red"} ] }""", "not a scenario")]
+    [InlineData("""{ "ackDeadlineSeconds": -3, "events": [] }""", "ackDeadlineSeconds")]
+    public void BadScenario_ExitsTwoWithOneLine(string scenario, string expected)
+    {
+        var path = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(path, scenario);
+        var (code, stdout, stderr) = CliRunner.Run("incidents", "simulate", "--scenario", path, "--json");
+        code.Should().Be(2);
+        stdout.Should().BeEmpty();
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain(expected);
+    }
+}

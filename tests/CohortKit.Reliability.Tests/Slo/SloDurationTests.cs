@@ -1,0 +1,33 @@
+using CohortKit.Reliability.Slo;
+
+namespace CohortKit.Reliability.Tests.Slo;
+
+public sealed class SloDurationTests
+{
+    [Theory]
+    [InlineData("30s", 0, 0, 30)]
+    [InlineData("5m", 0, 5, 0)]
+    [InlineData("6h", 6, 0, 0)]
+    [InlineData("3d", 72, 0, 0)]
+    [InlineData("4w", 672, 0, 0)]
+    public void Parse_UnitSuffix_GivesTheDuration(string text, int hours, int minutes, int seconds)
+        => SloDuration.Parse(text).Should().Be(new TimeSpan(hours, minutes, seconds));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("30")]
+    [InlineData("-5m")]
+    [InlineData("0d")]
+    [InlineData("1y")]
+    public void Parse_NotADuration_Throws(string text)
+        => new Action(() => SloDuration.Parse(text)).Should().Throw<ArgumentException>().WithMessage("*not a duration*");
+
+    [Fact]
+    public void Format_UsesTheLargestExactUnit()
+    {
+        SloDuration.Format(TimeSpan.FromDays(3)).Should().Be("3d");
+        SloDuration.Format(TimeSpan.FromMinutes(90)).Should().Be("90m");
+        SloDuration.Format(TimeSpan.FromHours(1)).Should().Be("1h");
+        SloDuration.Format(TimeSpan.FromSeconds(45)).Should().Be("45s");
+    }
+}
