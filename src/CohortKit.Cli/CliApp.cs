@@ -26,6 +26,7 @@ internal static class CliApp
         root.Subcommands.Add(Temporal.RetentionCommand.Create(console));
         root.Subcommands.Add(Temporal.ProgressionCommand.Create(console));
         root.Subcommands.Add(Oulad.OuladCommand.Create(console));
+        root.Subcommands.Add(Churn.ChurnCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
