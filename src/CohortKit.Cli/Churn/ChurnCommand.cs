@@ -9,5 +9,6 @@ internal static class ChurnCommand
     public static Command Create(CliConsole console) => new("churn", "Churn prediction: BG/NBD, early-warning models, OULAD and tabular training.")
     {
         FitBgNbdCommand.Create(console),
+        TrainTableCommand.Create(console),
     };
 }
