@@ -48,11 +48,17 @@ public static class CrossValidator
         return new CrossValidationReport { Rows = labels.Length, Positives = positives, Folds = evaluations };
     }
 
-    /// <summary>Copies the given rows into a new matrix with the same feature names.</summary>
-    internal static FeatureMatrix Subset(FeatureMatrix features, int[] rows)
+    /// <summary>Copies the given rows into a new matrix with the same feature names (a fold, or the eligible learners).</summary>
+    /// <param name="features">The source.</param>
+    /// <param name="rows">The row indices to copy, in the order wanted.</param>
+    /// <returns>The new matrix.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A row index is out of range.</exception>
+    public static FeatureMatrix Subset(FeatureMatrix features, IReadOnlyList<int> rows)
     {
-        var result = new FeatureMatrix(rows.Length, features.Dimensions, features.FeatureNames);
-        for (var i = 0; i < rows.Length; i++) { features.Row(rows[i]).CopyTo(result.Row(i)); }
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(rows);
+        var result = new FeatureMatrix(rows.Count, features.Dimensions, features.FeatureNames);
+        for (var i = 0; i < rows.Count; i++) { features.Row(rows[i]).CopyTo(result.Row(i)); }
         return result;
     }
 

@@ -10,5 +10,7 @@ internal static class ChurnCommand
     {
         FitBgNbdCommand.Create(console),
         TrainTableCommand.Create(console),
+        TrainCommand.Create(console),
+        ScoreCommand.Create(console),
     };
 }
