@@ -15,4 +15,16 @@ public static class ChurnTelemetry
 
     /// <summary>Gets the meter.</summary>
     public static Meter Meter { get; } = new(Name);
+
+    /// <summary>Counts BG/NBD fits (<c>cohortkit.churn.bgnbd_fits</c>).</summary>
+    internal static Counter<long> BgNbdFits { get; } = Meter.CreateCounter<long>("cohortkit.churn.bgnbd_fits", "{fit}", "BG/NBD models fitted.");
+
+    /// <summary>Counts churn models trained (<c>cohortkit.churn.models_trained</c>).</summary>
+    internal static Counter<long> ModelsTrained { get; } = Meter.CreateCounter<long>("cohortkit.churn.models_trained", "{model}", "Churn models trained.");
+
+    /// <summary>Counts rows scored (<c>cohortkit.churn.rows_scored</c>).</summary>
+    internal static Counter<long> RowsScored { get; } = Meter.CreateCounter<long>("cohortkit.churn.rows_scored", "{row}", "Rows scored by churn models.");
+
+    /// <summary>Counts feature rows built (<c>cohortkit.churn.feature_rows</c>).</summary>
+    internal static Counter<long> FeatureRows { get; } = Meter.CreateCounter<long>("cohortkit.churn.feature_rows", "{row}", "Point-in-time feature rows built.");
 }

@@ -31,6 +31,7 @@ internal static class CliApp
         root.Subcommands.Add(Reliability.CapacityCommand.Create(console));
         root.Subcommands.Add(Reliability.IncidentsSimulateCommand.Create(console));
         root.Subcommands.Add(Reliability.DrDrillCommand.Create(console));
+        root.Subcommands.Add(Churn.ChurnCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

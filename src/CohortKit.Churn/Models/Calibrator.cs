@@ -1,0 +1,124 @@
+namespace CohortKit.Churn.Models;
+
+/// <summary>Maps a raw score to a probability: Platt's sigmoid 1/(1 + exp(−(a·s + b))) or an isotonic step function.</summary>
+internal sealed class Calibrator
+{
+    private Calibrator(ProbabilityCalibration method, double a, double b, double[] upper, double[] value)
+    {
+        Method = method;
+        A = a;
+        B = b;
+        Upper = upper;
+        Value = value;
+    }
+
+    public ProbabilityCalibration Method { get; }
+
+    public double A { get; }
+
+    public double B { get; }
+
+    /// <summary>Isotonic blocks: the highest score of each block, ascending.</summary>
+    public double[] Upper { get; }
+
+    /// <summary>Isotonic blocks: the churn rate of each block, non-decreasing.</summary>
+    public double[] Value { get; }
+
+    public static Calibrator Restore(ProbabilityCalibration method, double a, double b, double[] upper, double[] value) => new(method, a, b, upper, value);
+
+    public double Apply(double score)
+    {
+        if (Method == ProbabilityCalibration.Platt)
+        {
+            return 1 / (1 + Math.Exp(-(A * score + B)));
+        }
+
+        var i = Array.BinarySearch(Upper, score);
+        if (i < 0) { i = Math.Min(~i, Upper.Length - 1); }
+        return Value[i];
+    }
+
+    public static Calibrator Fit(ProbabilityCalibration method, ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
+        => method == ProbabilityCalibration.Platt ? FitPlatt(scores, labels) : FitIsotonic(scores, labels);
+
+    /// <summary>Maximum likelihood of (a, b) by Newton's method with step halving, from a = 1, b = 0 on standardised scores.</summary>
+    private static Calibrator FitPlatt(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
+    {
+        var n = scores.Length;
+        double mean = 0, sq = 0;
+        foreach (var s in scores) { mean += s; }
+        mean /= n;
+        foreach (var s in scores) { sq += (s - mean) * (s - mean); }
+        var sd = Math.Sqrt(sq / n);
+        if (sd == 0) { sd = 1; }
+        double a = 1, b = 0;
+        var loss = Loss(scores, labels, a, b, mean, sd);
+        for (var iteration = 0; iteration < 100; iteration++)
+        {
+            double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var z = (scores[i] - mean) / sd;
+                var p = 1 / (1 + Math.Exp(-(a * z + b)));
+                var r = p - (labels[i] ? 1 : 0);
+                var w = Math.Max(p * (1 - p), 1e-12);
+                ga += r * z; gb += r;
+                haa += w * z * z; hab += w * z; hbb += w;
+            }
+
+            var det = haa * hbb - hab * hab;
+            if (det <= 0) { break; }
+            var da = (hbb * ga - hab * gb) / det;
+            var db = (haa * gb - hab * ga) / det;
+            var step = 1.0;
+            double next;
+            while ((next = Loss(scores, labels, a - step * da, b - step * db, mean, sd)) > loss && step > 1e-8) { step /= 2; }
+            a -= step * da;
+            b -= step * db;
+            var improvement = loss - next;
+            loss = next;
+            if (Math.Abs(da) + Math.Abs(db) < 1e-10 || improvement < 1e-14 * n) { break; }
+        }
+
+        // back to the raw score: a·(s − μ)/σ + b
+        return new(ProbabilityCalibration.Platt, a / sd, b - a * mean / sd, [], []);
+    }
+
+    private static double Loss(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels, double a, double b, double mean, double sd)
+    {
+        double loss = 0;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var t = a * (scores[i] - mean) / sd + b;
+            // −log p = log(1 + e^{−t}) for a churner, −log(1 − p) = log(1 + e^{t}) otherwise, computed stably
+            var m = labels[i] ? -t : t;
+            loss += m > 0 ? m + double.LogP1(Math.Exp(-m)) : double.LogP1(Math.Exp(m));
+        }
+
+        return loss;
+    }
+
+    /// <summary>Pool adjacent violators on the rows sorted by score (ties pooled first).</summary>
+    private static Calibrator FitIsotonic(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
+    {
+        var order = Enumerable.Range(0, scores.Length).ToArray();
+        var keys = scores.ToArray();
+        Array.Sort(keys, order);
+        var upper = new List<double>();
+        var sum = new List<double>();
+        var count = new List<double>();
+        for (var k = 0; k < keys.Length; k++)
+        {
+            var y = labels[order[k]] ? 1.0 : 0.0;
+            if (upper.Count > 0 && upper[^1] == keys[k]) { sum[^1] += y; count[^1]++; }
+            else { upper.Add(keys[k]); sum.Add(y); count.Add(1); }
+            while (upper.Count > 1 && sum[^2] / count[^2] >= sum[^1] / count[^1])
+            {
+                sum[^2] += sum[^1]; count[^2] += count[^1]; upper[^2] = upper[^1];
+                upper.RemoveAt(upper.Count - 1); sum.RemoveAt(sum.Count - 1); count.RemoveAt(count.Count - 1);
+            }
+        }
+
+        return new(ProbabilityCalibration.Isotonic, 0, 0, [.. upper], [.. sum.Select((s, i) => s / count[i])]);
+    }
+}

@@ -1,0 +1,197 @@
+using System.Text.Json;
+using CohortKit.Features;
+
+namespace CohortKit.Churn.Models;
+
+/// <summary>A fitted, calibrated churn model (from <see cref="ChurnModelTrainer"/> or <see cref="Load"/>): a boosted tree ensemble
+/// or a logistic regression, evaluated by CohortKit's own scorer, then a Platt or isotonic calibration.</summary>
+/// <remarks>Immutable and thread-safe. <see cref="PredictProbabilities"/> scores rows in parallel.</remarks>
+public sealed class ChurnModel : IChurnModel
+{
+    private const int FormatVersion = 1;
+    private const int RowsPerChunk = 4096;
+    private readonly string[] _featureNames;
+
+    internal ChurnModel(ChurnModelType type, string[] featureNames, RawScorer scorer, Calibrator calibrator)
+    {
+        ModelType = type;
+        _featureNames = featureNames;
+        Scorer = scorer;
+        Calibrator = calibrator;
+    }
+
+    /// <summary>Gets the learner that produced the model.</summary>
+    public ChurnModelType ModelType { get; }
+
+    /// <summary>Gets the calibration method.</summary>
+    public ProbabilityCalibration Calibration => Calibrator.Method;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> FeatureNames => _featureNames;
+
+    internal RawScorer Scorer { get; }
+
+    internal Calibrator Calibrator { get; }
+
+    /// <inheritdoc />
+    public void PredictProbabilities(FeatureMatrix features, Span<double> destination)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        CheckColumns(features);
+        if (destination.Length != features.Rows)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} values for {features.Rows} rows.", nameof(destination));
+        }
+
+        var rows = features.Rows;
+        var dims = features.Dimensions;
+        var output = new double[rows];
+        Parallel.For(0, (rows + RowsPerChunk - 1) / RowsPerChunk, chunk =>
+        {
+            var data = features.AsSpan();
+            var end = Math.Min(rows, (chunk + 1) * RowsPerChunk);
+            for (var r = chunk * RowsPerChunk; r < end; r++)
+            {
+                output[r] = Calibrator.Apply(Scorer.Score(data.Slice(r * dims, dims)));
+            }
+        });
+        output.CopyTo(destination);
+        ChurnTelemetry.RowsScored.Add(rows);
+    }
+
+    /// <summary>Writes the model as JSON (trees or weights, calibration, feature names).</summary>
+    /// <param name="stream">Where to write.</param>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var dto = new ModelFile
+        {
+            Version = FormatVersion,
+            ModelType = ModelType,
+            FeatureNames = _featureNames,
+            Calibration = Calibrator.Method,
+            PlattA = Calibrator.A,
+            PlattB = Calibrator.B,
+            IsotonicUpper = Calibrator.Upper,
+            IsotonicValue = Calibrator.Value,
+        };
+        switch (Scorer)
+        {
+            case TreeEnsembleScorer t:
+                dto.Bias = t.Bias;
+                dto.Trees = [.. t.Trees.Select(x => new TreeFile { Feature = x.Feature, Threshold = x.Threshold, Left = x.Left, Right = x.Right, Leaf = x.Leaf, Weight = x.Weight })];
+                break;
+            case LinearScorer l:
+                dto.Bias = l.Bias;
+                dto.Weights = l.Weights;
+                dto.Means = l.Means;
+                dto.Scales = l.Scales;
+                break;
+        }
+
+        JsonSerializer.Serialize(stream, dto);
+    }
+
+    /// <summary>Reads a model written by <see cref="Save"/>.</summary>
+    /// <param name="stream">Where to read.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="InvalidDataException">The content is not a CohortKit churn model of a known version, or is inconsistent.</exception>
+    public static ChurnModel Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ModelFile? dto;
+        try
+        {
+            dto = JsonSerializer.Deserialize<ModelFile>(stream);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The model file is not valid JSON: {e.Message}", e);
+        }
+
+        if (dto is null || dto.Version != FormatVersion || dto.FeatureNames is not { Length: > 0 } names)
+        {
+            throw new InvalidDataException($"The file is not a CohortKit churn model (format version {FormatVersion}).");
+        }
+
+        RawScorer scorer = dto.ModelType == ChurnModelType.Logistic
+            ? new LinearScorer(Required(dto.Weights, names.Length), Required(dto.Means, names.Length), Required(dto.Scales, names.Length), dto.Bias)
+            : new TreeEnsembleScorer([.. (dto.Trees ?? throw new InvalidDataException("The model has no trees.")).Select(t => ToTree(t, names.Length))], dto.Bias);
+        var calibrator = Calibrator.Restore(dto.Calibration, dto.PlattA, dto.PlattB, dto.IsotonicUpper ?? [], dto.IsotonicValue ?? []);
+        if (dto.Calibration == ProbabilityCalibration.Isotonic && (calibrator.Upper.Length == 0 || calibrator.Upper.Length != calibrator.Value.Length))
+        {
+            throw new InvalidDataException("The isotonic calibration's blocks are missing or inconsistent.");
+        }
+
+        return new ChurnModel(dto.ModelType, names, scorer, calibrator);
+    }
+
+    private static double[] Required(double[]? values, int length)
+        => values is { } v && v.Length == length ? v : throw new InvalidDataException($"The model's linear weights do not have one value per feature ({length}).");
+
+    private static TreeEnsembleScorer.Tree ToTree(TreeFile t, int features)
+    {
+        var nodes = t.Feature.Length;
+        var leaves = t.Leaf.Length;
+        bool ValidChild(int c) => c >= 0 ? c < nodes : ~c < leaves;
+        if (t.Threshold.Length != nodes || t.Left.Length != nodes || t.Right.Length != nodes || leaves != nodes + 1
+            || t.Feature.Any(f => f < 0 || f >= features) || !t.Left.All(ValidChild) || !t.Right.All(ValidChild))
+        {
+            throw new InvalidDataException("A tree's arrays are inconsistent (node, leaf or feature indices out of range).");
+        }
+
+        return new(t.Feature, t.Threshold, t.Left, t.Right, t.Leaf, t.Weight);
+    }
+
+    private void CheckColumns(FeatureMatrix features)
+    {
+        if (features.Dimensions != _featureNames.Length || !features.FeatureNames.SequenceEqual(_featureNames, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"The features ({string.Join(", ", features.FeatureNames)}) are not the model's ({string.Join(", ", _featureNames)}).", nameof(features));
+        }
+    }
+
+    private sealed class ModelFile
+    {
+        public int Version { get; set; }
+
+        public ChurnModelType ModelType { get; set; }
+
+        public string[]? FeatureNames { get; set; }
+
+        public ProbabilityCalibration Calibration { get; set; }
+
+        public double PlattA { get; set; }
+
+        public double PlattB { get; set; }
+
+        public double[]? IsotonicUpper { get; set; }
+
+        public double[]? IsotonicValue { get; set; }
+
+        public double Bias { get; set; }
+
+        public TreeFile[]? Trees { get; set; }
+
+        public double[]? Weights { get; set; }
+
+        public double[]? Means { get; set; }
+
+        public double[]? Scales { get; set; }
+    }
+
+    private sealed class TreeFile
+    {
+        public int[] Feature { get; set; } = [];
+
+        public float[] Threshold { get; set; } = [];
+
+        public int[] Left { get; set; } = [];
+
+        public int[] Right { get; set; } = [];
+
+        public double[] Leaf { get; set; } = [];
+
+        public double Weight { get; set; }
+    }
+}

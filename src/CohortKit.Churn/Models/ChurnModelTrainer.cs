@@ -1,0 +1,244 @@
+using System.Globalization;
+using CohortKit.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace CohortKit.Churn.Models;
+
+/// <summary>Trains a calibrated <see cref="ChurnModel"/>: FastTree, LightGBM or logistic regression (ML.NET) on a stratified
+/// share of the rows, then Platt or isotonic calibration on the rest.</summary>
+/// <remarks>Thread-safe. The fitted trees or weights are copied into CohortKit's own scorer, so scoring needs no ML.NET pipeline
+/// and is deterministic for a given <see cref="ChurnTrainerOptions.Seed"/>.</remarks>
+public sealed class ChurnModelTrainer : IChurnModelTrainer
+{
+    private readonly ChurnTrainerOptions _options;
+
+    /// <summary>Creates a trainer with the default settings (FastTree, Platt).</summary>
+    public ChurnModelTrainer()
+        : this(new ChurnTrainerOptions())
+    {
+    }
+
+    /// <summary>Creates a trainer (the non-DI entry).</summary>
+    /// <param name="options">The settings; validated now and copied.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is the option's.</exception>
+    public ChurnModelTrainer(ChurnTrainerOptions options)
+    {
+        ChurnTrainerOptionsValidator.ThrowIfInvalid(options);
+        _options = options.Snapshot();
+    }
+
+    /// <summary>Creates a trainer from DI.</summary>
+    /// <param name="options">The validated settings.</param>
+    [ActivatorUtilitiesConstructor]
+    public ChurnModelTrainer(IOptions<ChurnTrainerOptions> options)
+        : this(options?.Value ?? throw new ArgumentNullException(nameof(options)))
+    {
+    }
+
+    /// <summary>Gets a copy of the validated settings (changing it changes nothing).</summary>
+    public ChurnTrainerOptions Options => _options.Snapshot();
+
+    /// <inheritdoc />
+    public string Name => _options.ModelType.ToString();
+
+    /// <inheritdoc />
+    IChurnModel IChurnModelTrainer.Fit(FeatureMatrix features, ReadOnlySpan<bool> labels) => Fit(features, labels);
+
+    /// <summary>Fits a calibrated model.</summary>
+    /// <param name="features">The training rows (finite values).</param>
+    /// <param name="labels">One label per row: <see langword="true"/> = churned.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentException">No rows, lengths differ, a value is not finite, or either part of the stratified split
+    /// lacks a class (fewer than two churners or two non-churners).</exception>
+    public ChurnModel Fit(FeatureMatrix features, ReadOnlySpan<bool> labels)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.Rows == 0)
+        {
+            throw new ArgumentException("The training set is empty: there are no rows to fit.", nameof(features));
+        }
+
+        if (labels.Length != features.Rows)
+        {
+            throw new ArgumentException($"There are {labels.Length} labels for {features.Rows} rows.", nameof(labels));
+        }
+
+        ThrowIfNotFinite(features);
+        var positives = 0;
+        foreach (var y in labels) { if (y) { positives++; } }
+        if (positives < 2 || features.Rows - positives < 2)
+        {
+            throw new ArgumentException($"The training set needs at least two churners and two non-churners; it has {positives} churners among {features.Rows} rows.", nameof(labels));
+        }
+
+        using var activity = ChurnTelemetry.ActivitySource.StartActivity("ChurnModelTrainer.Fit");
+        var o = _options;
+        var (fitRows, calibrationRows) = StratifiedSplit(labels, o.CalibrationFraction, o.Seed);
+        var scorer = FitScorer(features, labels, fitRows);
+        var dims = features.Dimensions;
+        var data = features.AsSpan();
+        var calScores = new double[calibrationRows.Length];
+        var calLabels = new bool[calibrationRows.Length];
+        for (var i = 0; i < calibrationRows.Length; i++)
+        {
+            calScores[i] = scorer.Score(data.Slice(calibrationRows[i] * dims, dims));
+            calLabels[i] = labels[calibrationRows[i]];
+        }
+
+        var calibrator = Calibrator.Fit(o.Calibration, calScores, calLabels);
+        ChurnTelemetry.ModelsTrained.Add(1);
+        return new ChurnModel(o.ModelType, [.. features.FeatureNames], scorer, calibrator);
+    }
+
+    private RawScorer FitScorer(FeatureMatrix features, ReadOnlySpan<bool> labels, int[] rows)
+    {
+        var o = _options;
+        var ml = new MLContext(o.Seed);
+        var dims = features.Dimensions;
+        double[]? means = null, scales = null;
+        if (o.ModelType == ChurnModelType.Logistic) { (means, scales) = Standardisation(features, rows); }
+        var view = ToDataView(ml, features, labels, rows, means, scales);
+        switch (o.ModelType)
+        {
+            case ChurnModelType.FastTree:
+            {
+                var trainer = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+                {
+                    NumberOfTrees = o.NumberOfTrees,
+                    NumberOfLeaves = o.NumberOfLeaves,
+                    LearningRate = o.LearningRate,
+                    MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf,
+                    Seed = o.Seed,
+                });
+                return FromEnsemble(trainer.Fit(view).Model.SubModel.TrainedTreeEnsemble);
+            }
+
+            case ChurnModelType.LightGbm:
+            {
+                var trainer = ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+                {
+                    NumberOfIterations = o.NumberOfTrees,
+                    NumberOfLeaves = o.NumberOfLeaves,
+                    LearningRate = o.LearningRate,
+                    MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf,
+                    Seed = o.Seed,
+                    Verbose = false,
+                    Silent = true,
+                });
+                return FromEnsemble(trainer.Fit(view).Model.SubModel.TrainedTreeEnsemble);
+            }
+
+            default:
+            {
+                var trainer = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+                {
+                    L2Regularization = (float)o.L2Regularization,
+                    L1Regularization = 0,
+                });
+                var linear = trainer.Fit(view).Model.SubModel;
+                return new LinearScorer([.. linear.Weights.Select(w => (double)w)], means!, scales!, linear.Bias);
+            }
+        }
+    }
+
+    internal static TreeEnsembleScorer FromEnsemble(RegressionTreeEnsemble ensemble)
+    {
+        var trees = new TreeEnsembleScorer.Tree[ensemble.Trees.Count];
+        for (var t = 0; t < trees.Length; t++)
+        {
+            var tree = ensemble.Trees[t];
+            if (tree.CategoricalSplitFlags.Any(f => f))
+            {
+                throw new InvalidOperationException("A tree has a categorical split, which the scorer does not evaluate.");
+            }
+
+            trees[t] = new([.. tree.NumericalSplitFeatureIndexes], [.. tree.NumericalSplitThresholds], [.. tree.LeftChild], [.. tree.RightChild], [.. tree.LeafValues], ensemble.TreeWeights[t]);
+        }
+
+        return new TreeEnsembleScorer(trees, ensemble.Bias);
+    }
+
+    private static (double[] Means, double[] Scales) Standardisation(FeatureMatrix features, int[] rows)
+    {
+        var dims = features.Dimensions;
+        var means = new double[dims];
+        var scales = new double[dims];
+        foreach (var r in rows) { var row = features.Row(r); for (var j = 0; j < dims; j++) { means[j] += row[j]; } }
+        for (var j = 0; j < dims; j++) { means[j] /= rows.Length; }
+        foreach (var r in rows) { var row = features.Row(r); for (var j = 0; j < dims; j++) { scales[j] += (row[j] - means[j]) * (row[j] - means[j]); } }
+        for (var j = 0; j < dims; j++)
+        {
+            var sd = Math.Sqrt(scales[j] / rows.Length);
+            scales[j] = sd > 0 ? sd : 1; // a constant column contributes nothing rather than NaN
+        }
+
+        return (means, scales);
+    }
+
+    private static IDataView ToDataView(MLContext ml, FeatureMatrix features, ReadOnlySpan<bool> labels, int[] rows, double[]? means, double[]? scales)
+    {
+        var dims = features.Dimensions;
+        var data = new TrainingRow[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var source = features.Row(rows[i]);
+            var values = new float[dims];
+            for (var j = 0; j < dims; j++) { values[j] = means is null ? source[j] : (float)((source[j] - means[j]) / scales![j]); }
+            data[i] = new TrainingRow { Label = labels[rows[i]], Features = values };
+        }
+
+        var schema = SchemaDefinition.Create(typeof(TrainingRow));
+        schema[nameof(TrainingRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dims);
+        return ml.Data.LoadFromEnumerable(data, schema);
+    }
+
+    /// <summary>A random share of each class for calibration (at least one of each), the rest for fitting.</summary>
+    internal static (int[] Fit, int[] Calibration) StratifiedSplit(ReadOnlySpan<bool> labels, double fraction, int seed)
+    {
+        var random = new Random(seed);
+        var fit = new List<int>();
+        var calibration = new List<int>();
+        foreach (var cls in new[] { true, false })
+        {
+            var members = new List<int>();
+            for (var i = 0; i < labels.Length; i++) { if (labels[i] == cls) { members.Add(i); } }
+            var shuffled = members.ToArray();
+            random.Shuffle(shuffled);
+            var take = Math.Clamp((int)Math.Round(fraction * shuffled.Length), 1, shuffled.Length - 1);
+            calibration.AddRange(shuffled.Take(take));
+            fit.AddRange(shuffled.Skip(take));
+        }
+
+        fit.Sort();
+        calibration.Sort();
+        return ([.. fit], [.. calibration]);
+    }
+
+    private static void ThrowIfNotFinite(FeatureMatrix features)
+    {
+        var data = features.AsSpan();
+        for (var i = 0; i < data.Length; i++)
+        {
+            if (!float.IsFinite(data[i]))
+            {
+                var row = i / features.Dimensions;
+                var column = features.FeatureNames[i % features.Dimensions];
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Feature '{column}' of row {row + 1} is {data[i]}; every feature must be finite."), nameof(features));
+            }
+        }
+    }
+
+    /// <summary>One training row as ML.NET reads it.</summary>
+    internal sealed class TrainingRow
+    {
+        public bool Label { get; set; }
+
+        public float[] Features { get; set; } = [];
+    }
+}

@@ -1,0 +1,24 @@
+namespace CohortKit.Churn.Models;
+
+/// <summary>The learner behind a <see cref="ChurnModelTrainer"/>.</summary>
+public enum ChurnModelType
+{
+    /// <summary>ML.NET FastTree gradient-boosted trees (the default; see docs/churn.md for the comparison with LightGBM).</summary>
+    FastTree,
+
+    /// <summary>ML.NET LightGBM gradient-boosted trees.</summary>
+    LightGbm,
+
+    /// <summary>L2-regularised logistic regression (ML.NET L-BFGS) on standardised features: the baseline.</summary>
+    Logistic,
+}
+
+/// <summary>How raw model scores become probabilities.</summary>
+public enum ProbabilityCalibration
+{
+    /// <summary>Platt scaling: a logistic regression of the outcome on the raw score, fitted on held-out rows.</summary>
+    Platt,
+
+    /// <summary>Isotonic regression (pool adjacent violators) of the outcome on the raw score, fitted on held-out rows.</summary>
+    Isotonic,
+}

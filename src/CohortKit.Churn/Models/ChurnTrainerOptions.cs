@@ -1,0 +1,44 @@
+namespace CohortKit.Churn.Models;
+
+/// <summary>Settings of <see cref="ChurnModelTrainer"/>.</summary>
+public sealed class ChurnTrainerOptions
+{
+    /// <summary>Gets or sets the learner.</summary>
+    /// <value>The default value is <see cref="ChurnModelType.FastTree"/>.</value>
+    public ChurnModelType ModelType { get; set; } = ChurnModelType.FastTree;
+
+    /// <summary>Gets or sets the number of boosted trees.</summary>
+    /// <value>The default value is 200.</value>
+    public int NumberOfTrees { get; set; } = 200;
+
+    /// <summary>Gets or sets the number of leaves per tree.</summary>
+    /// <value>The default value is 20.</value>
+    public int NumberOfLeaves { get; set; } = 20;
+
+    /// <summary>Gets or sets the boosting learning rate.</summary>
+    /// <value>The default value is 0.05.</value>
+    public double LearningRate { get; set; } = 0.05;
+
+    /// <summary>Gets or sets the fewest training rows in a leaf.</summary>
+    /// <value>The default value is 50.</value>
+    public int MinimumExampleCountPerLeaf { get; set; } = 50;
+
+    /// <summary>Gets or sets the L2 penalty of the logistic baseline.</summary>
+    /// <value>The default value is 1.</value>
+    public double L2Regularization { get; set; } = 1;
+
+    /// <summary>Gets or sets the calibration method.</summary>
+    /// <value>The default value is <see cref="ProbabilityCalibration.Platt"/>.</value>
+    public ProbabilityCalibration Calibration { get; set; } = ProbabilityCalibration.Platt;
+
+    /// <summary>Gets or sets the share of training rows held out (stratified, at random) to fit the calibration.</summary>
+    /// <value>The default value is 0.2.</value>
+    public double CalibrationFraction { get; set; } = 0.2;
+
+    /// <summary>Gets or sets the seed of the calibration split and of the learners.</summary>
+    /// <value>The default value is 42.</value>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>A copy, so that an engine keeps the settings it validated whatever the caller changes later.</summary>
+    internal ChurnTrainerOptions Snapshot() => (ChurnTrainerOptions)MemberwiseClone();
+}

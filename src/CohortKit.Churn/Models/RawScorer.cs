@@ -1,0 +1,60 @@
+namespace CohortKit.Churn.Models;
+
+/// <summary>A fitted model's raw (uncalibrated) score of one row of features.</summary>
+internal abstract class RawScorer
+{
+    public abstract double Score(ReadOnlySpan<float> row);
+}
+
+/// <summary>A boosted tree ensemble copied out of ML.NET (FastTree or LightGBM): Σ weight_t · leaf_t(x) + bias, where each
+/// tree sends a row left when its split feature is ≤ the threshold; a child index &lt; 0 is the leaf ~index.</summary>
+internal sealed class TreeEnsembleScorer(TreeEnsembleScorer.Tree[] trees, double bias) : RawScorer
+{
+    /// <summary>One regression tree in flat arrays (node i: feature, threshold, left, right; leaves by ~index).</summary>
+    internal sealed record Tree(int[] Feature, float[] Threshold, int[] Left, int[] Right, double[] Leaf, double Weight);
+
+    public Tree[] Trees { get; } = trees;
+
+    public double Bias { get; } = bias;
+
+    public override double Score(ReadOnlySpan<float> row)
+    {
+        var sum = Bias;
+        foreach (var tree in Trees)
+        {
+            var node = 0;
+            if (tree.Feature.Length > 0)
+            {
+                while (node >= 0)
+                {
+                    node = row[tree.Feature[node]] <= tree.Threshold[node] ? tree.Left[node] : tree.Right[node];
+                }
+
+                node = ~node;
+            }
+
+            sum += tree.Weight * tree.Leaf[node];
+        }
+
+        return sum;
+    }
+}
+
+/// <summary>A linear score b + Σ w_j (x_j − μ_j) / σ_j on features standardised with the training means and deviations.</summary>
+internal sealed class LinearScorer(double[] weights, double[] means, double[] scales, double bias) : RawScorer
+{
+    public double[] Weights { get; } = weights;
+
+    public double[] Means { get; } = means;
+
+    public double[] Scales { get; } = scales;
+
+    public double Bias { get; } = bias;
+
+    public override double Score(ReadOnlySpan<float> row)
+    {
+        var sum = Bias;
+        for (var j = 0; j < Weights.Length; j++) { sum += Weights[j] * (row[j] - Means[j]) / Scales[j]; }
+        return sum;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text.Json;
+using CohortKit.Testing;
+
+namespace CohortKit.Cli.Tests.Churn;
+
+/// <summary><c>cohortkit churn fit-bgnbd</c>: the JSON contract on CDNOW and one line for bad input.</summary>
+public sealed class FitBgNbdCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cohortkit-cli-bgnbd-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [DataFact("cdnow")]
+    public void Json_Cdnow_FollowsTheContractAndThePublishedFit()
+    {
+        var input = Path.Combine(SharedData.RequireDataset("cdnow"), "cdnow_customers_summary.csv");
+        var outFile = Path.Combine(_dir, "out.csv");
+        var (code, stdout, stderr) = CliRunner.Run("churn", "fit-bgnbd", "--input", input, "--out", outFile, "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        root.EnumerateObject().Select(p => p.Name).Should().Equal("n", "r", "alpha", "a", "b", "logLikelihood", "converged");
+        root.GetProperty("n").GetInt32().Should().Be(2357);
+        Math.Round(root.GetProperty("r").GetDouble(), 3).Should().Be(0.243); // Fader, Hardie & Lee (2005)
+        Math.Round(root.GetProperty("alpha").GetDouble(), 3).Should().Be(4.414);
+        Math.Round(root.GetProperty("a").GetDouble(), 3).Should().Be(0.793);
+        Math.Round(root.GetProperty("b").GetDouble(), 3).Should().Be(2.426);
+        Math.Round(root.GetProperty("logLikelihood").GetDouble(), 1).Should().Be(-9582.4);
+        root.GetProperty("converged").GetBoolean().Should().BeTrue();
+        var lines = File.ReadAllLines(outFile);
+        lines[0].Should().Be("id,pAlive,expected_next_39");
+        lines.Should().HaveCount(2358);
+        var first = lines[1].Split(',');
+        first[0].Should().Be("1"); // x = 2, t_x = 30.43, T = 38.86: E[Y(39)] = 1.226 (lifetimes docs, Hardie's sheet)
+        double.Parse(first[2], CultureInfo.InvariantCulture).Should().BeApproximately(1.226, 5e-4);
+    }
+
+    [Fact]
+    public void BadInput_RecencyAboveAge_ExitsTwoNamingTheColumn()
+    {
+        var path = Path.Combine(_dir, "bad.csv");
+        File.WriteAllLines(path, ["ID,frequency,recency,T", "1,2,5,3"]);
+        var (code, _, stderr) = CliRunner.Run("churn", "fit-bgnbd", "--input", path);
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("column 'recency'").And.Contain("row 1");
+    }
+
+    [Fact]
+    public void BadInput_HeaderOnly_ExitsTwo()
+    {
+        var path = Path.Combine(_dir, "empty.csv");
+        File.WriteAllLines(path, ["ID,frequency,recency,T"]);
+        var (code, _, stderr) = CliRunner.Run("churn", "fit-bgnbd", "--input", path);
+        code.Should().Be(2);
+        stderr.Should().Contain("no customers");
+    }
+}
