@@ -21,11 +21,11 @@ for n, d, branch in grid:
     cases.append({"n": n, "d": d, "branch": branch, "sf": float(stats.kstwo.sf(d, n)), "cdf": float(stats.kstwo.cdf(d, n))})
 
 components = []
-for n, d in [(1, 0.3), (10, 0.6), (50, 0.3), (1000, 0.05), (7, 0.2), (100, 0.25), (20, 0.05)]:
+for n, d in [(1, 0.3), (10, 0.6), (50, 0.3), (1000, 0.05), (7, 0.2), (100, 0.25), (20, 0.05), (5, 0.0)]:
     components.append({"method": "SmirnovSurvival", "n": n, "d": d, "value": float(special.smirnov(n, d))})
-for n, d in [(10, 0.12), (50, 0.1), (140, 0.07), (1000, 0.01), (100000, 0.0005), (400, 0.03), (10, 0.25)]:
+for n, d in [(10, 0.12), (50, 0.1), (140, 0.07), (1000, 0.01), (100000, 0.0005), (400, 0.03), (10, 0.25), (25, 0.1), (99999, 0.0005), (1001, 0.01)]:
     components.append({"method": "DurbinCdf", "n": n, "d": d, "value": float(_ksstats._kolmogn_DMTW(n, d, cdf=True))})
-for n, d in [(10, 0.12), (50, 0.2), (140, 0.1), (25, 0.33), (120, 0.15), (60, 0.05), (100, 0.125)]:
+for n, d in [(10, 0.12), (50, 0.2), (140, 0.1), (25, 0.33), (120, 0.15), (60, 0.05), (100, 0.125), (16, 0.25), (64, 0.0625), (20, 0.2), (7, 0.5)]:
     components.append({"method": "PomeranzCdf", "n": n, "d": d, "value": float(_ksstats._kolmogn_Pomeranz(n, d, cdf=True))})
 for n, d in [(1000, 0.03), (141, 0.1), (200000, 0.002), (100001, 0.0006), (5000, 0.01), (500, 0.02)]:
     components.append({"method": "PelzGoodCdf", "n": n, "d": d, "value": float(_ksstats._kolmogn_PelzGood(n, d, cdf=True))})
