@@ -9,8 +9,8 @@ public sealed class IncidentsSimulateCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Sample([System.Runtime.CompilerServices.CallerFilePath] string here = "")
-        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", "samples", "reliability", "incident-scenario.json"));
+    // Copied beside the test binaries (the project links it), so a deterministic CI build, whose source paths are /_/, finds it.
+    private static string Sample() => Path.Combine(AppContext.BaseDirectory, "Reliability", "incident-scenario.json");
 
     [Fact]
     public void Json_SampleScenario_TimelinesAndMeansByHand()
