@@ -21,7 +21,8 @@ internal sealed record ProgressionResult(
     IReadOnlyList<IReadOnlyList<long>> Transitions,
     IReadOnlyList<IReadOnlyList<double>> Probabilities,
     IReadOnlyList<double> ChurnHazard,
-    HeldOutResult HeldOut);
+    HeldOutResult HeldOut,
+    int LearnersOutsideWindow);
 
 /// <summary><c>cohortkit progression</c>: learner states per week, the Markov transition matrix, and held-out log-loss
 /// against the "stays in the same state" baseline.</summary>
@@ -74,6 +75,13 @@ internal static class ProgressionCommand
             throw new ArgumentException($"{eventsName}: {ex.WithoutParameterName()}", ex);
         }
 
+        var outside = 0;
+        foreach (var signup in learners.SignupDates) { if (signup < window.Start || signup > window.End) { outside++; } }
+        if (outside == learners.Count)
+        {
+            throw new ArgumentException($"{eventsName}: no learner signed up inside the observed window {window.Start:yyyy-MM-dd} .. {window.End:yyyy-MM-dd} (the days from the first to the last event); all {outside} signed up outside it, so there are no states to model.");
+        }
+
         var periodDays = model.Options.PeriodDays;
         var days = window.End.DayNumber - window.Start.DayNumber + 1;
         var cutoff = window.End.AddDays(-Math.Max(2 * periodDays, days / 4));
@@ -95,7 +103,8 @@ internal static class ProgressionCommand
             new RetentionWindowResult(window.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), window.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
             counts, all.Counts, all.Probabilities,
             Enum.GetValues<LearnerState>().Select(all.Hazard).ToArray(),
-            new HeldOutResult(cutoff.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), evaluation.Transitions, evaluation.LogLoss, evaluation.Accuracy, evaluation.BaselineLogLoss, evaluation.BaselineAccuracy));
+            new HeldOutResult(cutoff.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), evaluation.Transitions, evaluation.LogLoss, evaluation.Accuracy, evaluation.BaselineLogLoss, evaluation.BaselineAccuracy),
+            outside);
     }
 
     private static void Write(CliConsole console, ProgressionResult r)
@@ -113,5 +122,6 @@ internal static class ProgressionCommand
         var h = r.HeldOut;
         console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Held out after {h.After} ({h.Transitions:N0} transitions): log-loss {h.LogLoss:F4} vs {h.BaselineLogLoss:F4} for 'stays'; accuracy {h.Accuracy:P1} vs {h.BaselineAccuracy:P1}."));
+        console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.LearnersOutsideWindow:N0} learners signed up outside the window and are not modelled."));
     }
 }

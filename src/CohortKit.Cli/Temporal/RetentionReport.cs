@@ -21,7 +21,7 @@ internal sealed record RetentionAverageResult(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? CiHigh);
 
 /// <summary>The JSON document of <c>cohortkit retention</c> and <c>cohortkit oulad retention</c>.</summary>
-internal sealed record RetentionResult(string CohortBy, string Period, string Kind, RetentionWindowResult Window, IReadOnlyList<RetentionCohortResult> Cohorts, IReadOnlyList<RetentionAverageResult> Average)
+internal sealed record RetentionResult(string CohortBy, string Period, string Kind, RetentionWindowResult Window, IReadOnlyList<RetentionCohortResult> Cohorts, IReadOnlyList<RetentionAverageResult> Average, int LearnersOutsideWindow)
 {
     public static RetentionResult From(RetentionMatrix m) => new(
         m.CohortBy switch
@@ -35,7 +35,8 @@ internal sealed record RetentionResult(string CohortBy, string Period, string Ki
         m.Kind switch { RetentionKind.NDay => "n-day", RetentionKind.Unbounded => "unbounded", _ => "bracket" },
         new RetentionWindowResult(Date(m.Window.Start), Date(m.Window.End)),
         m.Cohorts.Select(c => new RetentionCohortResult(c.Cohort, c.Size, c.Retained, c.Rate)).ToArray(),
-        m.Average.Select(a => new RetentionAverageResult(a.Period, a.Rate, a.Interval?.Low, a.Interval?.High)).ToArray());
+        m.Average.Select(a => new RetentionAverageResult(a.Period, a.Rate, a.Interval?.Low, a.Interval?.High)).ToArray(),
+        m.LearnersOutsideWindow);
 
     /// <summary>Writes <c>retention.csv</c> (one row per cohort and period; empty where unobserved), <c>average.csv</c> and
     /// <c>retention_heatmap.png</c> to <paramref name="directory"/>.</summary>
@@ -86,6 +87,7 @@ internal sealed record RetentionResult(string CohortBy, string Period, string Ki
         table.AddRow(["average", "", .. Average.Select(a => a.Rate is { } v ? v.ToString("P1", CultureInfo.InvariantCulture) : "")]);
         console.Ansi.WriteLine($"{Kind} retention by {Period}, cohorts by {CohortBy}, window {Window.Start} .. {Window.End} (blank: not fully observed)");
         console.Ansi.Write(table);
+        console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{LearnersOutsideWindow:N0} learners signed up outside the window and are not counted."));
     }
 
     private static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -35,9 +35,10 @@ internal static class SurvivalCommand
             if (parse.GetValue(group) is { } groupColumn)
             {
                 var groups = table.Categorical(groupColumn);
-                if (groups.TryGetCode("", out var blankCode))
+                BlankValues.Refuse(table, groups, "group");
+                if (groups.TryGetCode(SurvivalResult.AllGroup, out var allCode))
                 {
-                    throw new ArgumentException($"{table.FileName}: column '{groups.Name}', data row {groups.Codes.IndexOf(blankCode) + 1}: the group value is blank.");
+                    throw new ArgumentException($"{table.FileName}: column '{groups.Name}', data row {groups.Codes.IndexOf(allCode) + 1}: the group value '{SurvivalResult.AllGroup}' is the name of the curve of all subjects; rename the group.");
                 }
 
                 var comparison = analyzer.Compare(t, d, groups);

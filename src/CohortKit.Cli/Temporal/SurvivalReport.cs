@@ -40,7 +40,9 @@ internal sealed record SurvivalResult(
     {
         var curves = new List<SurvivalCurveResult> { Curve(AllGroup, overall, at) };
         curves.AddRange(groups.Select(g => Curve(g.Group, g.Curve, at)));
-        return new SurvivalResult(curves, logRank is null ? null : new LogRankJson(logRank.ChiSquare, logRank.DegreesOfFreedom, logRank.PValue));
+        // Fewer than two groups with an expected event (one group, or no event at all): the test is undefined (R's survdiff
+        // refuses one group), so no statistic rather than the library's df 0, p 1.
+        return new SurvivalResult(curves, logRank is not { DegreesOfFreedom: > 0 } ? null : new LogRankJson(logRank.ChiSquare, logRank.DegreesOfFreedom, logRank.PValue));
     }
 
     /// <summary>Draws the chart when asked, then writes the JSON or the table; returns the exit code 0.</summary>

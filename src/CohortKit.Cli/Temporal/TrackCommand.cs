@@ -77,6 +77,8 @@ internal static class TrackCommand
         var ids = table.Integers(LearnerColumn);
         var cohorts = table.Categorical(CohortColumn);
         var attributeColumns = attributeNames.Select(table.Categorical).ToArray();
+        BlankValues.Refuse(table, cohorts, "cohort");
+        foreach (var attribute in attributeColumns) { BlankValues.Refuse(table, attribute, "attribute"); }
         var metricColumns = metricNames.Select(table.Numeric).ToArray();
         var days = periodCells.Categories.Select(c => DateOnly.TryParseExact(c, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
             ? d

@@ -4,9 +4,9 @@ using CohortKit.Learners;
 namespace CohortKit.Temporal.Retention;
 
 /// <summary>Counts one learner's retained columns from their time-ordered events: each distinct active period once
-/// (N-day, bracket), or every period up to the last active one (unbounded). Events at or after the window's end are ignored;
+/// (N-day, bracket), or every period up to the last active one (unbounded). Events at or after the learner's end of observation are ignored;
 /// no event precedes the signup day (checked before).</summary>
-internal sealed class LearnerScanner(LearnerAttributes learners, ActivityLog log, RetentionKind kind, PeriodBracket[] columns, PeriodClock clock, long endTicks, int lastPeriod)
+internal sealed class LearnerScanner(LearnerAttributes learners, ActivityLog log, RetentionKind kind, PeriodBracket[] columns, PeriodClock clock, long[] endTicks, int lastPeriod)
 {
     private readonly bool[] _credited = new bool[columns.Length];
 
@@ -19,10 +19,11 @@ internal sealed class LearnerScanner(LearnerAttributes learners, ActivityLog log
         }
 
         var signup = learners.SignupDates[learner];
+        var end = endTicks[learner];
         if (kind == RetentionKind.Unbounded)
         {
             var last = ticks.Length - 1;
-            while (last >= 0 && ticks[last] >= endTicks) { last--; }
+            while (last >= 0 && ticks[last] >= end) { last--; }
             if (last < 0) { return; }
             var through = Math.Min(clock.PeriodOf(signup, ticks[last], 0), columns.Length - 1);
             for (var k = 0; k <= through; k++) { counts[k]++; }
@@ -34,7 +35,7 @@ internal sealed class LearnerScanner(LearnerAttributes learners, ActivityLog log
         var nextStart = long.MinValue;
         foreach (var t in ticks)
         {
-            if (t >= endTicks) { break; }
+            if (t >= end) { break; }
             if (t < nextStart) { continue; }
             period = clock.PeriodOf(signup, t, Math.Max(period, 0));
             if (period > lastPeriod) { break; }

@@ -75,7 +75,7 @@ public sealed partial class RetentionAnalyzer
 
         var (cohortOf, labels) = AssignCohorts(learners, definition, window);
         var clock = new PeriodClock(definition.Period);
-        var endTicks = (window.End.DayNumber + 1L) * TimeSpan.TicksPerDay;
+        var endTicks = LearnerEnds(learners, definition, window);
         var lastPeriod = columns.Max(c => c.Last);
         var cohorts = labels.Count;
         var sizes = new int[cohorts];
@@ -88,7 +88,7 @@ public sealed partial class RetentionAnalyzer
             var c = cohortOf[l];
             if (c < 0) { outside++; continue; }
             sizes[c]++;
-            complete[c] = Math.Min(complete[c], clock.CompletePeriods(signups[l], endTicks, lastPeriod + 1));
+            complete[c] = Math.Min(complete[c], clock.CompletePeriods(signups[l], endTicks[l], lastPeriod + 1));
         }
 
         var counts = Count(learners, log, definition.Kind, columns, cohortOf, cohorts, clock, endTicks, lastPeriod, progress, cancellationToken);
@@ -98,7 +98,7 @@ public sealed partial class RetentionAnalyzer
     }
 
     private long[] Count(LearnerAttributes learners, ActivityLog log, RetentionKind kind, PeriodBracket[] columns, int[] cohortOf, int cohorts,
-        PeriodClock clock, long endTicks, int lastPeriod, IProgress<double>? progress, CancellationToken cancellationToken)
+        PeriodClock clock, long[] endTicks, int lastPeriod, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         var width = columns.Length;
         var total = new long[cohorts * width];
@@ -127,6 +127,22 @@ public sealed partial class RetentionAnalyzer
                 }
             });
         return total;
+    }
+
+    /// <summary>Each learner's end of observation in ticks (exclusive): the window's end, or their own earlier last day.</summary>
+    private static long[] LearnerEnds(LearnerAttributes learners, RetentionDefinition definition, ObservationWindow window)
+    {
+        var windowEnd = (window.End.DayNumber + 1L) * TimeSpan.TicksPerDay;
+        var ends = new long[learners.Count];
+        Array.Fill(ends, windowEnd);
+        if (definition.LearnerObservedThrough is not { } through) { return ends; }
+        if (through.Count != learners.Count)
+        {
+            throw new ArgumentException($"LearnerObservedThrough has {through.Count} days but there are {learners.Count} learners; it needs one per learner.", nameof(definition));
+        }
+
+        for (var l = 0; l < ends.Length; l++) { ends[l] = Math.Min(windowEnd, (through[l].DayNumber + 1L) * TimeSpan.TicksPerDay); }
+        return ends;
     }
 
     private RetentionMatrix Build(RetentionDefinition definition, ObservationWindow window, PeriodBracket[] columns, List<string> labels, int[] sizes, int[] complete, long[] counts, int outside)

@@ -109,4 +109,12 @@ public sealed record RetentionDefinition
     /// <summary>Gets the observed window; <see langword="null"/> means from the first to the last day with any event.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public ObservationWindow? Window { get; init; }
+
+    /// <summary>Gets, per learner (item i is learner i), the last day that learner is observed, for data whose observation
+    /// ends earlier for some learners than the window does (a course presentation that ends before the last one);
+    /// <see langword="null"/> means every learner is observed to the window's end.</summary>
+    /// <remarks>A learner's observation ends at the earlier of this day and the window's end: their events after it are
+    /// ignored, and a cohort's cell is null when its period is not fully observed for every member.</remarks>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public IReadOnlyList<DateOnly>? LearnerObservedThrough { get; init; }
 }

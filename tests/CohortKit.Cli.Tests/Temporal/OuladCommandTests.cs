@@ -60,6 +60,35 @@ public sealed class OuladCommandTests
         aaa.GetProperty("retained")[37].ValueKind.Should().Be(JsonValueKind.Number, "week 37 ends inside the window");
     }
 
+    [DataFact("oulad")]
+    public void Retention_WeeksAfterAPresentationEnds_AreNullAndLeftOutOfTheAverage()
+    {
+        var dir = SharedData.RequireDataset("oulad");
+        var (code, stdout, stderr) = CliRunner.Run("oulad", "retention", "--path", dir, "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        // Presentation lengths straight from courses.csv: week k (days 7k..7k+6) is observed iff 7(k+1) <= length.
+        var lengths = File.ReadLines(Path.Combine(dir, "courses.csv")).Skip(1).Select(l => l.Replace("\"", "").Split(','))
+            .ToDictionary(f => $"{f[0]} {f[1]}", f => int.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var cohort in doc.RootElement.GetProperty("cohorts").EnumerateArray())
+        {
+            var length = lengths[cohort.GetProperty("cohort").GetString()!];
+            var retained = cohort.GetProperty("retained");
+            for (var k = 0; k < 38; k++)
+            {
+                retained[k].ValueKind.Should().Be(7 * (k + 1) <= length ? JsonValueKind.Number : JsonValueKind.Null, $"{cohort.GetProperty("cohort")} week {k} with length {length}");
+            }
+        }
+
+        // Week 37 average: registrations active in week 37 / registrations, over the presentations of 266 days or more only.
+        var running = lengths.Where(p => p.Value >= 266).Select(p => p.Key).ToHashSet();
+        var size = File.ReadLines(Path.Combine(dir, "studentRegistration.csv")).Skip(1).Select(l => l.Replace("\"", "").Split(','))
+            .Count(f => running.Contains($"{f[0]} {f[1]}"));
+        var active = File.ReadLines(Path.Combine(dir, "derived", "studentVle_weekly.csv")).Skip(1).Select(l => l.Split(','))
+            .Where(f => f[3] == "37" && running.Contains($"{f[0]} {f[1]}")).Select(f => (f[0], f[1], f[2])).Distinct().Count();
+        doc.RootElement.GetProperty("average")[37].GetProperty("rate").GetDouble().Should().BeApproximately((double)active / size, 1e-12);
+    }
+
     [Fact]
     public void Survival_MissingFolder_ExitsTwoNamingIt()
     {

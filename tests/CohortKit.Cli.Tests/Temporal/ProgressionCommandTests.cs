@@ -50,4 +50,32 @@ public sealed class ProgressionCommandTests : IDisposable
         tooShort.Err.Trim().Split('\n').Should().ContainSingle();
         tooShort.Err.Should().Contain("short.csv: the events span 6 days");
     }
+
+    [Fact]
+    public void NoLearnerInsideTheWindow_ExitsTwoSayingSo()
+    {
+        // Both learners signed up in February; the events (the window) run from 1 March for 110 days.
+        var learners = Path.Combine(_dir, "feb.csv");
+        File.WriteAllLines(learners, ["learner_id,signup_date", "1,2026-02-01", "2,2026-02-10"]);
+        var events = Path.Combine(_dir, "later.csv");
+        File.WriteAllLines(events, ["learner_id,timestamp,kind,value", "1,2026-03-01T10:00:00Z,session,1", "2,2026-06-18T10:00:00Z,session,1"]);
+        var (code, _, stderr) = CliRunner.Run("progression", "--learners", learners, "--events", events, "--json");
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle();
+        stderr.Should().Contain("later.csv: no learner signed up inside the observed window 2026-03-01 .. 2026-06-18").And.Contain("all 2 signed up outside it");
+    }
+
+    [Fact]
+    public void Json_CountsTheLearnersOutsideTheWindow()
+    {
+        // Learner 1 signs up inside the window (which runs 2026-03-02 .. 2026-06-01); learner 2 signed up before it.
+        var learners = Path.Combine(_dir, "mixed.csv");
+        File.WriteAllLines(learners, ["learner_id,signup_date", "1,2026-03-02", "2,2026-01-05"]);
+        var events = Path.Combine(_dir, "mixed-events.csv");
+        File.WriteAllLines(events, ["learner_id,timestamp,kind,value", .. Enumerable.Range(0, 13).Select(w => $"1,{new DateOnly(2026, 3, 2).AddDays(7 * w):yyyy-MM-dd}T10:00:00Z,session,1"), "2,2026-06-01T10:00:00Z,session,1"]);
+        var (code, stdout, stderr) = CliRunner.Run("progression", "--learners", learners, "--events", events, "--json");
+        code.Should().Be(0, stderr);
+        using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+        doc.RootElement.GetProperty("learnersOutsideWindow").GetInt32().Should().Be(1);
+    }
 }

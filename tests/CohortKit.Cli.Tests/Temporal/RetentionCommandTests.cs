@@ -52,6 +52,7 @@ public sealed class RetentionCommandTests : IDisposable
         average[0].GetProperty("ciHigh").GetDouble().Should().Be(1);
         average[1].GetProperty("rate").ValueKind.Should().Be(JsonValueKind.Null);
         average[1].GetProperty("ciLow").ValueKind.Should().Be(JsonValueKind.Null);
+        root.GetProperty("learnersOutsideWindow").GetInt32().Should().Be(1, "learner 4 signed up on 2026-02-01, before the window");
     }
 
     [Fact]
@@ -85,6 +86,7 @@ public sealed class RetentionCommandTests : IDisposable
         var (code, stdout, stderr) = CliRunner.Run("retention", "--learners", learners, "--events", events, "--periods", "2");
         code.Should().Be(0, stderr);
         stdout.Should().Contain("n-day retention by week").And.Contain("2026-03-02").And.Contain("average");
+        stdout.Should().Contain("1 learners signed up outside the window");
     }
 
     [Fact]

@@ -124,4 +124,26 @@ public sealed class SurvivalCommandTests : IDisposable
         at.Code.Should().Be(2);
         at.Err.Should().Contain("--at: '-1'");
     }
+
+    [Fact]
+    public void BadInput_GroupValueAll_ExitsTwoNamingColumnAndValue()
+    {
+        var path = Write("all.csv", "t,e,g", "1,1,a", "2,0,all", "3,1,a");
+        var (code, _, stderr) = CliRunner.Run("survival", "--input", path, "--time", "t", "--event", "e", "--group", "g", "--json");
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle();
+        stderr.Should().Contain("column 'g', data row 2").And.Contain("'all'");
+    }
+
+    [Theory]
+    [InlineData("1,1,a", "2,0,a", "3,1,a")] // one group value: R's survdiff stops with "There is only 1 group"
+    [InlineData("1,0,a", "2,0,b", "3,0,a")] // two groups, every subject censored: no expected event in any group
+    public void LogRank_FewerThanTwoGroupsWithAnExpectedEvent_IsNull(string first, string second, string third)
+    {
+        var path = Write("one.csv", "t,e,g", first, second, third);
+        var (code, stdout, stderr) = CliRunner.Run("survival", "--input", path, "--time", "t", "--event", "e", "--group", "g", "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        doc.RootElement.GetProperty("logRank").ValueKind.Should().Be(JsonValueKind.Null);
+    }
 }

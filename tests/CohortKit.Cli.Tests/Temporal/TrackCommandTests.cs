@@ -65,8 +65,14 @@ public sealed class TrackCommandTests : IDisposable
         File.WriteAllLines(twice, ["period,learner_id,cohort", "2026-03-02,1,a", "2026-03-02,1,b", "2026-03-09,1,b"]);
         var single = Path.Combine(_dir, "single.csv");
         File.WriteAllLines(single, ["period,learner_id,cohort", "2026-03-02,1,a"]);
+        var blankCohort = Path.Combine(_dir, "blank.csv");
+        File.WriteAllLines(blankCohort, ["period,learner_id,cohort,region", "2026-03-02,1,a,north", "2026-03-09,1,,north"]);
+        var blankRegion = Path.Combine(_dir, "region.csv");
+        File.WriteAllLines(blankRegion, ["period,learner_id,cohort,region", "2026-03-09,1,a,north", "2026-03-02,1,a,"]);
         var cases = new (string[] Args, string Message)[]
         {
+            (["track", "--snapshots", blankCohort], "blank.csv: column 'cohort', data row 2: the cohort value is blank"),
+            (["track", "--snapshots", blankRegion, "--attributes", "region"], "region.csv: column 'region', data row 2: the attribute value is blank"),
             (["track", "--snapshots", badDate], "date.csv: column 'period', data row 2, value '9 March': a period is a date"),
             (["track", "--snapshots", twice], "twice.csv: column 'learner_id', data row 2, value 1: the learner is already in period 2026-03-02 (data row 1)"),
             (["track", "--snapshots", single], "single.csv: column 'period' has 1 period"),

@@ -155,6 +155,34 @@ public class RetentionAnalyzerTests
     }
 
     [Fact]
+    public void Compute_LearnerObservedThrough_NullsTheirLaterPeriodsAndLeavesThemOutOfTheAverage()
+    {
+        // Window 2026-03-02 (Mon) .. 2026-03-22: three full weeks. All three sign up 03-02. A ("short") is observed only
+        // through 03-08 and is active 03-03 and 03-10 (after their end: ignored); B and C ("long") are observed to the
+        // window's end, B active 03-03 and 03-10, C active 03-03 only.
+        var day = (int d) => new DateOnly(2026, 3, d).DayNumber * TimeSpan.TicksPerDay + TimeSpan.TicksPerHour * 12;
+        var signup = new DateOnly(2026, 3, 2);
+        var learners = new LearnerAttributes([new(1), new(2), new(3)], [signup, signup, signup], [CategoricalColumn.Encode("course", ["short", "long", "long"])]);
+        var log = ActivityLog.FromUnsorted(3, [0, 0, 1, 1, 2], [day(3), day(10), day(3), day(10), day(3)], new LearnerEventKind[5], new float[5]);
+        var windowEnd = new DateOnly(2026, 3, 22);
+        var definition = new RetentionDefinition
+        {
+            CohortBy = CohortGrouping.Attribute, Attribute = "course", Period = RetentionPeriod.Week, Periods = 3,
+            Window = new ObservationWindow(signup, windowEnd),
+            LearnerObservedThrough = [new DateOnly(2026, 3, 8), windowEnd, windowEnd],
+        };
+        var m = new RetentionAnalyzer(new RetentionOptions()).Compute(learners, log, definition);
+        m.Cohorts.Single(c => c.Cohort == "short").Retained.Should().Equal(1, null, null);
+        m.Cohorts.Single(c => c.Cohort == "long").Retained.Should().Equal(2, 1, 0);
+        m.Average.Select(a => a.Rate).Should().Equal(1.0, 0.5, 0.0);
+        m.Average.Select(a => a.Learners).Should().Equal(3, 2, 2);
+        var unbounded = new RetentionAnalyzer(new RetentionOptions()).Compute(learners, log, definition with { Kind = RetentionKind.Unbounded });
+        unbounded.Cohorts.Single(c => c.Cohort == "short").Retained.Should().Equal(1, null, null);
+        var wrong = () => new RetentionAnalyzer(new RetentionOptions()).Compute(learners, log, definition with { LearnerObservedThrough = [windowEnd] });
+        wrong.Should().Throw<ArgumentException>().WithMessage("LearnerObservedThrough has 1 days but there are 3 learners*");
+    }
+
+    [Fact]
     public void Compute_DefaultWindow_IsFirstToLastEventDay()
     {
         var (learners, log, events) = Simulate(seed: 5, count: 50);
