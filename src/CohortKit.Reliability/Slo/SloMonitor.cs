@@ -133,8 +133,9 @@ public sealed class SloMonitor
         }
     }
 
-    /// <summary>Whether each rule fires now, without allocating a status; updates the firing times. For replays.</summary>
-    internal void EvaluateFiring(Span<bool> firing)
+    /// <summary>Whether each rule fires now and its long- and short-window burn rates (as in <see cref="Evaluate"/>), without
+    /// allocating a status; updates the firing times. For replays.</summary>
+    internal void EvaluateFiring(Span<bool> firing, Span<double> longBurnRate, Span<double> shortBurnRate)
     {
         var now = _time.GetUtcNow();
         var epoch = now.UtcTicks / _bucketTicks;
@@ -142,7 +143,10 @@ public sealed class SloMonitor
         {
             for (var i = 0; i < _rules.Length; i++)
             {
-                firing[i] = EvaluateRule(i, epoch, out _).Firing;
+                var state = EvaluateRule(i, epoch, out _);
+                firing[i] = state.Firing;
+                longBurnRate[i] = state.LongRatio / (1 - _options.Objective);
+                shortBurnRate[i] = state.ShortRatio / (1 - _options.Objective);
                 Transition(i, firing[i], now);
             }
         }
