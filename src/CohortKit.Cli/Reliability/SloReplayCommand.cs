@@ -30,13 +30,20 @@ internal static class SloReplayCommand
         var input = new Option<FileInfo>("--input") { Description = "CSV with columns minute,total,errors: request counts per minute from minute 0.", Required = true };
         var objective = new Option<double>("--objective") { Description = "The objective, strictly between 0 and 1 (e.g. 0.999).", Required = true };
         var period = new Option<string>("--period") { Description = "The SLO period, e.g. 30d, 4w, 7d.", DefaultValueFactory = _ => "30d" };
+        var chart = new Option<FileInfo?>("--chart") { Description = "Also draw each rule's per-minute burn rates, thresholds and firing intervals to this PNG file." };
         var json = CommonOptions.Json();
         var replay = new Command("replay", "Replay per-minute counts; page at 14.4x over 1h/5m and 6x over 6h/30m, ticket at 1x over 3d/6h; report when each alert fired and cleared.")
         {
-            input, objective, period, json,
+            input, objective, period, chart, json,
         };
         replay.SetAction(parse =>
         {
+            var chartPath = parse.GetValue(chart)?.FullName;
+            if (chartPath is not null)
+            {
+                Similarity.OutputPath.CheckWritable(chartPath, "--chart"); // before any work: a file in an existing folder
+            }
+
             var options = new SloOptions { Objective = parse.GetValue(objective), Period = Period(parse.GetValue(period)!) };
             var minutes = Read(CsvTable.Load(parse.GetValue(input)!.FullName));
             var result = OptionFlags.Rename(() => SloReplay.Run(minutes, options), o => o switch
@@ -49,6 +56,11 @@ internal static class SloReplayCommand
             var report = new SloReplayReport(result.Objective, result.BudgetConsumed, result.Alerts.Select(a => new SloAlertResult(
                 a.Severity == AlertSeverity.Page ? "page" : "ticket", SloDuration.Format(a.LongWindow), SloDuration.Format(a.ShortWindow),
                 a.BurnRate, a.FiredAtMinute, a.ClearedAtMinute)).ToList());
+            if (chartPath is not null)
+            {
+                SloBurnRateChart.Draw(result, chartPath);
+            }
+
             if (parse.GetValue(json))
             {
                 console.WriteJson(report);

@@ -25,6 +25,7 @@ public sealed class SloMonitor
     private readonly Rule[] _rules;
     private readonly DateTimeOffset?[] _firingSince;
     private readonly Lock _gate = new();
+    private Cursor _cursor;
 
     /// <summary>Creates a monitor.</summary>
     /// <param name="options">The objective, windows and rules; validated and copied.</param>
@@ -49,6 +50,7 @@ public sealed class SloMonitor
             r, (int)(r.LongWindow.Ticks / _bucketTicks), (int)(r.ShortWindow.Ticks / _bucketTicks), r.BurnRate * budget,
             floorPerBucket * (r.LongWindow.Ticks / _bucketTicks), floorPerBucket * (r.ShortWindow.Ticks / _bucketTicks))).ToArray();
         _firingSince = new DateTimeOffset?[_rules.Length];
+        _cursor = new Cursor(long.MinValue, long.MinValue, 0);
     }
 
     /// <summary>Creates a monitor from DI options.</summary>
@@ -131,8 +133,9 @@ public sealed class SloMonitor
         }
     }
 
-    /// <summary>Whether each rule fires now, without allocating a status; updates the firing times. For replays.</summary>
-    internal void EvaluateFiring(Span<bool> firing)
+    /// <summary>Whether each rule fires now and its long- and short-window burn rates (as in <see cref="Evaluate"/>), without
+    /// allocating a status; updates the firing times. For replays.</summary>
+    internal void EvaluateFiring(Span<bool> firing, Span<double> longBurnRate, Span<double> shortBurnRate)
     {
         var now = _time.GetUtcNow();
         var epoch = now.UtcTicks / _bucketTicks;
@@ -140,7 +143,10 @@ public sealed class SloMonitor
         {
             for (var i = 0; i < _rules.Length; i++)
             {
-                firing[i] = EvaluateRule(i, epoch, out _).Firing;
+                var state = EvaluateRule(i, epoch, out _);
+                firing[i] = state.Firing;
+                longBurnRate[i] = state.LongRatio / (1 - _options.Objective);
+                shortBurnRate[i] = state.ShortRatio / (1 - _options.Objective);
                 Transition(i, firing[i], now);
             }
         }
@@ -203,12 +209,22 @@ public sealed class SloMonitor
         return (total, bad);
     }
 
+    /// <remarks>The hot path: the bucket of the last record is cached as its start tick, epoch and ring slot, so a record in
+    /// the same bucket costs a subtraction and one unsigned compare instead of a 64-bit division and modulo; the cursor is
+    /// replaced (one small allocation per bucket width, not per record) only when a record falls outside it. The clock is always
+    /// read through <see cref="TimeProvider.GetUtcNow"/> (the house bans <c>DateTime.UtcNow</c>; replays override only that).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Add(long requests, long bad)
     {
-        var epoch = _time.GetUtcNow().UtcTicks / _bucketTicks;
-        ref var b = ref _ring[(int)(epoch % _ring.Length)];
-        if (Volatile.Read(ref b.Epoch) != epoch && !Claim(ref b, epoch))
+        var ticks = _time.GetUtcNow().UtcTicks;
+        var cursor = Volatile.Read(ref _cursor);
+        if ((ulong)(ticks - cursor.Start) >= (ulong)_bucketTicks)
+        {
+            cursor = Move(ticks);
+        }
+
+        ref var b = ref _ring[cursor.Slot];
+        if (Volatile.Read(ref b.Epoch) != cursor.Epoch && !Claim(ref b, cursor.Epoch))
         {
             return;
         }
@@ -218,6 +234,28 @@ public sealed class SloMonitor
         {
             Interlocked.Add(ref b.Bad, bad);
         }
+    }
+
+    /// <summary>The cursor of the bucket holding <paramref name="ticks"/>; published for later records when it is not older
+    /// than the cached one (a record from a clock that went back does not drag the cursor back for everyone).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Cursor Move(long ticks)
+    {
+        var epoch = Math.DivRem(ticks, _bucketTicks, out var rest);
+        if (rest < 0)
+        {
+            epoch--; // ticks before year 1 cannot come from a DateTimeOffset; kept floor-correct anyway
+        }
+
+        var slot = (int)(((epoch % _ring.Length) + _ring.Length) % _ring.Length);
+        var next = new Cursor(epoch, epoch * _bucketTicks, slot);
+        var seen = Volatile.Read(ref _cursor);
+        if (epoch > seen.Epoch)
+        {
+            Interlocked.CompareExchange(ref _cursor, next, seen);
+        }
+
+        return next;
     }
 
     /// <summary>Reuses a bucket for a new epoch; false when the record is older than the bucket's epoch (dropped).</summary>
@@ -248,6 +286,9 @@ public sealed class SloMonitor
         public long Total;
         public long Bad;
     }
+
+    /// <summary>The bucket of the latest record: its epoch, first tick and ring slot (immutable, swapped whole).</summary>
+    private sealed record Cursor(long Epoch, long Start, int Slot);
 
     private sealed record Rule(BurnRateAlertRule Source, int LongBuckets, int ShortBuckets, double ThresholdRatio, double LongFloor, double ShortFloor);
 }

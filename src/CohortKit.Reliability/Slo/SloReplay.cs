@@ -30,6 +30,29 @@ public sealed record AlertEpisode
     public required long? ClearedAtMinute { get; init; }
 }
 
+/// <summary>The burn rates of one alert rule's two windows at every minute of a replay: the series a burn-rate chart draws.</summary>
+public sealed record RuleBurnRates
+{
+    /// <summary>Gets the rule's severity.</summary>
+    public required AlertSeverity Severity { get; init; }
+
+    /// <summary>Gets the rule's long window.</summary>
+    public required TimeSpan LongWindow { get; init; }
+
+    /// <summary>Gets the rule's short window.</summary>
+    public required TimeSpan ShortWindow { get; init; }
+
+    /// <summary>Gets the rule's burn-rate threshold: it fires while both series are strictly above it.</summary>
+    public required double Threshold { get; init; }
+
+    /// <summary>Gets the long window's burn rate at minute m (index m, from 0 to the last minute): the error ratio of the minutes
+    /// (m − w, m] divided by 1 − objective (with the low-traffic floor in the denominator when set).</summary>
+    public required IReadOnlyList<double> LongWindowBurnRates { get; init; }
+
+    /// <summary>Gets the short window's burn rate at minute m, defined as <see cref="LongWindowBurnRates"/>.</summary>
+    public required IReadOnlyList<double> ShortWindowBurnRates { get; init; }
+}
+
 /// <summary>What a replay found.</summary>
 public sealed record SloReplayResult
 {
@@ -42,6 +65,9 @@ public sealed record SloReplayResult
 
     /// <summary>Gets every firing, ordered by the minute it fired, then by rule.</summary>
     public required IReadOnlyList<AlertEpisode> Alerts { get; init; }
+
+    /// <summary>Gets each rule's per-minute burn rates, in the order of the rules.</summary>
+    public required IReadOnlyList<RuleBurnRates> BurnRates { get; init; }
 }
 
 /// <summary>Replays per-minute request counts through <see cref="SloMonitor"/> with one-minute buckets and a clock that steps
@@ -53,7 +79,7 @@ public static class SloReplay
     /// <param name="minutes">Counts per minute, minutes strictly increasing from 0 or more.</param>
     /// <param name="options">The objective, period and rules; <see cref="SloOptions.BucketWidth"/> is replaced by one minute,
     /// so every window must be whole minutes.</param>
-    /// <returns>The budget spent and every alert firing.</returns>
+    /// <returns>The budget spent, every alert firing and each rule's per-minute burn rates.</returns>
     /// <exception cref="ArgumentException">A minute is negative or out of order, or counts are negative or errors exceed the total
     /// (the message names the row); an option is invalid (<see cref="ArgumentOutOfRangeException"/> naming it).</exception>
     public static SloReplayResult Run(IReadOnlyList<MinuteCounts> minutes, SloOptions options)
@@ -67,6 +93,17 @@ public static class SloReplay
         var monitor = new SloMonitor(copy, clock);
         var rules = monitor.RuleCount;
         Span<bool> firing = stackalloc bool[rules];
+        Span<double> longNow = stackalloc double[rules];
+        Span<double> shortNow = stackalloc double[rules];
+        var length = minutes.Count == 0 ? 0 : checked((int)(minutes[^1].Minute + 1));
+        var longSeries = new double[rules][];
+        var shortSeries = new double[rules][];
+        for (var i = 0; i < rules; i++)
+        {
+            longSeries[i] = new double[length];
+            shortSeries[i] = new double[length];
+        }
+
         var open = new int[rules];
         open.AsSpan().Fill(-1);
         var episodes = new List<AlertEpisode>();
@@ -81,9 +118,11 @@ public static class SloReplay
                 next++;
             }
 
-            monitor.EvaluateFiring(firing);
+            monitor.EvaluateFiring(firing, longNow, shortNow);
             for (var i = 0; i < rules; i++)
             {
+                longSeries[i][m] = longNow[i];
+                shortSeries[i][m] = shortNow[i];
                 if (firing[i] && open[i] < 0)
                 {
                     var rule = monitor.RuleAt(i);
@@ -103,7 +142,19 @@ public static class SloReplay
         }
 
         var status = monitor.Evaluate();
-        return new SloReplayResult { Objective = copy.Objective, BudgetConsumed = status.ErrorBudgetConsumed, Alerts = episodes };
+        var burnRates = Enumerable.Range(0, rules).Select(i =>
+        {
+            var rule = monitor.RuleAt(i);
+            return new RuleBurnRates
+            {
+                Severity = rule.Severity, LongWindow = rule.LongWindow, ShortWindow = rule.ShortWindow, Threshold = rule.BurnRate,
+                LongWindowBurnRates = Array.AsReadOnly(longSeries[i]), ShortWindowBurnRates = Array.AsReadOnly(shortSeries[i]),
+            };
+        }).ToList();
+        return new SloReplayResult
+        {
+            Objective = copy.Objective, BudgetConsumed = status.ErrorBudgetConsumed, Alerts = episodes, BurnRates = burnRates.AsReadOnly(),
+        };
     }
 
     private static void Check(IReadOnlyList<MinuteCounts> minutes)

@@ -40,6 +40,32 @@ public sealed class SloReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public void Chart_WritesAValidPngAndLeavesTheJsonContractAsItWas()
+    {
+        var input = Csv("chart.csv", Enumerable.Range(0, 600).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m},100,{(m is >= 300 and < 330 ? 20 : 0)}")));
+        var png = Path.Combine(_dir, "burn.png");
+        var (code, stdout, stderr) = CliRunner.Run("slo", "replay", "--input", input, "--objective", "0.999", "--period", "7d", "--chart", png, "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        doc.RootElement.EnumerateObject().Select(p => p.Name).Should().Equal("objective", "budgetConsumed", "alerts");
+        var bytes = File.ReadAllBytes(png);
+        bytes.Take(8).Should().Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, "a PNG signature");
+        System.Text.Encoding.ASCII.GetString(bytes, 12, 4).Should().Be("IHDR", "the first chunk of a PNG");
+        System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4)).Should().Be(1200, "the PNG header's width");
+        System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)).Should().Be(640, "the PNG header's height");
+        System.Text.Encoding.ASCII.GetString(bytes, bytes.Length - 8, 4).Should().Be("IEND", "the last chunk of a PNG");
+    }
+
+    [Fact]
+    public void Chart_InAFolderThatDoesNotExist_ExitsTwoNamingTheOptionBeforeAnyWork()
+    {
+        var input = Csv("ok.csv", ["0,10,0"]);
+        var (code, stdout, stderr) = CliRunner.Run("slo", "replay", "--input", input, "--objective", "0.999", "--chart", Path.Combine(_dir, "nope", "burn.png"));
+        code.Should().Be(2, stdout);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--chart");
+    }
+
+    [Fact]
     public void Json_StillFiringAtTheEnd_WritesClearedAtMinuteAsNull()
     {
         var input = Csv("down.csv", Enumerable.Range(0, 100).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m},10,{(m >= 90 ? 10 : 0)}")));

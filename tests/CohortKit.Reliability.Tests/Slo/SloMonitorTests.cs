@@ -92,6 +92,62 @@ public sealed class SloMonitorTests
     }
 
     [Fact]
+    public void Record_ClockJumpingBackAndForthAcrossBuckets_CountsEachRecordInItsOwnBucket()
+    {
+        // The cached bucket cursor must not misplace records when the clock goes back, or lands on a bucket's last tick or
+        // first tick. Objective 0.5 (budget ratio 0.5), one rule over 1 min / 30 s. Records (s after t0, outcome):
+        // 0 good, 45 bad, 45 bad, 10 bad (back), 60 − 1 tick good, 60 bad, 30 − 1 tick good (back).
+        // Buckets: 0 = {good, bad, good} (3, 1); 1 = {bad, bad, good} (3, 2); 2 = {bad} (1, 1).
+        // Short window (one bucket) burn = ratio / 0.5: 2/3, 4/3, 2; long window at 30 s = 3/6 → 1, at 60 s = 3/4 → 1.5.
+        var time = new FakeTimeProvider(Start);
+        var options = new SloOptions { Objective = 0.5 };
+        options.Alerts.Add(new BurnRateAlertRule { LongWindow = TimeSpan.FromMinutes(1), ShortWindow = Bucket, BurnRate = 1 });
+        var monitor = new SloMonitor(options, time);
+        void At(TimeSpan offset, bool good)
+        {
+            time.SetUtcNow(Start + offset);
+            monitor.Record(good);
+        }
+
+        var tick = TimeSpan.FromTicks(1);
+        time.AdjustTime(Start);
+        At(TimeSpan.Zero, true);
+        At(TimeSpan.FromSeconds(45), false);
+        At(TimeSpan.FromSeconds(45), false);
+        time.AdjustTime(Start + TimeSpan.FromSeconds(10));
+        monitor.Record(false);
+        At(TimeSpan.FromSeconds(60) - tick, true);
+        At(TimeSpan.FromSeconds(60), false);
+        time.AdjustTime(Start + TimeSpan.FromSeconds(30) - tick);
+        monitor.Record(true);
+
+        var expected = new (double Short, double Long)[] { (2.0 / 3, 2.0 / 3), (4.0 / 3, 1), (2, 1.5) };
+        for (var k = 0; k < 3; k++)
+        {
+            time.AdjustTime(Start + k * Bucket);
+            var alert = monitor.Evaluate().Alerts[0];
+            alert.ShortBurnRate.Should().BeApproximately(expected[k].Short, 1e-12, $"bucket {k}");
+            alert.LongBurnRate.Should().BeApproximately(expected[k].Long, 1e-12, $"bucket {k}");
+        }
+
+        var status = monitor.Evaluate();
+        (status.Requests, status.BadRequests).Should().Be((7, 4));
+    }
+
+    [Fact]
+    public void Record_OnTheSystemClock_CountsEveryRecord()
+    {
+        var monitor = new SloMonitor(new SloOptions());
+        for (var i = 0; i < 1000; i++)
+        {
+            monitor.Record(i % 4 != 0);
+        }
+
+        var status = monitor.Evaluate();
+        (status.Requests, status.BadRequests).Should().Be((1000, 250));
+    }
+
+    [Fact]
     public void Record_FromManyThreads_LosesNoCount()
     {
         var time = new FakeTimeProvider(Start);

@@ -15,6 +15,29 @@ public sealed class SloReplayTests
         => Enumerable.Range(0, (int)minutes).Select(m => new MinuteCounts(m, PerMinute, m >= start && m < start + length ? errorsPerMinute : 0)).ToList();
 
     [Fact]
+    public void Run_SmallOutage_BurnRatesPerMinuteEqualTheHandComputation()
+    {
+        // Objective 0.9 (budget ratio 0.1), one rule: burn 2 over 4 min / 2 min, period 10 min. 10 requests a minute; minute 2 has
+        // 5 errors, minute 3 has 10; minute 5 is missing (no requests). Long window at m = minutes m−3 … m, short = m−1 … m;
+        // burn = errors / requests / 0.1:
+        //   m:      0  1  2            3             4             5            6             7
+        //   long:   0  0  5/30/.1=5/3  15/40/.1=3.75 15/40/.1=3.75 15/30/.1=5   10/30/.1=10/3 0/30=0
+        //   short:  0  0  5/20/.1=2.5  15/20/.1=7.5  10/20/.1=5    0/10=0       0/20=0        0
+        // Both above 2 at minutes 3 and 4 only: fires at 3, clears at 5.
+        var options = new SloOptions { Objective = 0.9, Period = TimeSpan.FromMinutes(10) };
+        options.Alerts.Add(new BurnRateAlertRule { LongWindow = TimeSpan.FromMinutes(4), ShortWindow = TimeSpan.FromMinutes(2), BurnRate = 2 });
+        MinuteCounts[] minutes = [new(0, 10, 0), new(1, 10, 0), new(2, 10, 5), new(3, 10, 10), new(4, 10, 0), new(6, 10, 0), new(7, 10, 0)];
+
+        var result = SloReplay.Run(minutes, options);
+
+        var rates = result.BurnRates.Should().ContainSingle().Subject;
+        (rates.Severity, rates.LongWindow, rates.ShortWindow, rates.Threshold).Should().Be((AlertSeverity.Page, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(2), 2.0));
+        rates.LongWindowBurnRates.Should().Equal([0, 0, 5.0 / 3, 3.75, 3.75, 5, 10.0 / 3, 0], (a, e) => Math.Abs(a - e) < 1e-12);
+        rates.ShortWindowBurnRates.Should().Equal([0, 0, 2.5, 7.5, 5, 0, 0, 0], (a, e) => Math.Abs(a - e) < 1e-12);
+        result.Alerts.Select(a => (a.FiredAtMinute, a.ClearedAtMinute)).Should().Equal((3L, (long?)5L));
+    }
+
+    [Fact]
     public void Run_TenPercentOutageOfAnHour_FiresAndClearsAtTheWorkbookMinutes()
     {
         // Objective 0.999 (budget ratio 0.001); the outage's error ratio e = 0.1 in minutes s … s+59, s = 5000 so every window
