@@ -43,7 +43,7 @@ internal static class ProgressionCommand
         {
             var learnerTable = LearnerCsv.Load(parse.GetValue(learners)!.FullName);
             var eventsFile = parse.GetValue(events)!;
-            var log = ActivityCsv.Load(eventsFile.FullName, learnerTable);
+            var log = ActivityCsv.Load(eventsFile.FullName, learnerTable, rejectEventsBeforeSignup: true);
             var model = new ProgressionModel(new ProgressionOptions());
             var result = Run(model, learnerTable, log, eventsFile.Name);
             if (parse.GetValue(json))

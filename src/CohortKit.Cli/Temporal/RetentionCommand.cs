@@ -55,7 +55,7 @@ internal static class RetentionCommand
             }
 
             var eventsFile = parse.GetValue(events)!;
-            var log = ActivityCsv.Load(eventsFile.FullName, learnerTable);
+            var log = ActivityCsv.Load(eventsFile.FullName, learnerTable, rejectEventsBeforeSignup: true);
             RetentionMatrix matrix;
             try
             {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CohortKit.Events;
 using CohortKit.Diagnostics;
 using CohortKit.Errors;
@@ -33,7 +34,19 @@ public static class ActivityCsv
     /// <exception cref="CsvFormatException">A required column is missing, a field does not parse, the learner is unknown,
     /// the kind is not recognised, or a value is negative or out of range; the message names file, line, column and value.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static ActivityLog Load(string path, LearnerAttributes learners)
+    public static ActivityLog Load(string path, LearnerAttributes learners) => Load(path, learners, rejectEventsBeforeSignup: false);
+
+    /// <summary>Loads events for known learners, all or nothing, optionally refusing an event before its learner's signup day.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <param name="learners">The learners the events belong to; rows of the returned log are rows of this table.</param>
+    /// <param name="rejectEventsBeforeSignup">When <see langword="true"/>, an event earlier than its learner's
+    /// <see cref="LearnerAttributes.SignupDates">signup day</see> (UTC midnight) is refused with its line, as retention and
+    /// survival over signup cohorts require.</param>
+    /// <returns>The log, grouped by learner and sorted by time.</returns>
+    /// <exception cref="CsvFormatException">As <see cref="Load(string, LearnerAttributes)"/>, and an event before its learner's
+    /// signup day when <paramref name="rejectEventsBeforeSignup"/> is set; the message names file, line, column and value.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static ActivityLog Load(string path, LearnerAttributes learners, bool rejectEventsBeforeSignup)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(learners);
@@ -62,6 +75,12 @@ public static class ActivityCsv
             }
 
             var ts = CsvFields.ParseTimestamp(reader, f[1], TimestampColumn);
+            if (rejectEventsBeforeSignup && ts < learners.SignupDates[lastRow].DayNumber * TimeSpan.TicksPerDay)
+            {
+                throw CsvFields.Bad(reader, f[1], TimestampColumn, string.Create(CultureInfo.InvariantCulture,
+                    $"The event is before learner {id}'s signup_date {learners.SignupDates[lastRow]:yyyy-MM-dd}."));
+            }
+
             if (!LearnerEventKinds.TryParse(reader[f[2]], out var kind))
             {
                 throw CsvFields.Bad(reader, f[2], KindColumn, "The kind must be session, lesson or assessment.");

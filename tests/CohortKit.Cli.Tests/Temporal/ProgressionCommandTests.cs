@@ -42,7 +42,7 @@ public sealed class ProgressionCommandTests : IDisposable
         File.WriteAllLines(early, ["learner_id,timestamp,kind,value", "1,2026-03-03T10:00:00Z,session,1"]);
         var (code, _, stderr) = CliRunner.Run("progression", "--learners", learners, "--events", early, "--json");
         code.Should().Be(2);
-        stderr.Should().Contain("early.csv: Column 'timestamp', learner_id 1");
+        stderr.Should().Contain("early.csv line 2, column 'timestamp'").And.Contain("before learner 1's signup_date 2026-03-04");
         var shortSpan = Path.Combine(_dir, "short.csv");
         File.WriteAllLines(shortSpan, ["learner_id,timestamp,kind,value", "1,2026-03-04T10:00:00Z,session,1", "1,2026-03-09T10:00:00Z,session,1"]);
         var tooShort = CliRunner.Run("progression", "--learners", learners, "--events", shortSpan, "--json");

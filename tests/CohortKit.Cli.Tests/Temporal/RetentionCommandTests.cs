@@ -93,10 +93,10 @@ public sealed class RetentionCommandTests : IDisposable
     public void BadInput_ExitsTwo_WithOneLine()
     {
         var (learners, events) = SmallCase();
-        var early = Write("early.csv", "learner_id,timestamp,kind,value", "3,2026-03-03T10:00:00Z,session,1");
+        var early = Write("early.csv", "learner_id,timestamp,kind,value", "3,2026-03-05T10:00:00Z,session,1", "3,2026-03-03T10:00:00Z,session,1");
         var cases = new (string[] Args, string Message)[]
         {
-            (["--events", early], "*early.csv: Column 'timestamp', learner_id 3: an event at 2026-03-03T10:00:00Z is before the learner's signup_date 2026-03-04*"),
+            (["--events", early], "*early.csv line 3, column 'timestamp'*2026-03-03T10:00:00Z*before learner 3's signup_date 2026-03-04*"),
             (["--events", events, "--cohort", "region"], "*--cohort: 'region'*plan*"),
             (["--events", events, "--periods", "0"], "*--periods: 0*"),
             (["--events", events, "--out", learners], "*--out*is a file*"),

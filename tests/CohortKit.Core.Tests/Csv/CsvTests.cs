@@ -22,6 +22,18 @@ public sealed class CsvTests : IDisposable
     private const string Learners = "learner_id,signup_date,plan,region\n1,2026-01-02,free,EU\n2,2026-01-03,pro,Asia\n3,2025-12-31,free,EU\n";
 
     [Fact]
+    public void Events_BeforeSignup_RefusedWithTheirLineOnlyWhenAsked()
+    {
+        var learners = LearnerCsv.Load(Write("learners.csv", Learners));
+        // Learner 2 signed up on 2026-01-03: its first event (line 3) is at midnight that day, the second (line 4) a second before.
+        var path = Write("events.csv", "learner_id,timestamp,kind,value\n1,2026-01-02T00:00:00Z,session,5\n2,2026-01-03T00:00:00Z,session,5\n2,2026-01-02T23:59:59Z,session,5\n");
+        ActivityCsv.Load(path, learners).EventCount.Should().Be(3, "without the flag the loader does not compare with signup");
+        var act = () => ActivityCsv.Load(path, learners, rejectEventsBeforeSignup: true);
+        act.Should().Throw<CsvFormatException>().Which.Message.Should()
+            .Be("events.csv line 4, column 'timestamp', value '2026-01-02T23:59:59Z': The event is before learner 2's signup_date 2026-01-03.");
+    }
+
+    [Fact]
     public void Learners_Load_ReadsIdsDatesAndCategoricals()
     {
         var t = LearnerCsv.Load(Write("learners.csv", Learners));
