@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using CohortKit.Churn.Interventions;
 using CohortKit.Churn.Interventions.Outcomes;
 using CohortKit.Churn.Interventions.Playbook;
@@ -30,7 +31,7 @@ public sealed class InterventionDocsExampleTests : IDisposable
         // --- as in the docs ---
         var playbook = PlaybookLoader.Load(Path.Combine(AppContext.BaseDirectory, "Interventions", "intervention-playbook.json"));
         var store = new SqliteInterventionStore($"Data Source={Path.Combine(_directory, "interventions.db")}");
-        var orchestrator = new InterventionOrchestrator(playbook, store, myChannel, timeProvider: new TestClock(Playbooks.Start));
+        var orchestrator = new InterventionOrchestrator(playbook, store, myChannel, timeProvider: new FakeTimeProvider(Playbooks.Start));
         InterventionRunReport report = await orchestrator.RunAsync(scores);
         var decisions = await store.GetDecisionsAsync(DateOnly.MinValue, DateOnly.MaxValue, default);
         // --- outcomes: churn probability = risk, minus 0.10 for a learner who was sent an action ---

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using CohortKit.Churn.Interventions;
 using CohortKit.Churn.Interventions.Dispatch;
 using CohortKit.Churn.Interventions.Playbook;
@@ -24,7 +25,7 @@ public sealed class InterventionInvariantTests
         var channel = new RecordingChannel();
         var failRng = new Random(seed + 1);
         channel.FailCall = _ => failRng.NextDouble() < 0.2;
-        var clock = new TestClock(Playbooks.Start);
+        var clock = new FakeTimeProvider(Playbooks.Start);
         var orchestrator = new InterventionOrchestrator(playbook, store, channel, new InterventionOptions { RetryWindowDays = 1 }, clock);
         var learners = rng.Next(30, 90);
         string[] segments = ["s0", "s1", "s2"];
@@ -37,7 +38,7 @@ public sealed class InterventionInvariantTests
                     .Select(i => new LearnerScore(new LearnerId(i), rng.NextDouble(), segments[rng.Next(segments.Length)]))
                     .ToArray();
                 await orchestrator.RunAsync(scores);
-                clock.AdvanceDays(1);
+                clock.Advance(TimeSpan.FromDays(1));
             }
         }).GetAwaiter().GetResult();
 
@@ -53,7 +54,7 @@ public sealed class InterventionInvariantTests
         var playbook = RandomPlaybook(rng);
         var store = new InMemoryInterventionStore();
         var channel = new RecordingChannel();
-        var clock = new TestClock(Playbooks.Start);
+        var clock = new FakeTimeProvider(Playbooks.Start);
         var orchestrator = new InterventionOrchestrator(playbook, store, channel, new InterventionOptions { RetryWindowDays = 3 }, clock);
         var learners = rng.Next(20, 60);
 
@@ -78,9 +79,9 @@ public sealed class InterventionInvariantTests
                 }
 
                 (channel.Kill, channel.KillAfterDeliveries, channel.CancelInsideAfter) = (null, null, null);
-                clock.Now = clock.Now.AddHours(1);
+                clock.Advance(TimeSpan.FromHours(1));
                 await orchestrator.RunAsync(scores);
-                clock.Now = clock.Now.AddHours(-1).AddDays(1);
+                clock.Advance(TimeSpan.FromHours(23));
             }
         }).GetAwaiter().GetResult();
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using CohortKit.Churn.Interventions;
 using CohortKit.Churn.Interventions.Dispatch;
 using CohortKit.Churn.Interventions.Storage;
@@ -40,7 +41,7 @@ public sealed class InterventionKillTests : IDisposable
     {
         var path = Path.Combine(_directory, $"kill-{k}-{insideTheCall}.db");
         var playbook = Playbooks.Single(budget: Learners, holdout: 0.2);
-        var clock = new TestClock(Playbooks.Start);
+        var clock = new FakeTimeProvider(Playbooks.Start);
         var channel = new RecordingChannel();
         var memory = new InMemoryInterventionStore();
         IInterventionStore Store() => sqlite ? new SqliteInterventionStore($"Data Source={path}") : memory;
@@ -59,7 +60,7 @@ public sealed class InterventionKillTests : IDisposable
         channel.Kill = null;
         channel.KillAfterDeliveries = null;
         channel.CancelInsideAfter = null;
-        clock.Now = clock.Now.AddHours(1); // same day, a new process
+        clock.Advance(TimeSpan.FromHours(1)); // same day, a new process
         var rerun = new InterventionOrchestrator(playbook, Store(), channel, timeProvider: clock);
         var report = await rerun.RunAsync(Playbooks.HighRisk(Learners));
 
@@ -78,7 +79,7 @@ public sealed class InterventionKillTests : IDisposable
         // A channel timeout (OperationCanceledException not from the run's token) is a failed send, not a stopped run.
         var store = new InMemoryInterventionStore();
         var channel = new RecordingChannel { CancelInsideAfter = 2 };
-        var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 5), store, channel, timeProvider: new TestClock(Playbooks.Start));
+        var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 5), store, channel, timeProvider: new FakeTimeProvider(Playbooks.Start));
 
         var report = await orchestrator.RunAsync(Playbooks.HighRisk(5));
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using CohortKit.Churn.Interventions;
 using CohortKit.Churn.Interventions.Dispatch;
 using CohortKit.Churn.Interventions.Playbook;
@@ -13,7 +14,7 @@ public sealed class InterventionOrchestratorTests
     {
         var store = new InMemoryInterventionStore();
         var channel = new RecordingChannel();
-        var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 3), store, channel, timeProvider: new TestClock(Playbooks.Start));
+        var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 3), store, channel, timeProvider: new FakeTimeProvider(Playbooks.Start));
 
         var report = await orchestrator.RunAsync(Playbooks.HighRisk(10));
 
@@ -29,7 +30,7 @@ public sealed class InterventionOrchestratorTests
     {
         var store = new InMemoryInterventionStore();
         var channel = new RecordingChannel();
-        var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 3), store, channel, timeProvider: new TestClock(Playbooks.Start));
+        var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 3), store, channel, timeProvider: new FakeTimeProvider(Playbooks.Start));
         await orchestrator.RunAsync(Playbooks.HighRisk(10));
 
         var again = await orchestrator.RunAsync(Playbooks.HighRisk(10));
@@ -46,7 +47,7 @@ public sealed class InterventionOrchestratorTests
     {
         var store = new InMemoryInterventionStore();
         var channel = new RecordingChannel();
-        var clock = new TestClock(Playbooks.Start);
+        var clock = new FakeTimeProvider(Playbooks.Start);
         var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 100, cooldown: 3), store, channel, timeProvider: clock);
         var scores = Playbooks.HighRisk(5);
 
@@ -54,7 +55,7 @@ public sealed class InterventionOrchestratorTests
         for (var day = 0; day < 7; day++)
         {
             sentPerDay.Add((await orchestrator.RunAsync(scores)).Sent);
-            clock.AdvanceDays(1);
+            clock.Advance(TimeSpan.FromDays(1));
         }
 
         // Contacted on day 0; age 1 and 2 are inside the 3-day cooldown; age 3 is not.
@@ -74,13 +75,13 @@ public sealed class InterventionOrchestratorTests
             ],
         };
         var store = new InMemoryInterventionStore();
-        var clock = new TestClock(Playbooks.Start);
+        var clock = new FakeTimeProvider(Playbooks.Start);
         var orchestrator = new InterventionOrchestrator(playbook, store, new RecordingChannel(), timeProvider: clock);
 
         for (var day = 0; day < 6; day++)
         {
             await orchestrator.RunAsync(Playbooks.HighRisk(1));
-            clock.AdvanceDays(1);
+            clock.Advance(TimeSpan.FromDays(1));
         }
 
         var decisions = await store.GetDecisionsAsync(DateOnly.MinValue, DateOnly.MaxValue, default);
@@ -103,7 +104,7 @@ public sealed class InterventionOrchestratorTests
             ],
         };
         var store = new InMemoryInterventionStore();
-        var orchestrator = new InterventionOrchestrator(playbook, store, new RecordingChannel(), timeProvider: new TestClock(Playbooks.Start));
+        var orchestrator = new InterventionOrchestrator(playbook, store, new RecordingChannel(), timeProvider: new FakeTimeProvider(Playbooks.Start));
         LearnerScore[] scores =
         [
             new(new LearnerId(1), 0.9, "new"), new(new LearnerId(2), 0.95, "new"), new(new LearnerId(3), 0.99, "old"), new(new LearnerId(4), 0.2, "new"),
@@ -125,7 +126,7 @@ public sealed class InterventionOrchestratorTests
     {
         var store = new InMemoryInterventionStore();
         var channel = new RecordingChannel();
-        var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 10_000, holdout: 0.3), store, channel, timeProvider: new TestClock(Playbooks.Start));
+        var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 10_000, holdout: 0.3), store, channel, timeProvider: new FakeTimeProvider(Playbooks.Start));
         var scores = Playbooks.HighRisk(2000);
 
         var report = await orchestrator.RunAsync(scores);
@@ -145,7 +146,7 @@ public sealed class InterventionOrchestratorTests
     {
         var store = new InMemoryInterventionStore();
         var channel = new RecordingChannel { FailCall = call => call % 2 == 1 }; // every other call throws
-        var clock = new TestClock(Playbooks.Start);
+        var clock = new FakeTimeProvider(Playbooks.Start);
         var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 4), store, channel, timeProvider: clock);
 
         var first = await orchestrator.RunAsync(Playbooks.HighRisk(4));
@@ -155,7 +156,7 @@ public sealed class InterventionOrchestratorTests
         failed.Should().OnlyContain(d => d.State == DecisionState.Failed && d.Attempts == 1 && d.LastError == nameof(InvalidOperationException));
 
         channel.FailCall = _ => false;
-        clock.AdvanceDays(1);
+        clock.Advance(TimeSpan.FromDays(1));
         var retry = await orchestrator.DispatchPendingAsync();
 
         retry.Sent.Should().Be(2);
@@ -168,11 +169,11 @@ public sealed class InterventionOrchestratorTests
     {
         var store = new InMemoryInterventionStore();
         var channel = new RecordingChannel { FailCall = _ => true };
-        var clock = new TestClock(Playbooks.Start);
+        var clock = new FakeTimeProvider(Playbooks.Start);
         var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 2), store, channel, new InterventionOptions { RetryWindowDays = 1 }, clock);
         await orchestrator.RunAsync(Playbooks.HighRisk(2));
 
-        clock.AdvanceDays(2);
+        clock.Advance(TimeSpan.FromDays(2));
         channel.FailCall = _ => false;
         var later = await orchestrator.DispatchPendingAsync();
 
@@ -186,7 +187,7 @@ public sealed class InterventionOrchestratorTests
     {
         var store = new InMemoryInterventionStore();
         var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 2), store, new RecordingChannel(),
-            new InterventionOptions { Targeting = InterventionTargeting.Uplift }, new TestClock(Playbooks.Start));
+            new InterventionOptions { Targeting = InterventionTargeting.Uplift }, new FakeTimeProvider(Playbooks.Start));
         LearnerScore[] scores =
         [
             new(new LearnerId(1), 0.99, "a", -0.05), new(new LearnerId(2), 0.6, "a", 0.20),
@@ -213,7 +214,7 @@ public sealed class InterventionOrchestratorTests
     public async Task RunAsync_BadScore_ThrowsNamingTheIndexAndWritesNothing(LearnerScore[] scores, string expected)
     {
         var store = new InMemoryInterventionStore();
-        var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 5), store, new RecordingChannel(), timeProvider: new TestClock(Playbooks.Start));
+        var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 5), store, new RecordingChannel(), timeProvider: new FakeTimeProvider(Playbooks.Start));
 
         var e = await FluentActions.Awaiting(() => orchestrator.RunAsync(scores)).Should().ThrowAsync<ArgumentException>();
 
@@ -226,7 +227,7 @@ public sealed class InterventionOrchestratorTests
     public async Task RunAsync_UpliftTargetingWithoutUplift_Throws()
     {
         var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 5), new InMemoryInterventionStore(), new RecordingChannel(),
-            new InterventionOptions { Targeting = InterventionTargeting.Uplift }, new TestClock(Playbooks.Start));
+            new InterventionOptions { Targeting = InterventionTargeting.Uplift }, new FakeTimeProvider(Playbooks.Start));
 
         await FluentActions.Awaiting(() => orchestrator.RunAsync(Playbooks.HighRisk(1)))
             .Should().ThrowAsync<ArgumentException>().WithMessage("*scores[0].Uplift is missing*");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics.Metrics;
 using CohortKit.Churn.Interventions;
 using CohortKit.Churn.Interventions.Storage;
@@ -36,7 +37,7 @@ public sealed class InterventionTelemetryTests
         var channel = new RecordingChannel { FailCall = call => call == 1 };
         var scores = Enumerable.Range(0, 6).Select(i => new LearnerScore(new LearnerId(LearnerBase + i), 0.9, "a")).ToArray();
         var orchestrator = new InterventionOrchestrator(Playbooks.Single(budget: 6, action: Action), new InMemoryInterventionStore(), channel,
-            timeProvider: new TestClock(Playbooks.Start), logger: logger);
+            timeProvider: new FakeTimeProvider(Playbooks.Start), logger: logger);
 
         await orchestrator.RunAsync(scores);
 
