@@ -25,6 +25,7 @@ public sealed class SloMonitor
     private readonly Rule[] _rules;
     private readonly DateTimeOffset?[] _firingSince;
     private readonly Lock _gate = new();
+    private readonly bool _systemClock;
     private Cursor _cursor;
 
     /// <summary>Creates a monitor.</summary>
@@ -37,6 +38,7 @@ public sealed class SloMonitor
         SloOptionsValidator.ThrowIfInvalid(options);
         _options = options.Snapshot();
         _time = timeProvider ?? TimeProvider.System;
+        _systemClock = ReferenceEquals(_time, TimeProvider.System);
         _bucketTicks = _options.BucketWidth.Ticks;
         _ring = new Bucket[checked((int)(_options.Period.Ticks / _bucketTicks))];
         for (var i = 0; i < _ring.Length; i++)
@@ -50,7 +52,7 @@ public sealed class SloMonitor
             r, (int)(r.LongWindow.Ticks / _bucketTicks), (int)(r.ShortWindow.Ticks / _bucketTicks), r.BurnRate * budget,
             floorPerBucket * (r.LongWindow.Ticks / _bucketTicks), floorPerBucket * (r.ShortWindow.Ticks / _bucketTicks))).ToArray();
         _firingSince = new DateTimeOffset?[_rules.Length];
-        _cursor = new Cursor(long.MinValue, long.MinValue, 0);
+        _cursor = new Cursor(long.MinValue, long.MinValue, 0, long.MinValue);
     }
 
     /// <summary>Creates a monitor from DI options.</summary>
@@ -154,6 +156,14 @@ public sealed class SloMonitor
 
     internal int RuleCount => _rules.Length;
 
+    /// <summary>The counts of the bucket holding <paramref name="time"/>, (0, 0) when the ring no longer (or not yet) holds it.</summary>
+    internal (long Requests, long Bad) CountsAt(DateTimeOffset time)
+    {
+        var epoch = time.UtcTicks / _bucketTicks;
+        ref var b = ref _ring[(int)(epoch % _ring.Length)];
+        return Volatile.Read(ref b.Epoch) == epoch ? (Volatile.Read(ref b.Total), Volatile.Read(ref b.Bad)) : (0, 0);
+    }
+
     internal BurnRateAlertRule RuleAt(int index) => _rules[index].Source;
 
     private DateTimeOffset? Transition(int rule, bool firing, DateTimeOffset now)
@@ -211,16 +221,23 @@ public sealed class SloMonitor
 
     /// <remarks>The hot path: the bucket of the last record is cached as its start tick, epoch and ring slot, so a record in
     /// the same bucket costs a subtraction and one unsigned compare instead of a 64-bit division and modulo; the cursor is
-    /// replaced (one small allocation per bucket width, not per record) only when a record falls outside it. The clock is always
-    /// read through <see cref="TimeProvider.GetUtcNow"/> (the house bans <c>DateTime.UtcNow</c>; replays override only that).</remarks>
+    /// replaced (one small allocation per bucket width, not per record) only when a record falls outside it. With
+    /// <see cref="TimeProvider.System"/> the precise wall clock is not read at all while the cached bucket certainly still
+    /// holds the present: the cursor carries the coarse monotonic tick (<see cref="Environment.TickCount64"/>, a few ns)
+    /// before which that is true, with <see cref="CoarseMarginMilliseconds"/> to spare for the coarse clock's granularity;
+    /// in the last moments of a bucket, and with any other <see cref="TimeProvider"/> (tests, replays), every record reads
+    /// <see cref="TimeProvider.GetUtcNow"/>. The house bans <c>DateTime.UtcNow</c>.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Add(long requests, long bad)
     {
-        var ticks = _time.GetUtcNow().UtcTicks;
         var cursor = Volatile.Read(ref _cursor);
-        if ((ulong)(ticks - cursor.Start) >= (ulong)_bucketTicks)
+        if (!_systemClock || Environment.TickCount64 >= cursor.CoarseUntil)
         {
-            cursor = Move(ticks);
+            var ticks = _time.GetUtcNow().UtcTicks;
+            if ((ulong)(ticks - cursor.Start) >= (ulong)_bucketTicks)
+            {
+                cursor = Move(ticks);
+            }
         }
 
         ref var b = ref _ring[cursor.Slot];
@@ -248,7 +265,15 @@ public sealed class SloMonitor
         }
 
         var slot = (int)(((epoch % _ring.Length) + _ring.Length) % _ring.Length);
-        var next = new Cursor(epoch, epoch * _bucketTicks, slot);
+        var start = epoch * _bucketTicks;
+        var coarseUntil = long.MinValue;
+        if (_systemClock)
+        {
+            var leftMilliseconds = (start + _bucketTicks - ticks) / TimeSpan.TicksPerMillisecond;
+            coarseUntil = Environment.TickCount64 + leftMilliseconds - CoarseMarginMilliseconds;
+        }
+
+        var next = new Cursor(epoch, start, slot, coarseUntil);
         var seen = Volatile.Read(ref _cursor);
         if (epoch > seen.Epoch)
         {
@@ -287,8 +312,13 @@ public sealed class SloMonitor
         public long Bad;
     }
 
-    /// <summary>The bucket of the latest record: its epoch, first tick and ring slot (immutable, swapped whole).</summary>
-    private sealed record Cursor(long Epoch, long Start, int Slot);
+    /// <summary>How long before a bucket's end (by the coarse clock) records go back to reading the precise clock: well above the
+    /// coarse clock's granularity (one scheduler tick, 1–10 ms), so no record is counted in a bucket that has already ended.</summary>
+    private const long CoarseMarginMilliseconds = 50;
+
+    /// <summary>The bucket of the latest record: its epoch, first tick and ring slot, and the value of
+    /// <see cref="Environment.TickCount64"/> before which it still holds the present (system clock only; immutable, swapped whole).</summary>
+    private sealed record Cursor(long Epoch, long Start, int Slot, long CoarseUntil);
 
     private sealed record Rule(BurnRateAlertRule Source, int LongBuckets, int ShortBuckets, double ThresholdRatio, double LongFloor, double ShortFloor);
 }

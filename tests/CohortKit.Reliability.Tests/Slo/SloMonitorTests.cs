@@ -148,6 +148,41 @@ public sealed class SloMonitorTests
     }
 
     [Fact]
+    public void Record_OnTheSystemClockAcrossBuckets_CountsEachRecordInTheBucketItWasMadeIn()
+    {
+        // 200-ms buckets for 1.3 s on the real clock. A record whose clock reads before and after fall in the same bucket must
+        // be counted there (the coarse-clock fast path may not leak a record into a bucket that has ended); a record that
+        // straddles a boundary may land on either side.
+        var width = TimeSpan.FromMilliseconds(200);
+        var monitor = new SloMonitor(new SloOptions
+        {
+            BucketWidth = width,
+            Period = TimeSpan.FromSeconds(60),
+            Alerts = { new BurnRateAlertRule { LongWindow = TimeSpan.FromSeconds(2), ShortWindow = TimeSpan.FromSeconds(1), BurnRate = 2 } },
+        });
+        var clock = TimeProvider.System;
+        var exact = new Dictionary<long, long>();
+        var straddling = new Dictionary<long, long>();
+        var first = clock.GetUtcNow();
+        while (clock.GetUtcNow() - first < TimeSpan.FromMilliseconds(1300))
+        {
+            var before = clock.GetUtcNow().UtcTicks / width.Ticks;
+            monitor.Record(true);
+            var after = clock.GetUtcNow().UtcTicks / width.Ticks;
+            var into = before == after ? exact : straddling;
+            into[before] = into.GetValueOrDefault(before) + 1;
+        }
+
+        exact.Keys.Should().HaveCountGreaterThanOrEqualTo(5);
+        foreach (var (epoch, count) in exact)
+        {
+            var counted = monitor.CountsAt(new DateTimeOffset(epoch * width.Ticks, TimeSpan.Zero)).Requests;
+            var slack = straddling.GetValueOrDefault(epoch) + straddling.GetValueOrDefault(epoch - 1);
+            counted.Should().BeInRange(count, count + slack, $"bucket {epoch}");
+        }
+    }
+
+    [Fact]
     public void Record_FromManyThreads_LosesNoCount()
     {
         var time = new FakeTimeProvider(Start);
