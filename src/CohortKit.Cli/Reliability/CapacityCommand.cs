@@ -68,15 +68,30 @@ internal static class CapacityCommand
         return command;
     }
 
+    /// <summary>Milliseconds as a <see cref="TimeSpan"/>, rounded to the nearest 100 ns (its tick, the planner's resolution) and
+    /// refused when not finite, negative, below one tick where it must be positive, or above 10^12 ms (about 31 years).</summary>
     private static TimeSpan Milliseconds(double value, string flag, bool positive)
     {
-        if (!double.IsFinite(value) || value < 0 || (positive && value == 0) || value > TimeSpan.MaxValue.TotalMilliseconds / 2)
+        if (!double.IsFinite(value) || value < 0 || (positive && value == 0))
         {
             throw new ArgumentException($"{flag} {Text(value)}: must be a finite number of milliseconds {(positive ? "above" : "at least")} 0.");
         }
 
-        return TimeSpan.FromMilliseconds(value);
+        if (value > MaxMilliseconds)
+        {
+            throw new ArgumentException($"{flag} {Text(value)}: must be at most {Text(MaxMilliseconds)} ms (about 31 years).");
+        }
+
+        var ticks = (long)Math.Round(value * TimeSpan.TicksPerMillisecond, MidpointRounding.AwayFromZero);
+        if (positive && ticks == 0)
+        {
+            throw new ArgumentException($"{flag} {Text(value)}: below 0.0001 ms (100 ns), the resolution of the planner's times.");
+        }
+
+        return TimeSpan.FromTicks(ticks);
     }
+
+    private const double MaxMilliseconds = 1e12;
 
     private static string Text(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 }

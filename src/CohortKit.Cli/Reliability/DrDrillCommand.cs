@@ -33,11 +33,24 @@ internal static class DrDrillCommand
                 throw new ArgumentException($"--data-dir {dir.FullName}: this is a file, not a directory.");
             }
 
-            var kind = parse.GetValue(store) == "postgres" ? StateStoreKind.Postgres : StateStoreKind.Sqlite;
-            var options = new DisasterRecoveryDrillOptions
+            try
             {
-                PostgresConnectionString = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } cs ? cs : $"Host=/var/run/postgresql;Username={Environment.UserName};Database=postgres",
-            };
+                Directory.CreateDirectory(dir.FullName);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new ArgumentException($"--data-dir {dir.FullName}: cannot create the directory ({ex.Message})", ex);
+            }
+
+            var kind = parse.GetValue(store) == "postgres" ? StateStoreKind.Postgres : StateStoreKind.Sqlite;
+            var fromVariable = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 };
+            var connection = fromVariable ? Environment.GetEnvironmentVariable(PostgresVariable)! : $"Host=/var/run/postgresql;Username={Environment.UserName};Database=postgres";
+            if (kind == StateStoreKind.Postgres)
+            {
+                CheckConnectionString(connection, fromVariable);
+            }
+
+            var options = new DisasterRecoveryDrillOptions { PostgresConnectionString = connection };
             var result = new DisasterRecoveryDrill(options).RunAsync(kind, dir.FullName).GetAwaiter().GetResult();
             var report = new DrDrillReport(result.Committed, result.Restored, result.Lost, result.Duplicated, result.RecoveryPoint.TotalSeconds, result.RecoveryTime.TotalSeconds);
             if (parse.GetValue(json))
@@ -54,6 +67,20 @@ internal static class DrDrillCommand
             return result.Lost == 0 && result.Duplicated == 0 ? 0 : CliConsole.Failure;
         });
         return new Command("dr", "Disaster recovery.") { drill };
+    }
+
+    /// <summary>Refuses a connection string Npgsql cannot parse, naming where it came from (the raw library message names neither).</summary>
+    private static void CheckConnectionString(string connection, bool fromVariable)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connection);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            var source = fromVariable ? $"{PostgresVariable} (environment variable)" : "the default local-socket connection string";
+            throw new ArgumentException($"{source}: not a valid PostgreSQL connection string ({ex.Message.ReplaceLineEndings(" ")}); e.g. Host=/var/run/postgresql;Username=me;Database=postgres.", ex);
+        }
     }
 
     private static string Text(double value) => value.ToString("G6", CultureInfo.InvariantCulture);

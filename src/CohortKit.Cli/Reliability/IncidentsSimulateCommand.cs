@@ -107,19 +107,24 @@ internal static class IncidentsSimulateCommand
         var options = new IncidentOptions();
         if (s.AckDeadlineSeconds is { } d)
         {
-            options.AcknowledgementDeadline = d is > 0 and < 1e9 ? TimeSpan.FromSeconds(d) : throw new ArgumentException($"{name}: ackDeadlineSeconds {d.ToString(CultureInfo.InvariantCulture)} must be positive.");
+            options.AcknowledgementDeadline = d is > 0 and < 1e9 ? TimeSpan.FromSeconds(d) : throw new ArgumentException($"{name}: ackDeadlineSeconds {d.ToString(CultureInfo.InvariantCulture)} must be positive and below 1e9.");
         }
 
         options.MaxEscalations = s.MaxEscalations ?? options.MaxEscalations;
-        using var coordinator = OptionFlags.Rename(() => new IncidentCoordinator(options, handlers, time), o => o == nameof(IncidentOptions.MaxEscalations) ? "maxEscalations" : null);
+        using var coordinator = OptionFlags.Rename(() => new IncidentCoordinator(options, handlers, time), o => o == nameof(IncidentOptions.MaxEscalations) ? $"{name}: maxEscalations" : null);
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < s.Events.Count; i++)
         {
             var e = s.Events[i];
             var at = $"{name}: events[{i.ToString(CultureInfo.InvariantCulture)}]";
-            if (!(double.IsFinite(e.AtSeconds) && e.AtSeconds >= 0 && e.AtSeconds < 1e9) || Origin.AddSeconds(e.AtSeconds) < time.GetUtcNow())
+            if (!(double.IsFinite(e.AtSeconds) && e.AtSeconds >= 0 && e.AtSeconds < 1e9))
             {
-                throw new ArgumentException($"{at}: atSeconds {e.AtSeconds.ToString(CultureInfo.InvariantCulture)} must be at least 0 and not before the previous event.");
+                throw new ArgumentException($"{at}: atSeconds {e.AtSeconds.ToString(CultureInfo.InvariantCulture)} must be at least 0 and below 1e9 (about 31 years).");
+            }
+
+            if (Origin.AddSeconds(e.AtSeconds) < time.GetUtcNow())
+            {
+                throw new ArgumentException($"{at}: atSeconds {e.AtSeconds.ToString(CultureInfo.InvariantCulture)} is before the previous event; events must be in time order.");
             }
 
             if (string.IsNullOrWhiteSpace(e.Fingerprint))
@@ -169,6 +174,8 @@ internal static class IncidentsSimulateCommand
 
     private static double? Seconds(DateTimeOffset? t) => t is { } v ? (v - Origin).TotalSeconds : null;
 
+    private static string Seconds(double? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) + " s" : "n/a";
+
     private static string Camel(string pascal) => char.ToLowerInvariant(pascal[0]) + pascal[1..];
 
     private static void Write(CliConsole console, IncidentsReport report)
@@ -185,7 +192,7 @@ internal static class IncidentsSimulateCommand
             console.Ansi.Write(table);
         }
 
-        console.Ansi.MarkupLine(CultureInfo.InvariantCulture, "MTTA {0} s, MTTR {1} s", report.MttaSeconds?.ToString(CultureInfo.InvariantCulture) ?? "n/a", report.MttrSeconds?.ToString(CultureInfo.InvariantCulture) ?? "n/a");
+        console.Ansi.MarkupLine(CultureInfo.InvariantCulture, "MTTA {0}, MTTR {1}", Seconds(report.MttaSeconds), Seconds(report.MttrSeconds));
     }
 
     /// <summary>A handler that succeeds or fails as the scenario's event says.</summary>

@@ -44,7 +44,7 @@ internal static class SloReplayCommand
                 Similarity.OutputPath.CheckWritable(chartPath, "--chart"); // before any work: a file in an existing folder
             }
 
-            var options = new SloOptions { Objective = parse.GetValue(objective), Period = Period(parse.GetValue(period)!) };
+            var options = new SloOptions { Objective = Objective(parse.GetValue(objective)), Period = Period(parse.GetValue(period)!) };
             var minutes = Read(CsvTable.Load(parse.GetValue(input)!.FullName));
             var result = OptionFlags.Rename(() => SloReplay.Run(minutes, options), o => o switch
             {
@@ -75,16 +75,45 @@ internal static class SloReplayCommand
         return new Command("slo", "Service-level objectives: error budgets and burn-rate alerts.") { replay };
     }
 
+    /// <summary>The objective, refused with the reason when it is outside (0, 1) or so low that a workbook rule could never fire
+    /// (burn × (1 − objective) ≥ 1 is an error ratio above 100 %; the CLI has no way to change the rules).</summary>
+    private static double Objective(double value)
+    {
+        if (!(value is > 0 and < 1))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--objective {value}: must be strictly between 0 and 1 (e.g. 0.999)."));
+        }
+
+        var top = BurnRateAlertRule.WorkbookDefaults().MaxBy(r => r.BurnRate)!;
+        if (top.BurnRate * (1 - value) >= 1)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"--objective {value}: the workbook's page rule ({top.BurnRate}x over {SloDuration.Format(top.LongWindow)}/{SloDuration.Format(top.ShortWindow)}) could never fire, since {top.BurnRate} x (1 - objective) must be below 1; use an objective above {1 - (1 / top.BurnRate):0.####}."));
+        }
+
+        return value;
+    }
+
+    /// <summary>The period, refused with the reason when it is not a duration or is shorter than the longest workbook window.</summary>
     private static TimeSpan Period(string text)
     {
+        TimeSpan period;
         try
         {
-            return SloDuration.Parse(text);
+            period = SloDuration.Parse(text);
         }
         catch (ArgumentException ex)
         {
             throw new ArgumentException($"--period {text}: {ex.WithoutParameterName()}", ex);
         }
+
+        var longest = BurnRateAlertRule.WorkbookDefaults().Max(r => r.LongWindow);
+        if (period < longest)
+        {
+            throw new ArgumentException($"--period {text}: must be at least {SloDuration.Format(longest)}, the longest window of the workbook's alert rules.");
+        }
+
+        return period;
     }
 
     /// <summary>Reads minute,total,errors, naming the file, data row and value of a negative count, errors above the total,
@@ -100,6 +129,7 @@ internal static class SloReplayCommand
         }
 
         var rows = new List<MinuteCounts>(minute.Length);
+        long sum = 0;
         for (var i = 0; i < minute.Length; i++)
         {
             var row = (i + 1).ToString(CultureInfo.InvariantCulture);
@@ -118,6 +148,17 @@ internal static class SloReplayCommand
                 throw new ArgumentException($"{table.FileName}: column 'errors', data row {row}, value {errors[i]}: errors must be between 0 and the row's total ({total[i]}).");
             }
 
+            if (minute[i] >= SloReplay.MaxMinutes)
+            {
+                throw new ArgumentException($"{table.FileName}: column 'minute', data row {row}, value {minute[i]}: a replay covers at most {SloReplay.MaxMinutes} minutes (two years); minutes count from the start of the series, not from the Unix epoch.");
+            }
+
+            if (total[i] > SloReplay.MaxTotalRequests - sum)
+            {
+                throw new ArgumentException($"{table.FileName}: column 'total', data row {row}, value {total[i]}: the file's requests add up to more than 2^53 ({SloReplay.MaxTotalRequests}), where counts stop being exact.");
+            }
+
+            sum += total[i];
             rows.Add(new MinuteCounts(minute[i], total[i], errors[i]));
         }
 

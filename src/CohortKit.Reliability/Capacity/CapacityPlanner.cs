@@ -90,11 +90,24 @@ public sealed class CapacityPlanner
     /// <param name="serviceTime">Mean service time.</param>
     /// <param name="waitTarget">W.</param>
     /// <returns>Both sizings and the hourly cost.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">As <see cref="Size"/>, for λ or for headroom × λ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As <see cref="Size"/> for λ; when only headroom × λ is beyond every allowed
+    /// server count, the parameter is <see cref="CapacityOptions.Headroom"/>.</exception>
     public CapacityEstimate Estimate(double arrivalRatePerSecond, TimeSpan serviceTime, TimeSpan waitTarget)
     {
         var baseCount = Size(arrivalRatePerSecond, serviceTime, waitTarget);
-        var withHeadroom = Size(arrivalRatePerSecond * _options.Headroom, serviceTime, waitTarget);
+        ServerCount withHeadroom;
+        try
+        {
+            withHeadroom = Size(arrivalRatePerSecond * _options.Headroom, serviceTime, waitTarget);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+#pragma warning disable CA2208 // the option at fault is Headroom (as the options validator names it), not an argument of this method
+            throw new ArgumentOutOfRangeException(nameof(CapacityOptions.Headroom), _options.Headroom, string.Create(CultureInfo.InvariantCulture,
+                $"Headroom {_options.Headroom} × the arrival rate {arrivalRatePerSecond}/s = {arrivalRatePerSecond * _options.Headroom:G6}/s needs more than MaxServers = {_options.MaxServers} servers; the arrival rate alone needs {baseCount.Servers}. ({ex.Message.ReplaceLineEndings(" ")})"));
+#pragma warning restore CA2208
+        }
+
         return new CapacityEstimate { Base = baseCount, WithHeadroom = withHeadroom, CostPerHour = withHeadroom.Servers * _options.OnDemandPricePerHour };
     }
 

@@ -87,7 +87,8 @@ public sealed class IncidentCoordinator : IDisposable
         }
     }
 
-    /// <summary>Acknowledges an incident (the first acknowledgement counts; later ones are ignored) and stops its escalation.</summary>
+    /// <summary>Acknowledges an incident (the first acknowledgement counts; later ones, and one that comes after the incident was
+    /// resolved, are ignored, so MTTA only counts acknowledgements of open incidents) and stops its escalation.</summary>
     /// <param name="incidentId">The incident.</param>
     /// <param name="by">Who acknowledged (a role or handle, for the timeline).</param>
     /// <exception cref="ArgumentException">No incident has that id.</exception>
@@ -96,7 +97,7 @@ public sealed class IncidentCoordinator : IDisposable
         lock (_gate)
         {
             var i = Find(incidentId);
-            if (i.AcknowledgedAt is not null)
+            if (i.AcknowledgedAt is not null || i.ResolvedAt is not null)
             {
                 return;
             }
@@ -207,7 +208,7 @@ public sealed class IncidentCoordinator : IDisposable
             // The deadline that passed, not the time the timer ran: a timer can run late (a busy pool, a clock advanced in one jump).
             var deadline = i.OpenedAt + (_options.AcknowledgementDeadline * i.Escalations);
             i.Timeline.Add(new(deadline, TimelineEntryKind.Escalated, string.Create(CultureInfo.InvariantCulture,
-                $"not acknowledged within {SloDuration.Format(_options.AcknowledgementDeadline)}: escalation {i.Escalations}, severity {i.Severity}")));
+                $"not acknowledged before the {SloDuration.Format(_options.AcknowledgementDeadline)} deadline: escalation {i.Escalations}, severity {i.Severity}")));
             ReliabilityTelemetry.Escalations.Add(1);
             if (i.Escalations >= _options.MaxEscalations)
             {

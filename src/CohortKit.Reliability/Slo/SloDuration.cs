@@ -13,15 +13,25 @@ public static class SloDuration
     {
         ArgumentNullException.ThrowIfNull(text);
         var t = text.Trim();
-        if (t.Length >= 2 && long.TryParse(t.AsSpan(0, t.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 && n < 100_000)
+        if (t.Length >= 2 && long.TryParse(t.AsSpan(0, t.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
         {
-            switch (t[^1])
+            long? unit = t[^1] switch
             {
-                case 's': return TimeSpan.FromSeconds(n);
-                case 'm': return TimeSpan.FromMinutes(n);
-                case 'h': return TimeSpan.FromHours(n);
-                case 'd': return TimeSpan.FromDays(n);
-                case 'w': return TimeSpan.FromDays(7 * n);
+                's' => TimeSpan.TicksPerSecond,
+                'm' => TimeSpan.TicksPerMinute,
+                'h' => TimeSpan.TicksPerHour,
+                'd' => TimeSpan.TicksPerDay,
+                'w' => 7 * TimeSpan.TicksPerDay,
+                _ => null,
+            };
+            if (unit is { } u)
+            {
+                if (n > MaxTicks / u)
+                {
+                    throw new ArgumentException($"'{text}' is longer than the longest duration accepted, 100 years (36500d).", nameof(text));
+                }
+
+                return TimeSpan.FromTicks(n * u);
             }
         }
 
@@ -48,6 +58,8 @@ public static class SloDuration
 
         return duration.ToString("c", CultureInfo.InvariantCulture);
     }
+
+    private const long MaxTicks = 36_500 * TimeSpan.TicksPerDay;
 
     private static readonly (char Unit, long Ticks)[] Units =
         [('d', TimeSpan.TicksPerDay), ('h', TimeSpan.TicksPerHour), ('m', TimeSpan.TicksPerMinute), ('s', TimeSpan.TicksPerSecond)];

@@ -26,6 +26,7 @@ public sealed class SloMonitor
     private readonly DateTimeOffset?[] _firingSince;
     private readonly Lock _gate = new();
     private readonly bool _systemClock;
+    private readonly double _budget;
     private Cursor _cursor;
 
     /// <summary>Creates a monitor.</summary>
@@ -46,10 +47,10 @@ public sealed class SloMonitor
             _ring[i].Epoch = long.MinValue;
         }
 
-        var budget = 1 - _options.Objective;
+        var budget = _budget = BudgetRatio(_options.Objective);
         var floorPerBucket = _options.LowTrafficMinimumRequestsPerHour * _bucketTicks / TimeSpan.TicksPerHour;
         _rules = _options.Alerts.Select(r => new Rule(
-            r, (int)(r.LongWindow.Ticks / _bucketTicks), (int)(r.ShortWindow.Ticks / _bucketTicks), r.BurnRate * budget,
+            r, (int)(r.LongWindow.Ticks / _bucketTicks), (int)(r.ShortWindow.Ticks / _bucketTicks), Threshold(r.BurnRate, _options.Objective, budget),
             floorPerBucket * (r.LongWindow.Ticks / _bucketTicks), floorPerBucket * (r.ShortWindow.Ticks / _bucketTicks))).ToArray();
         _firingSince = new DateTimeOffset?[_rules.Length];
         _cursor = new Cursor(long.MinValue, long.MinValue, 0, long.MinValue);
@@ -114,8 +115,8 @@ public sealed class SloMonitor
                     LongWindow = rule.Source.LongWindow,
                     ShortWindow = rule.Source.ShortWindow,
                     Threshold = rule.Source.BurnRate,
-                    LongBurnRate = state.LongRatio / (1 - _options.Objective),
-                    ShortBurnRate = state.ShortRatio / (1 - _options.Objective),
+                    LongBurnRate = state.LongRatio / _budget,
+                    ShortBurnRate = state.ShortRatio / _budget,
                     LongWindowRequests = longRequests,
                     Firing = state.Firing,
                     FiringSince = Transition(i, state.Firing, now),
@@ -128,7 +129,7 @@ public sealed class SloMonitor
                 Objective = _options.Objective,
                 Requests = requests,
                 BadRequests = bad,
-                ErrorBudgetConsumed = requests == 0 ? 0 : bad / (requests * (1 - _options.Objective)),
+                ErrorBudgetConsumed = requests == 0 ? 0 : bad / (double)requests / _budget,
                 Attainment = requests == 0 ? 1 : (requests - bad) / (double)requests,
                 Alerts = alerts,
             };
@@ -147,14 +148,31 @@ public sealed class SloMonitor
             {
                 var state = EvaluateRule(i, epoch, out _);
                 firing[i] = state.Firing;
-                longBurnRate[i] = state.LongRatio / (1 - _options.Objective);
-                shortBurnRate[i] = state.ShortRatio / (1 - _options.Objective);
+                longBurnRate[i] = state.LongRatio / _budget;
+                shortBurnRate[i] = state.ShortRatio / _budget;
                 Transition(i, firing[i], now);
             }
         }
     }
 
     internal int RuleCount => _rules.Length;
+
+    /// <summary>1 − objective as the objective is written: 1 − 0.9999 in binary floating point is 9.99999999999989e-5, a hair below
+    /// 1e-4, so an error ratio of exactly 1/10,000 would count as "above" the budget. Subtracting in decimal (the objective read
+    /// to its 15 significant digits) gives the double nearest to 1e-4, the same double as 1/10,000, and ties stay ties.</summary>
+    internal static double BudgetRatio(double objective)
+    {
+        var exact = 1m - (decimal)objective;
+        return exact > 0 ? (double)exact : 1 - objective;
+    }
+
+    /// <summary>burn rate × (1 − objective), in decimal for the same reason as <see cref="BudgetRatio"/> (14.4 × 1e-4 is then the
+    /// double nearest to 0.00144, equal to 144/100,000).</summary>
+    private static double Threshold(double burnRate, double objective, double budget)
+    {
+        var exact = 1m - (decimal)objective;
+        return exact > 0 && burnRate < 1e12 ? (double)((decimal)burnRate * exact) : burnRate * budget;
+    }
 
     /// <summary>The counts of the bucket holding <paramref name="time"/>, (0, 0) when the ring no longer (or not yet) holds it.</summary>
     internal (long Requests, long Bad) CountsAt(DateTimeOffset time)

@@ -75,13 +75,21 @@ public sealed record SloReplayResult
 /// window covering the minutes (m − w, m]. Minutes missing from the input had no requests.</summary>
 public static class SloReplay
 {
+    /// <summary>The longest replay, in minutes (two years: 1,051,200): each minute holds six burn-rate values, so memory and time
+    /// grow with the last minute, not with the rows. Minutes count from the start of the series, not from the Unix epoch.</summary>
+    public const long MaxMinutes = 2 * 365 * 24 * 60;
+
+    /// <summary>The largest number of requests a replay may hold in all (2^53): beyond it counts are no longer exact in the
+    /// double-precision ratios.</summary>
+    public const long MaxTotalRequests = 1L << 53;
+
     /// <summary>Replays <paramref name="minutes"/>.</summary>
     /// <param name="minutes">Counts per minute, minutes strictly increasing from 0 or more.</param>
     /// <param name="options">The objective, period and rules; <see cref="SloOptions.BucketWidth"/> is replaced by one minute,
     /// so every window must be whole minutes.</param>
     /// <returns>The budget spent, every alert firing and each rule's per-minute burn rates.</returns>
-    /// <exception cref="ArgumentException">A minute is negative or out of order, or counts are negative or errors exceed the total
-    /// (the message names the row); an option is invalid (<see cref="ArgumentOutOfRangeException"/> naming it).</exception>
+    /// <exception cref="ArgumentException">A minute is negative, out of order or at or beyond <see cref="MaxMinutes"/>, counts are
+    /// negative, errors exceed the total, or the totals add up to more than <see cref="MaxTotalRequests"/> (the message names the row); an option is invalid (<see cref="ArgumentOutOfRangeException"/> naming it).</exception>
     public static SloReplayResult Run(IReadOnlyList<MinuteCounts> minutes, SloOptions options)
     {
         ArgumentNullException.ThrowIfNull(minutes);
@@ -159,6 +167,7 @@ public static class SloReplay
 
     private static void Check(IReadOnlyList<MinuteCounts> minutes)
     {
+        long sum = 0;
         for (var i = 0; i < minutes.Count; i++)
         {
             var (m, total, errors) = minutes[i];
@@ -172,6 +181,18 @@ public static class SloReplay
             {
                 throw new ArgumentException($"Row {row} (minute {m}): total {total} and errors {errors} must satisfy 0 ≤ errors ≤ total.", nameof(minutes));
             }
+
+            if (m >= MaxMinutes)
+            {
+                throw new ArgumentException($"Row {row}: minute {m} is beyond the longest replay ({MaxMinutes} minutes, two years); minutes count from the start of the series, not from the Unix epoch.", nameof(minutes));
+            }
+
+            if (total > MaxTotalRequests - sum)
+            {
+                throw new ArgumentException($"Row {row} (minute {m}): total {total} takes the requests of the replay above 2^53 ({MaxTotalRequests}), where counts stop being exact.", nameof(minutes));
+            }
+
+            sum += total;
         }
     }
 

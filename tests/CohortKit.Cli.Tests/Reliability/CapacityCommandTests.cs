@@ -43,6 +43,9 @@ public sealed class CapacityCommandTests
     [InlineData("--headroom", "0.5", "--headroom")]
     [InlineData("--service-ms", "0", "--service-ms")]
     [InlineData("--wait-ms", "-1", "--wait-ms")]
+    [InlineData("--service-ms", "0.00004", "--service-ms 4E-05: below 0.0001 ms")]   // said "Actual value was 00:00:00"
+    [InlineData("--service-ms", "1e300", "--service-ms 1E+300: must be at most")]     // said "not finite"
+    [InlineData("--wait-ms", "1e300", "--wait-ms 1E+300: must be at most")]
     public void BadInput_ExitsTwoWithOneLineNamingTheOption(string option, string value, string named)
     {
         var args = new List<string> { "capacity", "--arrival-rate", "10", "--service-ms", "200", "--wait-ms", "50", "--json" };
@@ -52,5 +55,23 @@ public sealed class CapacityCommandTests
         code.Should().Be(2);
         stdout.Should().BeEmpty();
         stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain(named);
+    }
+
+    [Fact]
+    public void HeadroomBeyondEveryPool_IsBlamedOnHeadroom_NotOnTheArrivalRateTheUserGave()
+    {
+        // 6e6/s × 100 ms = 600,000 erlangs fits under the 1,000,000-server limit; × 2 = 1.2e6 erlangs does not.
+        var (code, _, stderr) = CliRunner.Run("capacity", "--arrival-rate", "6000000", "--service-ms", "100", "--wait-ms", "1", "--headroom", "2");
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().StartWith("cohortkit: --headroom 2:");
+    }
+
+    [Fact]
+    public void ServiceTime_IsRoundedToTheNearest100Nanoseconds_NotTruncated()
+    {
+        // 0.12345 ms → 1,234.5 ticks → 1,235 (0.1235 ms); truncation gave 0.1234. λ = 1e6/s: offered load = 123.5 erlangs.
+        var (code, stdout, stderr) = CliRunner.Run("capacity", "--arrival-rate", "1000000", "--service-ms", "0.12345", "--wait-ms", "0", "--headroom", "1", "--json");
+        code.Should().Be(0, stderr);
+        System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("offeredLoad").GetDouble().Should().BeApproximately(123.5, 1e-9);
     }
 }

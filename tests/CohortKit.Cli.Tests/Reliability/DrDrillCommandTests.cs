@@ -34,4 +34,15 @@ public sealed class DrDrillCommandTests : IDisposable
         code.Should().Be(2);
         stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--store");
     }
+
+    [Fact]
+    public void DataDirThatCannotBeCreated_ExitsTwoNamingTheOption()
+    {
+        // A directory below a regular file cannot be created; the message named only the library's file path before.
+        var file = Path.Combine(_dir, "a-file");
+        File.WriteAllText(file, "x");
+        var (code, _, stderr) = CliRunner.Run("dr", "drill", "--data-dir", Path.Combine(file, "sub"), "--json");
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--data-dir");
+    }
 }

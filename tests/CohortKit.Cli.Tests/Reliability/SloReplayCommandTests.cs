@@ -96,6 +96,9 @@ public sealed class SloReplayCommandTests : IDisposable
     [InlineData("0,-1,0", "total")]
     [InlineData("3,10,0\n2,10,0", "minute")]
     [InlineData("0,ten,0", "total")]
+    [InlineData("0,9223372036854775807,1\n1,9223372036854775807,1", "column 'total', data row 1")]  // overflowed to a negative budget
+    [InlineData("0,10,0\n2147483647,10,1", "column 'minute', data row 2")]                        // was an OverflowException, exit 1
+    [InlineData("0,10,0\n50000000,10,1", "not from the Unix epoch")]                                // was 2.4 GB of arrays
     public void BadRow_ExitsTwoNamingTheColumn(string rows, string column)
     {
         var input = Csv("bad.csv", rows.Split('\n'));

@@ -44,6 +44,29 @@ public sealed class IncidentCoordinatorTests
     }
 
     [Fact]
+    public void Acknowledge_AfterResolve_IsIgnored_AndMttaCountsOnlyOpenIncidents()
+    {
+        // Incident A: resolved at 5 s, "acknowledged" at 6 s (ignored). Incident B: acknowledged at 40 s after opening at 10 s.
+        // MTTA is over acknowledged incidents only: (40 − 10) = 30 s, not (6 + 30) / 2 = 18 s.
+        var time = new FakeTimeProvider(Start);
+        using var c = new IncidentCoordinator(new IncidentOptions(), timeProvider: time);
+        var a = c.Raise(new Alert("a", AlertSeverity.Page, "a"));
+        time.Advance(TimeSpan.FromSeconds(5));
+        c.Resolve(a, "fixed");
+        time.Advance(TimeSpan.FromSeconds(1));
+        c.Acknowledge(a, "late");
+        time.Advance(TimeSpan.FromSeconds(4));
+        var b = c.Raise(new Alert("b", AlertSeverity.Page, "b"));
+        time.Advance(TimeSpan.FromSeconds(30));
+        c.Acknowledge(b, "on-call");
+
+        var first = c.Incidents()[0];
+        first.AcknowledgedAt.Should().BeNull();
+        first.Timeline.Should().NotContain(e => e.Kind == TimelineEntryKind.Acknowledged);
+        c.Metrics().MeanTimeToAcknowledge.Should().Be(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public void Acknowledge_BeforeTheDeadline_StopsEscalation()
     {
         var time = new FakeTimeProvider(Start);

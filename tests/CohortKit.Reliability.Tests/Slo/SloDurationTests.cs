@@ -10,6 +10,8 @@ public sealed class SloDurationTests
     [InlineData("6h", 6, 0, 0)]
     [InlineData("3d", 72, 0, 0)]
     [InlineData("4w", 672, 0, 0)]
+    [InlineData("259200s", 72, 0, 0)]   // 3d in seconds: numbers of 100,000 and more were refused
+    [InlineData("100000s", 27, 46, 40)]
     public void Parse_UnitSuffix_GivesTheDuration(string text, int hours, int minutes, int seconds)
         => SloDuration.Parse(text).Should().Be(new TimeSpan(hours, minutes, seconds));
 
@@ -21,6 +23,12 @@ public sealed class SloDurationTests
     [InlineData("1y")]
     public void Parse_NotADuration_Throws(string text)
         => new Action(() => SloDuration.Parse(text)).Should().Throw<ArgumentException>().WithMessage("*not a duration*");
+
+    [Theory]
+    [InlineData("36501d")]
+    [InlineData("9223372036854775807s")]
+    public void Parse_LongerThanAHundredYears_ThrowsSayingSo(string text)
+        => new Action(() => SloDuration.Parse(text)).Should().Throw<ArgumentException>().WithMessage("*longest duration*");
 
     [Fact]
     public void Format_UsesTheLargestExactUnit()

@@ -14,6 +14,39 @@ public sealed class SloReplayTests
     private static List<MinuteCounts> Outage(long minutes, long start, long length, long errorsPerMinute)
         => Enumerable.Range(0, (int)minutes).Select(m => new MinuteCounts(m, PerMinute, m >= start && m < start + length ? errorsPerMinute : 0)).ToList();
 
+    [Theory]
+    [InlineData(0.9999, 10_000L, 1L)]      // error ratio 1/10,000 = 1 × (1 − 0.9999): the ticket's threshold exactly
+    [InlineData(0.9999, 100_000L, 144L)]   // 144/100,000 = 14.4 × (1 − 0.9999): the page's threshold exactly
+    [InlineData(0.9995, 100_000L, 300L)]   // 300/100,000 = 6 × (1 − 0.9995): the 6h/30m page's threshold exactly
+    [InlineData(0.99999, 100_000L, 1L)]    // 1/100,000 = 1 × (1 − 0.99999)
+    public void Run_ErrorRatioExactlyAtAThreshold_DoesNotFire_AndSpendsExactlyTheBudgetItEquals(double objective, long total, long errors)
+    {
+        // "Strictly above" in exact arithmetic: a constant error ratio equal to burn × (1 − objective) never fires that rule;
+        // 1 − objective computed in binary floating point is a hair below the decimal budget and made these fire.
+        var minutes = Enumerable.Range(0, 500).Select(m => new MinuteCounts(m, total, errors)).ToList();
+        var ratio = (decimal)errors / total;
+        var budget = 1m - (decimal)objective;
+
+        var result = SloReplay.Run(minutes, new SloOptions { Objective = objective });
+
+        var expected = BurnRateAlertRule.WorkbookDefaults().Count(r => ratio > (decimal)r.BurnRate * budget);
+        result.Alerts.Should().HaveCount(expected);
+        result.Alerts.Where(a => ratio <= (decimal)a.BurnRate * budget).Should().BeEmpty();
+        result.BudgetConsumed.Should().Be((double)(ratio / budget));
+    }
+
+    [Fact]
+    public void Run_TotalsBeyond2To53_AndASpanLongerThanTheLimit_AreRefusedNamingTheRow()
+    {
+        MinuteCounts[] huge = [new(0, long.MaxValue, 1), new(1, long.MaxValue, 1)];
+        var act = () => SloReplay.Run(huge, new SloOptions { Objective = 0.999 });
+        act.Should().Throw<ArgumentException>().WithParameterName("minutes").WithMessage("Row 1*total*");
+
+        MinuteCounts[] far = [new(0, 10, 0), new(SloReplay.MaxMinutes, 10, 1)];
+        var tooLong = () => SloReplay.Run(far, new SloOptions { Objective = 0.999 });
+        tooLong.Should().Throw<ArgumentException>().WithParameterName("minutes").WithMessage("Row 2*minute*");
+    }
+
     [Fact]
     public void Run_SmallOutage_BurnRatesPerMinuteEqualTheHandComputation()
     {
