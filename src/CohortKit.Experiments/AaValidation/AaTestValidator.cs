@@ -217,7 +217,7 @@ public sealed partial class AaTestValidator
         var (d, ksP) = tested == 0 ? new KsResult(0, 1) : KolmogorovSmirnovTest.Uniform(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(valid));
         double? mde = null;
         var controlN = (1 - o.Split) * units;
-        if (summary.Count >= 2 && summary.Mean != 0 && controlN > 2 && summary.Variance > 0)
+        if (summary.Count >= 2 && controlN > 2 && summary.Variance > 0 && Math.Abs(summary.Mean) > 1e-9 * summary.StandardDeviation)
         {
             try
             {

@@ -47,7 +47,8 @@ public sealed record AaMetricResult
     public required double KsPValue { get; init; }
 
     /// <summary>Gets the smallest relative change in the mean that a Welch test with this population and split detects
-    /// with the configured power and alpha, or <see langword="null"/> when the mean is 0.</summary>
+    /// with the configured power and alpha, or <see langword="null"/> when the mean is 0 — or so close to 0 that a relative
+    /// change means nothing: |mean| at most 1e-9 standard deviations, as for a centred metric whose mean is 0 up to rounding.</summary>
     public double? MinimumDetectableRelativeEffect { get; init; }
 
     /// <summary>Gets whether the metric looks calibrated: alpha lies inside the 99.9% Clopper–Pearson interval of the

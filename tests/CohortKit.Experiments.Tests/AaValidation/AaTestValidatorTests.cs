@@ -120,6 +120,53 @@ public class AaTestValidatorTests
     }
 
     [Fact]
+    public void Rerandomize_Mde_IsNullWithoutAMeanOrAVariance_AndUsesTheAbsoluteMean()
+    {
+        // A relative MDE is effect × sd / |mean|: undefined for a mean of 0 (it was ∞ under a mutant; a constant metric is
+        // refused before any work); a metric and its negation have the same relative MDE (a mutant keyed on the sum skipped negative metrics).
+        var rng = new Random(4);
+        var positive = Enumerable.Range(0, 400).Select(_ => 5 + Normal.Sample(rng, 0, 1)).ToArray();
+        var centred = positive.Select(v => v - positive.Average()).ToArray();
+        var report = new AaTestValidator(new AaValidationOptions { Iterations = 40, Seed = 3 }).Rerandomize(
+        [
+            new MetricColumn("positive", positive),
+            new MetricColumn("negative", positive.Select(v => -v).ToArray()),
+            new MetricColumn("zero-mean", centred),
+        ]);
+
+        var mde = report.Metrics.ToDictionary(r => r.Metric, r => r.MinimumDetectableRelativeEffect);
+        mde["positive"].Should().NotBeNull().And.BePositive();
+        mde["negative"].Should().BeApproximately(mde["positive"]!.Value, 1e-12);
+        mde["zero-mean"].Should().BeNull();
+    }
+
+    [Fact]
+    public void RerandomizeClusters_TwoMetrics_EachMetricKeepsItsOwnPValues()
+    {
+        // Metric y has a cluster effect (ICC 0.5, naive over-rejects, as above); metric z is unit noise only (ICC 0), so both of
+        // its analyses are calibrated. A mix-up of the per-metric p-value slots (found by mutation testing: every earlier test
+        // had one metric) gives z y's rejections, or no p-values at all.
+        var rng = new Random(21);
+        var effect = Enumerable.Range(0, 60).Select(_ => Normal.Sample(rng, 0, 1)).ToArray();
+        var y = Enumerable.Range(0, 6_000).Select(i => effect[i / 100] + Normal.Sample(rng, 0, 1)).ToArray();
+        var z = Enumerable.Range(0, 6_000).Select(_ => Normal.Sample(rng, 0, 1)).ToArray();
+        var clusters = Enumerable.Range(0, 6_000).Select(i => (long)(i / 100)).ToArray();
+        var report = new AaTestValidator(new AaValidationOptions { Iterations = 600, Seed = 9 })
+            .RerandomizeClusters([new MetricColumn("y", y), new MetricColumn("z", z)], clusters);
+
+        var low = Enumerable.Range(0, 601).First(x => Binomial.CDF(0.05, 600, x) >= 0.0005);
+        var high = Enumerable.Range(0, 601).First(x => Binomial.CDF(0.05, 600, x) >= 0.9995);
+        report.Metrics.Should().HaveCount(4);
+        var yNaive = report.Metrics.Single(r => r.Metric == "y" && r.Analysis == AaAnalysis.UnitLevel);
+        yNaive.FalsePositiveRate.Should().BeGreaterThan(0.5);
+        foreach (var r in report.Metrics.Where(r => r.Metric == "z" || r.Analysis == AaAnalysis.ClusterRobust))
+        {
+            r.Iterations.Should().Be(600);
+            r.FalsePositives.Should().BeInRange(low, high, $"{r.Metric} {r.Analysis} is calibrated");
+        }
+    }
+
+    [Fact]
     public void ClusterEngine_PValues_EqualTheReadoutsTestsOnTheExplicitSplit()
     {
         var rng = new Random(8);
