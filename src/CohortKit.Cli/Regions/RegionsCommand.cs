@@ -19,6 +19,7 @@ internal static class RegionsCommand
             AggregateCommand.Create(console),
             EraseCommand.Create(console),
             ExportCommand.Create(console),
+            ManifestCommand.Create(console),
             audit,
         };
     }
