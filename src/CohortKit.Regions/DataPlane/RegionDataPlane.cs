@@ -217,6 +217,29 @@ public sealed class RegionDataPlane : IDisposable
         return new ErasureReceipt { SubjectToken = token, HomeRegion = home.Name, RowsDeleted = rows, StoresCleaned = _stores.Length, AuditSequence = entry.Sequence };
     }
 
+    /// <summary>Moves a learner's home region after a change of country (the only way a home region moves): every row is
+    /// copied to the new home's store with the new country and home region, then deleted from every other store, and the
+    /// transfer is audited by token. A transfer to another jurisdiction is a legal act (GDPR Art. 44–49) the caller vouches for.</summary>
+    /// <param name="learnerId">The learner.</param>
+    /// <param name="newCountry">The learner's new country.</param>
+    /// <returns>The new home region.</returns>
+    /// <exception cref="ArgumentException">The learner or country is unknown, or the country's home region is the current one.</exception>
+    public Region Transfer(string learnerId, string newCountry)
+    {
+        var from = HomeOf(learnerId);
+        var to = Policy.HomeRegionOf(newCountry);
+        if (to.Index == from.Index) { throw new ArgumentException($"Country '{newCountry}' has the learner's current home region '{from.Name}': nothing to transfer.", nameof(newCountry)); }
+        var data = _stores[from.Index].ReadLearner(learnerId);
+        _stores[to.Index].Write(data with { Learners = [data.Learners[0] with { Country = newCountry.ToUpperInvariant(), HomeRegion = to.Name }] });
+        foreach (var store in _stores.Where((_, i) => i != to.Index)) { store.EraseLearner(learnerId); }
+        _homes[learnerId] = to.Index;
+        _guard.Audit.Append(new AuditRecord
+        {
+            Action = AuditAction.Transferred, SourceRegion = from.Name, TargetRegion = to.Name, Subject = _guard.Pseudonymizer.Token(learnerId), Detail = $"rows={data.Rows}",
+        });
+        return to;
+    }
+
     /// <summary>Exports everything held about a learner from the home region's store (GDPR Art. 15 and 20); audited.</summary>
     /// <param name="learnerId">The learner.</param>
     /// <returns>The export.</returns>

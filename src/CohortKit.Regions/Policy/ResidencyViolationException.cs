@@ -10,9 +10,6 @@ public enum ResidencyOperation
 
     /// <summary>Copying learner data into another region's store.</summary>
     Copy,
-
-    /// <summary>Moving a learner's home region.</summary>
-    Transfer,
 }
 
 /// <summary>Thrown when learner data of a class would be read from or copied into a region the residency policy does not allow

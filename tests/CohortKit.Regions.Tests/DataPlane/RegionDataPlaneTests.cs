@@ -162,6 +162,36 @@ public sealed class RegionDataPlaneTests
         audit.Snapshot().Single().Record.Action.Should().Be(AuditAction.Exported);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStores.Kinds), MemberType = typeof(TestStores))]
+    public void Transfer_MovesEveryRowToTheNewHome_AndLeavesNoneBehind(StoreKind kind)
+    {
+        using var stores = new TestStores(kind);
+        using var audit = AuditLog.InMemory();
+        using (var plane = Plane(stores, ResidencyPolicy.Default, audit))
+        {
+            plane.Write(Batch(plane.Policy));
+            plane.Transfer("eu-1", "jp").Name.Should().Be("asia");
+            plane.HomeOf("eu-1").Name.Should().Be("asia");
+            plane.ReadIdentity("eu-1", "asia").Should().Match<LearnerRecord>(l => l.Country == "JP" && l.HomeRegion == "asia");
+            var same = () => plane.Transfer("eu-1", "KR");
+            same.Should().Throw<ArgumentException>().WithParameterName("newCountry");
+        }
+
+        using (var eu = stores.Raw("eu"))
+        {
+            foreach (var table in RegionSchema.LearnerTables) { RegionStoreTests.Count(eu, $"SELECT COUNT(*) FROM {table} WHERE learner_id = 'eu-1'").Should().Be(0, table); }
+        }
+
+        using (var asia = stores.Raw("asia"))
+        {
+            RegionStoreTests.Count(asia, "SELECT COUNT(*) FROM events WHERE learner_id = 'eu-1'").Should().Be(1);
+            RegionStoreTests.Count(asia, "SELECT COUNT(*) FROM features WHERE learner_id = 'eu-1'").Should().Be(1);
+        }
+
+        audit.Snapshot().Single().Record.Should().Match<AuditRecord>(r => r.Action == AuditAction.Transferred && r.SourceRegion == "eu" && r.TargetRegion == "asia");
+    }
+
     [Fact]
     public void Constructor_MissingStore_ThrowsNamingTheRegion()
     {
