@@ -1,0 +1,47 @@
+using System.CommandLine;
+using CohortKit.Cli.Output;
+using CohortKit.Regions.Policy;
+using CohortKit.Regions.Scaling;
+using CohortKit.Reliability.Capacity;
+
+namespace CohortKit.Cli.Regions;
+
+/// <summary><c>cohortkit regions manifest</c>: per region, instances from the arrival rate over the day through Reliability's
+/// capacity planner, written as a Kubernetes manifest (Deployments, Services, HPAs) and checked by parsing it back.</summary>
+internal static class ManifestCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var config = new Option<FileInfo>("--config") { Description = "JSON: image, port, serviceTimeMs, waitTargetMs, headroom, diurnal (24 factors), regions [{region, peakRequestsPerSecond}].", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "The YAML file to write.", Required = true };
+        var command = new Command("manifest", "Write a multi-region Kubernetes manifest sized by the Erlang C capacity planner with a diurnal curve and headroom.")
+        {
+            config, output,
+        };
+        command.SetAction(parse =>
+        {
+            var c = ManifestConfig.Load(parse.GetValue(config)!.FullName);
+            var policy = ResidencyPolicy.Default;
+            var planner = OptionFlags.Rename(() => new CapacityPlanner(new CapacityOptions { Headroom = c.Headroom }), name => name == nameof(CapacityOptions.Headroom) ? "headroom" : null);
+            RegionAutoscaler autoscaler;
+            try { autoscaler = new RegionAutoscaler(planner, c.Diurnal); }
+            catch (ArgumentException ex) { throw new ArgumentException($"--config diurnal: {Errors.ArgumentExceptionMessages.WithoutParameterName(ex)}", ex); }
+            var plans = c.Regions.Select(r =>
+            {
+                try { policy.GetRegion(r.Region); }
+                catch (ArgumentException ex) { throw new ArgumentException($"--config regions: {Errors.ArgumentExceptionMessages.WithoutParameterName(ex)}", ex); }
+                return OptionFlags.Rename(() => autoscaler.Plan(r, TimeSpan.FromMilliseconds(c.ServiceTimeMs), TimeSpan.FromMilliseconds(c.WaitTargetMs)), name => name == "arrivalRatePerSecond" ? "peakRequestsPerSecond" : null);
+            }).ToList();
+            var yaml = KubernetesManifest.ToYaml(KubernetesManifest.Build(c, plans, policy));
+            File.WriteAllText(parse.GetValue(output)!.FullName, yaml);
+            KubernetesManifest.Validate(yaml, plans);
+            foreach (var p in plans)
+            {
+                console.Out.WriteLine($"{p.Region}: {p.MinInstances}..{p.MaxInstances} instances (peak {p.PeakInstances}, utilisation {p.PeakUtilization:P0})");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}
