@@ -1,4 +1,5 @@
 using CohortKit.Reliability.Recovery;
+using CohortKit.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace CohortKit.Reliability.Tests.Recovery;

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace CohortKit.Reliability.Tests.Recovery;
+namespace CohortKit.Testing;
 
 /// <summary>A fact that needs PostgreSQL: <c>COHORTKIT_PG</c> (a connection string for a role that may create databases), or
 /// the local server's socket as the current OS user. Skipped with the reason when neither answers, unless
@@ -13,7 +13,7 @@ internal sealed class PostgresFactAttribute : FactAttribute
     {
         if (ConnectionString is null && Environment.GetEnvironmentVariable("COHORTKIT_REQUIRE_PG") != "1")
         {
-            Skip = "PostgreSQL is not reachable: start it (pg_ctlcluster 15 main start; see docs/reliability.md) or set COHORTKIT_PG to a connection string.";
+            Skip = "PostgreSQL is not reachable: start it (pg_ctlcluster 15 main start; see docs/reliability.md and docs/deployment.md) or set COHORTKIT_PG to a connection string.";
         }
     }
 
