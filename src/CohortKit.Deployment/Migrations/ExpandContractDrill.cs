@@ -65,6 +65,10 @@ public sealed class ExpandContractDrill
     /// <summary>The drill's table.</summary>
     public const string Table = "drill_learners";
 
+    /// <summary>The pause of each writer between two writes: a stream of application writes rather than a saturating loop
+    /// (SQLite has one writer at a time, and a saturating loop would starve the migration's own transactions).</summary>
+    public static readonly TimeSpan WriterPause = TimeSpan.FromMilliseconds(2);
+
     /// <summary>The drill migration's name in the history.</summary>
     public const string MigrationName = "drill_learners_score_band";
 
@@ -298,7 +302,7 @@ public sealed class ExpandContractDrill
     }
 
     /// <summary>The writers of one app version: each alternates an insert and an update of a random existing row, one
-    /// autocommit statement at a time, until stopped. Version 2 writes <c>score_band</c> itself; version 1 does not know it.</summary>
+    /// autocommit statement at a time, <see cref="WriterPause"/> apart, until stopped. Version 2 writes <c>score_band</c> itself; version 1 does not know it.</summary>
     private sealed class WriterGroup(ExpandContractDrill drill, int version, int writers, long initialRows, long seed) : IDisposable
     {
         private readonly CancellationTokenSource _stop = new();
@@ -372,6 +376,8 @@ public sealed class ExpandContractDrill
                 {
                     Interlocked.Increment(ref _failed);
                 }
+
+                await Task.Delay(WriterPause, drill._time, CancellationToken.None).ConfigureAwait(false);
             }
         }
 

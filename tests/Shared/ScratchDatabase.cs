@@ -1,7 +1,6 @@
-using CohortKit.Testing;
 using Npgsql;
 
-namespace CohortKit.Deployment.Tests.Migrations;
+namespace CohortKit.Testing;
 
 /// <summary>A PostgreSQL database named <c>cohortkit_test_…</c> created for one test and dropped (forcibly) after it.</summary>
 internal sealed class ScratchDatabase : IDisposable
