@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using CohortKit.Deployment.BlueGreen;
 using CohortKit.Deployment.Canary;
 using CohortKit.Deployment.Migrations;
 using Microsoft.Extensions.Logging;
@@ -39,4 +40,7 @@ public static partial class DeploymentTelemetry
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Canary verdict {Verdict}: score {Score:F1}, {Worse} of {Metrics} metrics worse")]
     internal static partial void LogVerdict(ILogger logger, CanaryVerdict verdict, double score, int worse, int metrics);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Deployment {Id}: {Step} ({Detail})")]
+    internal static partial void LogStep(ILogger logger, string id, DeploymentStep step, string detail);
 }
