@@ -15,21 +15,26 @@ public interface ICanarySource
 }
 
 /// <summary>The default canary source: sends the same requests to blue and green directly (not through the switch),
-/// interleaved, and records latency and failures (5xx or transport errors).</summary>
+/// interleaved after a few unmeasured warm-up requests, and records latency and failures (5xx or transport errors).</summary>
 /// <remarks>Thread-safe.</remarks>
 public sealed class HttpCanarySource : ICanarySource
 {
     private readonly HttpClient _http;
     private readonly string _path;
     private readonly int _requestsPerArm;
+    private readonly int _warmup;
 
     /// <summary>Creates the source.</summary>
     /// <param name="http">The client (not disposed by the source).</param>
     /// <param name="path">The path probed, e.g. <c>peers/7?k=5</c>.</param>
     /// <param name="requestsPerArm">Requests to each arm (at least 2).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="requestsPerArm"/> is below 2.</exception>
-    public HttpCanarySource(HttpClient http, string path, int requestsPerArm = 200)
+    /// <param name="warmupPerArm">Requests to each arm sent first and not measured, so that a freshly started green is not
+    /// judged on its just-in-time compilation and cold caches (at least 0).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="requestsPerArm"/> is below 2 or <paramref name="warmupPerArm"/> is negative.</exception>
+    public HttpCanarySource(HttpClient http, string path, int requestsPerArm = 200, int warmupPerArm = 20)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(warmupPerArm);
+        _warmup = warmupPerArm;
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(requestsPerArm, 2);
@@ -43,6 +48,13 @@ public sealed class HttpCanarySource : ICanarySource
     {
         ArgumentNullException.ThrowIfNull(blue);
         ArgumentNullException.ThrowIfNull(green);
+        var discarded = new Arm();
+        for (var i = 0; i < _warmup; i++)
+        {
+            await SendAsync(blue, discarded, cancellationToken).ConfigureAwait(false);
+            await SendAsync(green, discarded, cancellationToken).ConfigureAwait(false);
+        }
+
         var b = new Arm();
         var g = new Arm();
         for (var i = 0; i < _requestsPerArm; i++)
