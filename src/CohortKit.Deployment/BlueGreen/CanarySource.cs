@@ -77,8 +77,9 @@ public sealed class HttpCanarySource : ICanarySource
             await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
             arm.Record((int)response.StatusCode >= 500, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            // A refused, reset or timed-out request is an error of that arm, not a failure of the canary.
             arm.Record(true, 0);
         }
     }

@@ -31,7 +31,7 @@ public sealed class CrashResumeTests : IAsyncLifetime
     public async Task ResumeAsync_AfterDeathMidSwitch_EndsDoneWithGreenServing(bool diesAfterApplying)
     {
         var stateFile = Path.Combine(_dir, $"state-{diesAfterApplying}.json");
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         {
             // The first process: its switch "dies" (throws out of the orchestrator) when asked to route to green.
             var inner = new YarpTrafficSwitch();
@@ -69,7 +69,7 @@ public sealed class CrashResumeTests : IAsyncLifetime
             Id = "d", Blue = _blue.Target, Green = _green.Target, Step = DeploymentStep.RollingBack, SwitchIntent = "blue", RollbackReason = "canary fail",
             RollbackDecidedAt = DateTimeOffset.UnixEpoch, Timeline = [new(DeploymentStep.RollingBack, DateTimeOffset.UnixEpoch, "canary fail")],
         }, default);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var traffic = new YarpTrafficSwitch();
         await using var proxy = await LoopbackProxy.StartAsync(traffic);
         var final = await Orchestrator(traffic, http, stateFile).ResumeAsync();
