@@ -33,6 +33,8 @@ internal static class CliApp
         root.Subcommands.Add(Reliability.DrDrillCommand.Create(console));
         root.Subcommands.Add(Churn.ChurnCommand.Create(console));
         root.Subcommands.Add(Regions.RegionsCommand.Create(console));
+        root.Subcommands.Add(Deployment.MigrateCommand.Create(console));
+        root.Subcommands.Add(Deployment.DeployDrillCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

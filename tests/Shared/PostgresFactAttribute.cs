@@ -13,7 +13,7 @@ internal sealed class PostgresFactAttribute : FactAttribute
     {
         if (ConnectionString is null && Environment.GetEnvironmentVariable("COHORTKIT_REQUIRE_PG") != "1")
         {
-            Skip = "PostgreSQL is not reachable: start it (pg_ctlcluster 15 main start; see docs/reliability.md or docs/regions.md) or set COHORTKIT_PG to a connection string.";
+            Skip = "PostgreSQL is not reachable: start it (pg_ctlcluster 15 main start; see docs/reliability.md, docs/regions.md or docs/deployment.md) or set COHORTKIT_PG to a connection string.";
         }
     }
 

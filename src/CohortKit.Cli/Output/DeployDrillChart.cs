@@ -1,0 +1,53 @@
+using CohortKit.Deployment.BlueGreen;
+using CohortKit.Deployment.Drills;
+using ScottPlot;
+
+namespace CohortKit.Cli.Output;
+
+/// <summary>The timeline of a blue-green drill: every request's latency at the time it was sent, coloured by the version
+/// that served it (failures in red), with a vertical line at each step of the deployment.</summary>
+internal static class DeployDrillChart
+{
+    public static void Save(BlueGreenDrillResult result, string path)
+    {
+        var plot = new Plot();
+        foreach (var (version, color) in new[] { ("blue", Colors.RoyalBlue), ("green", Colors.SeaGreen) })
+        {
+            var served = result.Requests.Where(r => !r.Failed && r.Version == version).ToArray();
+            if (served.Length == 0)
+            {
+                continue;
+            }
+
+            var dots = plot.Add.ScatterPoints(served.Select(r => r.SentAtMs / 1000).ToArray(), served.Select(r => r.LatencyMs).ToArray(), color.WithAlpha(0.5));
+            dots.MarkerSize = 2;
+            dots.LegendText = $"{version} ({served.Length:N0} requests)";
+        }
+
+        var failed = result.Requests.Where(r => r.Failed).ToArray();
+        if (failed.Length > 0)
+        {
+            var dots = plot.Add.ScatterPoints(failed.Select(r => r.SentAtMs / 1000).ToArray(), failed.Select(r => r.LatencyMs).ToArray(), Colors.Red);
+            dots.MarkerSize = 4;
+            dots.LegendText = $"failed ({failed.Length:N0})";
+        }
+
+        // Steps reached after the switch are labelled below the plot, the others above, so that close steps do not overlap.
+        foreach (var (step, atMs) in result.Timeline.Where(t => t.Step is DeploymentStep.HealthGated or DeploymentStep.Switched or DeploymentStep.RolledBack or DeploymentStep.Done))
+        {
+            var line = plot.Add.VerticalLine(atMs / 1000, 1, step == DeploymentStep.RolledBack ? Colors.OrangeRed : Colors.Gray);
+            line.Text = step.ToString();
+            line.LabelOppositeAxis = step is DeploymentStep.HealthGated or DeploymentStep.Switched;
+        }
+
+        // The first requests of a cold process can take a second; the axis shows the 99.5th percentile with room to spare.
+        plot.Axes.SetLimitsY(0, Math.Max(1, LoadGenerator.LatencyQuantile(result.Requests, 0.995) * 1.5));
+        plot.Title(result.RolledBack
+            ? $"Blue-green drill with a failing green: rolled back in {result.RollbackMs:F0} ms, {result.Failed} failed of {result.Requests.Count:N0}"
+            : $"Blue-green drill: switched at {result.SwitchedAtMs / 1000:F2} s, {result.Failed} failed of {result.Requests.Count:N0}, p99 {result.P99LatencyMs:F1} ms");
+        plot.XLabel("time since the load started (s)");
+        plot.YLabel("latency through the proxy (ms)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        plot.SavePng(path, 1100, 560);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using CohortKit.Deployment.Migrations;
+using CohortKit.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace CohortKit.Cli.Tests.Deployment;
+
+/// <summary><c>cohortkit migrate drill</c> and <c>migrate status</c>: the contract's JSON, the table and history left behind, bad input.</summary>
+public sealed class MigrateCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cohortkit-cli-migrate-").FullName;
+
+    private string Sqlite => $"Data Source={Path.Combine(_dir, "drill.db")}";
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void Drill_SqliteJson_HasTheContractFields_AndLeavesTableAndHistory()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("migrate", "drill", "--connection", Sqlite, "--rows", "3000", "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        root.EnumerateObject().Select(p => p.Name).Should().Equal("rows", "writesV1", "writesV2", "failedWrites", "backfillSeconds", "phases");
+        root.GetProperty("rows").GetInt64().Should().Be(3000);
+        root.GetProperty("failedWrites").GetInt64().Should().Be(0);
+        root.GetProperty("writesV1").GetInt64().Should().BePositive();
+        root.GetProperty("writesV2").GetInt64().Should().BePositive();
+        root.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("phase").GetString()).Should().Equal("expand", "migrate", "contract");
+
+        using var connection = new SqliteConnection(Sqlite);
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM drill_learners WHERE score_band IS NULL";
+        Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).Should().Be(0);
+
+        var (statusCode, status, _) = CliRunner.Run("migrate", "status", "--connection", Sqlite, "--json");
+        statusCode.Should().Be(0);
+        using var history = JsonDocument.Parse(status);
+        history.RootElement.EnumerateArray().Select(r => (r.GetProperty("version").GetInt64(), r.GetProperty("name").GetString(), r.GetProperty("phase").GetString(), r.GetProperty("checksum").GetString()))
+            .Should().Equal(
+                (1L, "drill_learners_score_band", "expand", ExpandContractDrill.Migration(SqlDialect.Sqlite).Checksum),
+                (1L, "drill_learners_score_band", "migrate", ExpandContractDrill.Migration(SqlDialect.Sqlite).Checksum),
+                (1L, "drill_learners_score_band", "contract", ExpandContractDrill.Migration(SqlDialect.Sqlite).Checksum));
+    }
+
+    [PostgresFact]
+    public void Drill_Postgres_NoFailedWrite()
+    {
+        using var db = new ScratchDatabase();
+        var (code, stdout, stderr) = CliRunner.Run("migrate", "drill", "--connection", db.ConnectionString, "--rows", "20000", "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        doc.RootElement.GetProperty("failedWrites").GetInt64().Should().Be(0);
+        db.Scalar("SELECT COUNT(*) FROM cohortkit_migrations").Should().Be(3);
+        db.Scalar("SELECT COUNT(*) FROM drill_learners WHERE score_band IS NULL").Should().Be(0);
+    }
+
+    [Fact]
+    public void Status_EmptyDatabase_SaysNoMigrations()
+    {
+        var (code, stdout, _) = CliRunner.Run("migrate", "status", "--connection", Sqlite);
+        code.Should().Be(0);
+        stdout.Should().Contain("no migrations have run");
+    }
+
+    [Theory]
+    [InlineData("Provider=Oracle", "--connection")]
+    [InlineData("", "--connection")]
+    public void Drill_BadConnection_ExitsTwoNamingTheOption(string connection, string option)
+    {
+        var (code, _, stderr) = CliRunner.Run("migrate", "drill", "--connection", connection, "--json");
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain(option);
+    }
+
+    [Fact]
+    public void Drill_ZeroRows_ExitsTwoNamingTheOption()
+    {
+        var (code, _, stderr) = CliRunner.Run("migrate", "drill", "--connection", Sqlite, "--rows", "0");
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--rows");
+    }
+}
