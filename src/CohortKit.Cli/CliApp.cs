@@ -32,6 +32,7 @@ internal static class CliApp
         root.Subcommands.Add(Reliability.IncidentsSimulateCommand.Create(console));
         root.Subcommands.Add(Reliability.DrDrillCommand.Create(console));
         root.Subcommands.Add(Churn.ChurnCommand.Create(console));
+        root.Subcommands.Add(Personalization.PersonalizeCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
