@@ -9,5 +9,6 @@ internal static class PersonalizeCommand
     public static Command Create(CliConsole console) => new("personalize", "Contextual bandits: evaluate a candidate policy on a log (IPS, SNIPS, DR) or simulate a policy online.")
     {
         EvaluateCommand.Create(console),
+        SimulatePolicyCommand.Create(console),
     };
 }

@@ -28,7 +28,7 @@ public sealed class BanditPolicyOptions
     internal BanditPolicyOptions Snapshot() => (BanditPolicyOptions)MemberwiseClone();
 
     /// <summary>Every invalid setting, the option names prefixed with <paramref name="prefix"/>.</summary>
-    internal IEnumerable<Hosting.OptionFailure> Failures(string prefix)
+    internal IEnumerable<CohortKit.Hosting.OptionFailure> Failures(string prefix)
     {
         if (!Enum.IsDefined(Policy)) { yield return new(prefix + nameof(Policy), Policy, "Policy is not a defined BanditPolicy."); }
         if (!(double.IsFinite(UcbWidth) && UcbWidth >= 0)) { yield return new(prefix + nameof(UcbWidth), UcbWidth, "UcbWidth must be finite and at least 0."); }

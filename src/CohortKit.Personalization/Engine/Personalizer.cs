@@ -212,7 +212,8 @@ public sealed partial class Personalizer : IDisposable
 
     internal LinearArm ArmOf(string actionId) => Volatile.Read(ref _arms).TryGetValue(actionId, out var arm) ? arm : _prior;
 
-    internal IReadOnlyDictionary<string, LinearArm> Arms => Volatile.Read(ref _arms);
+    /// <summary>The writers' lock (for tests that show a reader never waits for it).</summary>
+    internal object WriteLock => _writeLock;
 
     private static void Phi(ReadOnlySpan<double> context, ReadOnlySpan<double> actionFeatures, Span<double> phi)
     {

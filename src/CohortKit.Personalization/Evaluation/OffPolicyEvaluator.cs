@@ -63,7 +63,7 @@ public sealed class OffPolicyEvaluator
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(candidate);
-        Hosting.OptionFailures.ThrowIfAny(candidate.Failures(""));
+        CohortKit.Hosting.OptionFailures.ThrowIfAny(candidate.Failures(""));
         var policy = candidate.Snapshot();
         return Run(log, policy, (_, phi, arms, destination) =>
         {
