@@ -33,6 +33,7 @@ internal static class CliApp
         root.Subcommands.Add(Reliability.DrDrillCommand.Create(console));
         root.Subcommands.Add(Churn.ChurnCommand.Create(console));
         root.Subcommands.Add(Personalization.PersonalizeCommand.Create(console));
+        root.Subcommands.Add(Personalization.TuneCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
