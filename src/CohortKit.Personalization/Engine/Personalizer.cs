@@ -19,12 +19,12 @@ namespace CohortKit.Personalization.Engine;
 public sealed partial class Personalizer : IDisposable
 {
     private const int StackLimit = 256;
+    private const int SweepsPerWait = 4;
 
     private readonly PersonalizerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, RankResult> _pending = new();
-    private readonly ConcurrentQueue<(long EventId, long Deadline)> _deadlines = new();
     private readonly object _writeLock = new();
     private readonly LinearArm _prior;
     private readonly int[] _agreementWindow;
@@ -65,7 +65,8 @@ public sealed partial class Personalizer : IDisposable
         _agreementWindow = new int[_options.ApprenticeWindow];
         _mode = (int)(_options.ApprenticeMode ? PersonalizerMode.Apprentice : PersonalizerMode.Online);
         _arms = arms;
-        _timeoutTimer = _time.CreateTimer(_ => ApplyTimeouts(), null, _options.RewardWaitTime, _options.RewardWaitTime);
+        var sweep = TimeSpan.FromTicks(Math.Max(1, _options.RewardWaitTime.Ticks / SweepsPerWait));
+        _timeoutTimer = _time.CreateTimer(_ => ApplyTimeouts(), null, sweep, sweep);
     }
 
     /// <summary>Gets the current mode.</summary>
@@ -145,7 +146,6 @@ public sealed partial class Personalizer : IDisposable
             DeadlineTicks = deadline,
         };
         _pending[eventId] = result;
-        _deadlines.Enqueue((eventId, deadline));
         PersonalizationTelemetry.Decisions.Add(1);
         return result;
     }
@@ -164,9 +164,9 @@ public sealed partial class Personalizer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(value), value, $"The reward of event {eventId} is {value}; rewards must be finite.");
         }
 
-        ApplyTimeouts();
-        if (!_pending.TryRemove(eventId, out var decision))
+        if (!_pending.TryRemove(eventId, out var decision) || decision.DeadlineTicks <= _time.GetUtcNow().UtcTicks)
         {
+            if (decision is not null) { LearnDefault([decision]); } // expired between the sweep and now: it gets the default reward
             var known = eventId > 0 && eventId <= Interlocked.Read(ref _lastEventId);
             Refused(known ? "event not pending" : "unknown event");
             throw known
@@ -178,33 +178,24 @@ public sealed partial class Personalizer : IDisposable
         PersonalizationTelemetry.Rewards.Add(1);
     }
 
-    /// <summary>Learns the default reward for every decision whose wait has run out. A timer of the engine's
-    /// <see cref="TimeProvider"/> calls this every <see cref="PersonalizerOptions.RewardWaitTime"/>, and <see cref="Reward"/>
-    /// calls it first; hosts rarely need to.</summary>
+    /// <summary>Learns the default reward for every decision whose wait has run out (a scan of the pending decisions). A
+    /// timer of the engine's <see cref="TimeProvider"/> calls this every quarter of <see cref="PersonalizerOptions.RewardWaitTime"/>;
+    /// a reward that arrives after its deadline is refused at once and its decision gets the default reward then. Hosts rarely
+    /// need to call it.</summary>
     /// <returns>The number of decisions that got the default reward.</returns>
     public int ApplyTimeouts()
     {
         var now = _time.GetUtcNow().UtcTicks;
-        var applied = 0;
-        lock (_writeLock)
+        List<RankResult>? expired = null;
+        foreach (var (_, decision) in _pending)
         {
-            while (_deadlines.TryPeek(out var next) && next.Deadline <= now && _deadlines.TryDequeue(out next))
-            {
-                if (_pending.TryRemove(next.EventId, out var decision))
-                {
-                    Learn(decision, _options.DefaultReward);
-                    applied++;
-                }
-            }
+            if (decision.DeadlineTicks <= now && _pending.TryRemove(decision.EventId, out var removed)) { (expired ??= []).Add(removed); }
         }
 
-        if (applied > 0)
-        {
-            PersonalizationTelemetry.DefaultRewards.Add(applied);
-            PersonalizationLog.DefaultRewardsApplied(_logger, applied);
-        }
-
-        return applied;
+        if (expired is null) { return 0; }
+        expired.Sort((a, b) => a.EventId.CompareTo(b.EventId)); // learn in decision order, whatever the dictionary's order
+        LearnDefault(expired);
+        return expired.Count;
     }
 
     /// <summary>Stops the timeout timer.</summary>
@@ -284,6 +275,16 @@ public sealed partial class Personalizer : IDisposable
             Volatile.Write(ref _arms, next);
         }
     }
+
+    private void LearnDefault(List<RankResult> expired)
+    {
+        foreach (var decision in expired) { Learn(decision, _options.DefaultReward); }
+        PersonalizationTelemetry.DefaultRewards.Add(expired.Count);
+        PersonalizationLog.DefaultRewardsApplied(_logger, expired.Count);
+    }
+
+    /// <summary>Drops a pending decision without learning from it (benchmarks measure Rank alone with it).</summary>
+    internal bool Discard(long eventId) => _pending.TryRemove(eventId, out _);
 
     private void Refused(string reason)
     {

@@ -74,6 +74,22 @@ public sealed class PersonalizerTests
     }
 
     [Fact]
+    public void Reward_PastItsDeadlineBeforeTheSweep_IsRefused_AndTheDefaultRewardIsLearned()
+    {
+        // Wait 4 minutes, sweeps every minute from construction; the decision at 0:30 expires at 4:30, the next sweep is at 5:00.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        using var engine = new Personalizer(Options(wait: TimeSpan.FromMinutes(4)), time);
+        time.Advance(TimeSpan.FromSeconds(30));
+        var decision = engine.Rank(Context, Actions);
+        time.Advance(TimeSpan.FromSeconds(230)); // 4:20: the sweeps at 1:00..4:00 ran before the deadline
+        time.Advance(TimeSpan.FromSeconds(20)); // 4:40: past the deadline, before the 5:00 sweep
+        engine.PendingCount.Should().Be(1, "no sweep has run since the deadline");
+        FluentActions.Invoking(() => engine.Reward(decision.EventId, 1)).Should().Throw<RewardRefusedException>().Which.Reason.Should().Be(RewardRefusal.NotPending);
+        engine.PendingCount.Should().Be(0);
+        engine.ArmOf(decision.ActionId).B[0].Should().Be(-0.25, "the late decision learned the default reward, not the late one");
+    }
+
+    [Fact]
     public void Reward_LearnsTheRidgeSolution()
     {
         // After rewards r_j for φ_j on one action, θ = (λI + Σφφᵀ)⁻¹ Σ rφ: checked against a direct solve of the normal equations.
