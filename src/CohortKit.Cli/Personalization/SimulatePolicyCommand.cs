@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CohortKit.Cli.Output;
 using CohortKit.Personalization.Engine;
+using CohortKit.Personalization.Evaluation;
 using CohortKit.Personalization.Simulation;
 using CohortKit.Randomness;
 using CohortKit.Simulation;
@@ -30,10 +31,11 @@ internal static class SimulatePolicyCommand
         var features = new Option<int>("--features") { Description = "Context features per learner (the simulator's latent skills).", DefaultValueFactory = _ => 10 };
         var seed = CommonOptions.Seed();
         var chart = new Option<FileInfo?>("--chart") { Description = "Also write a PNG of cumulative regret, this policy beside the other three on the same learners (runs each)." };
+        var logOut = new Option<FileInfo?>("--log-out") { Description = "Also write the run's interaction log (event_id,timestamp,action,propensity,reward,x_*) as CSV, for 'personalize evaluate'." };
         var json = CommonOptions.Json();
         var command = new Command("simulate", "Run a bandit policy online against simulated learners with known latent preferences; report reward and regret.")
         {
-            policy, rounds, actions, features, seed, chart, json,
+            policy, rounds, actions, features, seed, chart, logOut, json,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -43,7 +45,10 @@ internal static class SimulatePolicyCommand
             var s = parse.GetValue(seed);
             var world = World(d, k, s);
             var name = parse.GetValue(policy)!;
-            var result = BanditSimulation.Run(new BanditPolicyOptions { Policy = EvaluateCommand.Parse(name) }, world, n, s, cancellationToken: cancellationToken);
+            var logFile = parse.GetValue(logOut);
+            var log = logFile is null ? null : new InteractionLogBuilder([.. Enumerable.Range(0, d).Select(f => string.Create(CultureInfo.InvariantCulture, $"x_skill{f}"))]);
+            var result = BanditSimulation.Run(new BanditPolicyOptions { Policy = EvaluateCommand.Parse(name) }, world, n, s, log, cancellationToken: cancellationToken);
+            if (logFile is not null) { InteractionLogFile.WriteCsv(logFile.FullName, log!.Build()); }
             if (parse.GetValue(chart) is { } file)
             {
                 var all = PolicyNames

@@ -38,18 +38,21 @@ public static class BanditSimulation
 {
     private const int CurvePoints = 200;
     private const int FirstCheckpoint = 1000;
+    private static readonly DateTimeOffset LogStart = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Runs the simulation.</summary>
     /// <param name="policy">The policy and its exploration settings.</param>
     /// <param name="world">The learners and their preferences.</param>
     /// <param name="rounds">The number of rounds (at least 1).</param>
     /// <param name="seed">The seed of the learner draws, the noise and the engine.</param>
+    /// <param name="log">Optional: receives every decision with its context, propensity and reward (event ids are the
+    /// engine's, timestamps one second apart from 2026-01-05T00:00Z), for off-policy evaluation of other policies.</param>
     /// <param name="progress">Optional progress in [0, 1].</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>The rewards and regret.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rounds"/> is below 1 or a policy setting is invalid.</exception>
     public static BanditSimulationResult Run(BanditPolicyOptions policy, LearnerPreferences world, int rounds, long seed,
-        IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+        Evaluation.InteractionLogBuilder? log = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(world);
@@ -78,6 +81,7 @@ public static class BanditSimulation
             var mu = world.ExpectedReward(learner, decision.ActionIndex);
             var observed = mu + (world.Noise * random.NextGaussian());
             engine.Reward(decision.EventId, observed);
+            log?.Add(decision, LogStart.AddSeconds(t), world.Context(learner), observed);
             reward += observed;
             regret += best - mu;
             if (t % curveStep == 0 || t == rounds) { curve.Add(new RegretPoint(t, regret)); }

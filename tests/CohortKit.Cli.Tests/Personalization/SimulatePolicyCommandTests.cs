@@ -34,6 +34,22 @@ public sealed class SimulatePolicyCommandTests : IDisposable
         File.ReadAllBytes(png).Take(4).Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G');
     }
 
+    [Fact]
+    public void LogOut_WritesALogThatEvaluateReads_AndTheLoggingPolicysOwnValueIsItsMeanReward()
+    {
+        var log = Path.Combine(_dir, "log.csv");
+        var (code, stdout, stderr) = CliRunner.Run("personalize", "simulate", "--policy", "epsilon", "--rounds", "2000", "--features", "5", "--log-out", log, "--json");
+        code.Should().Be(0, stderr);
+        using var simulated = JsonDocument.Parse(stdout);
+        File.ReadLines(log).First().Should().Be("event_id,timestamp,action,propensity,reward,x_skill0,x_skill1,x_skill2,x_skill3,x_skill4");
+        File.ReadLines(log).Count().Should().Be(2001);
+        var (evalCode, evalOut, evalErr) = CliRunner.Run("personalize", "evaluate", "--log", log, "--policy", "linucb", "--json");
+        evalCode.Should().Be(0, evalErr);
+        using var evaluated = JsonDocument.Parse(evalOut);
+        evaluated.RootElement.GetProperty("logged").GetProperty("value").GetDouble()
+            .Should().BeApproximately(simulated.RootElement.GetProperty("cumulativeReward").GetDouble() / 2000, 1e-9);
+    }
+
     [Theory]
     [InlineData("--rounds", "0", "--rounds")]
     [InlineData("--actions", "1", "--actions")]
