@@ -3,7 +3,8 @@ using ScottPlot;
 
 namespace CohortKit.Cli.Personalization;
 
-/// <summary>The PNG of cumulative regret against rounds, one line per policy.</summary>
+/// <summary>The PNG of cumulative regret against rounds, one line per policy, on a log₁₀ regret axis (random's linear
+/// regret would otherwise flatten the learners' curves to the axis). Points with zero regret are left out.</summary>
 internal static class RegretChart
 {
     private const int Width = 1000;
@@ -16,14 +17,21 @@ internal static class RegretChart
         for (var i = 0; i < results.Count; i++)
         {
             var r = results[i];
-            var line = plot.Add.ScatterLine(r.Curve.Select(p => (double)p.Round).ToArray(), r.Curve.Select(p => p.CumulativeRegret).ToArray(), palette.GetColor(i));
+            var points = r.Curve.Where(p => p.CumulativeRegret > 0).ToArray();
+            var line = plot.Add.ScatterLine(points.Select(p => (double)p.Round).ToArray(), points.Select(p => Math.Log10(p.CumulativeRegret)).ToArray(), palette.GetColor(i));
             line.LineWidth = 2;
             line.LegendText = r.Policy.ToString();
         }
 
         plot.Title(title);
         plot.XLabel("round");
-        plot.YLabel("cumulative regret (Σ μ(best) − μ(chosen))");
+        plot.YLabel("cumulative regret Σ μ(best) − μ(chosen), log scale");
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = y => Math.Pow(10, y).ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+        };
         plot.ShowLegend(Alignment.UpperLeft);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory)) { Directory.CreateDirectory(directory); }
