@@ -35,6 +35,8 @@ internal static class CliApp
         root.Subcommands.Add(Regions.RegionsCommand.Create(console));
         root.Subcommands.Add(Deployment.MigrateCommand.Create(console));
         root.Subcommands.Add(Deployment.DeployDrillCommand.Create(console));
+        root.Subcommands.Add(Personalization.PersonalizeCommand.Create(console));
+        root.Subcommands.Add(Personalization.TuneCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
