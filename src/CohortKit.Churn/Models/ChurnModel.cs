@@ -48,12 +48,11 @@ public sealed class ChurnModel : IChurnModel
         var output = new double[rows];
         Parallel.For(0, (rows + RowsPerChunk - 1) / RowsPerChunk, chunk =>
         {
-            var data = features.AsSpan();
-            var end = Math.Min(rows, (chunk + 1) * RowsPerChunk);
-            for (var r = chunk * RowsPerChunk; r < end; r++)
-            {
-                output[r] = Calibrator.Apply(Scorer.Score(data.Slice(r * dims, dims)));
-            }
+            var start = chunk * RowsPerChunk;
+            var count = Math.Min(rows, start + RowsPerChunk) - start;
+            var scores = output.AsSpan(start, count);
+            Scorer.ScoreRows(features.AsSpan().Slice(start * dims, count * dims), dims, scores);
+            for (var r = 0; r < count; r++) { scores[r] = Calibrator.Apply(scores[r]); }
         });
         output.CopyTo(destination);
         ChurnTelemetry.RowsScored.Add(rows);

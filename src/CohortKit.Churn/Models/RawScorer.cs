@@ -4,12 +4,20 @@ namespace CohortKit.Churn.Models;
 internal abstract class RawScorer
 {
     public abstract double Score(ReadOnlySpan<float> row);
+
+    /// <summary>Raw scores of consecutive rows of a row-major matrix; the same values as <see cref="Score"/> row by row.</summary>
+    public virtual void ScoreRows(ReadOnlySpan<float> data, int dimensions, Span<double> destination)
+    {
+        for (var r = 0; r < destination.Length; r++) { destination[r] = Score(data.Slice(r * dimensions, dimensions)); }
+    }
 }
 
 /// <summary>A boosted tree ensemble copied out of ML.NET (FastTree or LightGBM): Σ weight_t · leaf_t(x) + bias, where each
 /// tree sends a row left when its split feature is ≤ the threshold; a child index &lt; 0 is the leaf ~index.</summary>
 internal sealed class TreeEnsembleScorer(TreeEnsembleScorer.Tree[] trees, double bias) : RawScorer
 {
+    private readonly FlatTreeEnsemble _flat = new(trees, bias);
+
     /// <summary>One regression tree in flat arrays (node i: feature, threshold, left, right; leaves by ~index).</summary>
     internal sealed record Tree(int[] Feature, float[] Threshold, int[] Left, int[] Right, double[] Leaf, double Weight);
 
@@ -38,6 +46,10 @@ internal sealed class TreeEnsembleScorer(TreeEnsembleScorer.Tree[] trees, double
 
         return sum;
     }
+
+    /// <summary>Scores blocks of rows tree by tree through the flat layout (<see cref="FlatTreeEnsemble"/>); equal to
+    /// <see cref="Score"/> bit for bit.</summary>
+    public override void ScoreRows(ReadOnlySpan<float> data, int dimensions, Span<double> destination) => _flat.Score(data, dimensions, destination);
 }
 
 /// <summary>A linear score b + Σ w_j (x_j − μ_j) / σ_j on features standardised with the training means and deviations.</summary>

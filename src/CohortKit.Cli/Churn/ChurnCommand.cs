@@ -12,5 +12,6 @@ internal static class ChurnCommand
         TrainTableCommand.Create(console),
         TrainCommand.Create(console),
         ScoreCommand.Create(console),
+        OuladChurnCommand.Create(console),
     };
 }

@@ -31,6 +31,13 @@ public sealed record OuladDailyActivity
     /// <summary>Gets the clicks of the rows left out before the start.</summary>
     public required long ClicksBeforeStart { get; init; }
 
+    /// <summary>Gets, per registration row, the clicks before the presentation's start (day &lt; 0: browsing before the
+    /// module opens), which the log leaves out. Rows of students with no registration on the presentation are not attributed.</summary>
+    public required ReadOnlyMemory<long> ClicksBeforeStartByRegistration { get; init; }
+
+    /// <summary>Gets, per registration row, the distinct days before the start with clicks.</summary>
+    public required ReadOnlyMemory<int> ActiveDaysBeforeStart { get; init; }
+
     /// <summary>The folder inside the data set that holds the hive partitions.</summary>
     public const string PartitionFolder = "studentVle_ds";
 
@@ -68,6 +75,8 @@ public sealed record OuladDailyActivity
 
         var keys = new List<long>();
         var clicks = new List<int>();
+        var before = new long[registrations.Count];
+        var daysBefore = new HashSet<(int Row, int Day)>();
         long rowsRead = 0, rowsBefore = 0, clicksBefore = 0;
         foreach (var file in files)
         {
@@ -79,6 +88,12 @@ public sealed record OuladDailyActivity
                 {
                     rowsBefore++;
                     clicksBefore += count;
+                    if (rowOf.TryGetValue(($"{module} {presentation}", student), out var earlyRow))
+                    {
+                        before[earlyRow] += count;
+                        daysBefore.Add((earlyRow, day));
+                    }
+
                     return;
                 }
 
@@ -99,7 +114,13 @@ public sealed record OuladDailyActivity
         }
 
         DatasetsTelemetry.RowsRead.Add(rowsRead);
-        return Build(keys, clicks, registrations, typeNames, rowsRead, rowsBefore, clicksBefore);
+        var activeBefore = new int[registrations.Count];
+        foreach (var (row, _) in daysBefore) { activeBefore[row]++; }
+        return Build(keys, clicks, registrations, typeNames, rowsRead, rowsBefore, clicksBefore) with
+        {
+            ClicksBeforeStartByRegistration = before,
+            ActiveDaysBeforeStart = activeBefore,
+        };
     }
 
     private static OuladDailyActivity Build(List<long> keyList, List<int> clickList, OuladRegistrations registrations, string[] typeNames, long rowsRead, long rowsBefore, long clicksBefore)
@@ -143,6 +164,8 @@ public sealed record OuladDailyActivity
             RowsRead = rowsRead,
             RowsBeforeStart = rowsBefore,
             ClicksBeforeStart = clicksBefore,
+            ClicksBeforeStartByRegistration = ReadOnlyMemory<long>.Empty,
+            ActiveDaysBeforeStart = ReadOnlyMemory<int>.Empty,
         };
     }
 

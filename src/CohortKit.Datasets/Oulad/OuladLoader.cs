@@ -192,6 +192,6 @@ public static class OuladLoader
         return result;
     }
 
-    private static InvalidDataException Bad(CsvTable table, string column, int row, string value, string problem)
+    internal static InvalidDataException Bad(CsvTable table, string column, int row, string value, string problem)
         => new($"{table.FileName}: column '{column}', data row {(row + 1).ToString(CultureInfo.InvariantCulture)}, value '{value}': {problem}");
 }

@@ -1,0 +1,225 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Serialization;
+using CohortKit.Churn.Oulad;
+using CohortKit.Cli.Output;
+using Spectre.Console;
+
+namespace CohortKit.Cli.Churn;
+
+/// <summary><c>cohortkit churn oulad</c>: issue 11's OULAD tasks, trained on the 2013 presentations and tested on the 2014 ones,
+/// beside the peer's test AUC (scikit-learn HistGradientBoosting on weekly clicks, demographics and assessments, quoted in the issue).</summary>
+internal static class OuladChurnCommand
+{
+    /// <summary>The parquet folder, looked for beside the OULAD folder as the shared data sets lay it out.</summary>
+    private const string ParquetFolder = "oulad_studentvle_parquet";
+
+    public static Command Create(CliConsole console)
+    {
+        var path = new Option<DirectoryInfo>("--path")
+        {
+            Description = $"The OULAD folder (studentInfo.csv, studentRegistration.csv, courses.csv, assessments.csv, studentAssessment.csv, vle.csv); the daily clicks are read from {ParquetFolder}/ beside it (or studentVle_ds/ inside it).",
+            Required = true,
+        };
+        var task = new Option<string>("--task") { Description = "eventual: final_result = Withdrawn predicted as of one day; early-warning: withdrawal in (D+7, D+14] at weekly days D.", Required = true };
+        task.AcceptOnlyFromAmong("eventual", "early-warning");
+        var asOf = new Option<int?>("--as-of") { Description = "The as-of day (from the presentation start) of --task eventual; default 30." };
+        var charts = new Option<DirectoryInfo?>("--charts") { Description = "Write roc.png and calibration.png (and lead-time.png for early-warning) into this folder." };
+        var json = CommonOptions.Json();
+        var command = new Command("oulad", "OULAD withdrawal: eventual (as of day 14/30/60/90) or the 7-14-day early warning; train on 2013, test on 2014, beside the peer's AUC.")
+        {
+            path, task, asOf, charts, json,
+        };
+        command.SetAction(parse =>
+        {
+            var kind = parse.GetValue(task) == "eventual" ? OuladChurnTask.Eventual : OuladChurnTask.EarlyWarning;
+            var day = parse.GetValue(asOf);
+            if (kind == OuladChurnTask.EarlyWarning && day is not null)
+            {
+                throw new ArgumentException("--as-of applies to --task eventual only; the early warning uses every weekly day.");
+            }
+
+            var directory = parse.GetValue(path)!.FullName;
+            if (!Directory.Exists(directory)) { throw new DirectoryNotFoundException($"--path {directory}: the folder does not exist."); }
+            var chartDirectory = parse.GetValue(charts)?.FullName;
+            var data = OuladChurnData.Load(directory, FindParquet(directory));
+            OuladChurnResult result;
+            try
+            {
+                result = new OuladChurnStudy().Run(data, kind, day ?? 30);
+            }
+            catch (ArgumentOutOfRangeException e) when (e.ParamName == "asOfDay")
+            {
+                throw new ArgumentException($"--as-of {day}: {e.Message.Split(" (Parameter")[0]}", e);
+            }
+
+            var report = OuladChurnReport.From(result, parse.GetValue(task)!);
+            if (chartDirectory is not null) { report = report with { Charts = Draw(result, report, chartDirectory) }; }
+            if (parse.GetValue(json))
+            {
+                console.WriteJson(report);
+            }
+            else
+            {
+                Print(console, report);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The peer's test AUC from issue 11 (scikit-learn HistGradientBoosting on weekly clicks, demographics and assessments).</summary>
+    public static double? PeerAuc(OuladChurnTask task, int? asOf) => task == OuladChurnTask.EarlyWarning
+        ? 0.763
+        : asOf switch { 14 => 0.649, 30 => 0.698, 60 => 0.693, 90 => 0.702, _ => null };
+
+    private static string FindParquet(string directory)
+    {
+        string[] candidates = [Path.Combine(directory, "studentVle_ds"), Path.Combine(directory, ParquetFolder), Path.Combine(Path.GetDirectoryName(directory) ?? directory, ParquetFolder)];
+        return candidates.FirstOrDefault(Directory.Exists)
+            ?? throw new DirectoryNotFoundException($"--path {directory}: the daily clicks were not found (looked for {string.Join(", ", candidates)}); see the data set's SOURCE.md.");
+    }
+
+    private static List<string> Draw(OuladChurnResult result, OuladChurnReport report, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var name = report.Task == "eventual" ? $"eventual withdrawal as of day {report.AsOf}" : "7-14-day early warning";
+        var peer = report.PeerAuc is { } p ? string.Create(CultureInfo.InvariantCulture, $" (peer {p:0.000})") : "";
+        var files = new List<string> { Path.Combine(directory, "roc.png"), Path.Combine(directory, "calibration.png") };
+        ChurnCharts.Roc(result.Test, result.Auc, $"OULAD {name}, 2014 test{peer}", files[0]);
+        ChurnCharts.Calibration(result.Test, $"OULAD {name}: calibration on 2014", files[1]);
+        if (result.LeadTimes is { } lead)
+        {
+            files.Add(Path.Combine(directory, "lead-time.png"));
+            ChurnCharts.LeadTimes(lead.Days, lead.Withdrawals, "First alert before withdrawal (top 10 % risk)", files[2]);
+        }
+
+        return files;
+    }
+
+    private static void Print(CliConsole console, OuladChurnReport r)
+    {
+        var what = r.Task == "eventual" ? $"Eventual withdrawal as of day {r.AsOf}" : "Early warning (withdrawal in (D+7, D+14], weekly D)";
+        console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: trained on {r.TrainRows:N0} rows (2013), tested on {r.TestRows:N0} rows (2014), positive rate {r.PositiveRate:0.0000}."));
+        var peer = r.PeerAuc is { } p ? string.Create(CultureInfo.InvariantCulture, $"; peer {p:0.000}") : "";
+        console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ROC AUC {r.Auc:0.000} (95% CI {r.AucInterval.Low:0.000}-{r.AucInterval.High:0.000}{peer}), PR AUC {r.PrAuc:0.000}, Brier {r.Brier:0.0000}."));
+        console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Balanced accuracy {r.BalancedAccuracy:0.000}, accuracy {r.Accuracy:0.000} (majority class {r.MajorityAccuracy:0.000}); top 10 %: precision {r.TopDecilePrecision:0.000}, recall {r.TopDecileRecall:0.000}."));
+        if (r.LeadTime is { } l)
+        {
+            console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Lead time: {l.Alerted:N0} of {l.Withdrawals:N0} withdrawals alerted first {l.Median} days before (quartiles {l.Q1}-{l.Q3}, range {l.Min}-{l.Max})."));
+        }
+
+        foreach (var file in r.Charts ?? []) { console.Ansi.WriteLine($"Wrote {file}"); }
+    }
+}
+
+/// <summary>The JSON of <c>churn oulad</c>: the issue's fields, then the AUC interval, the peer's AUC and the lead times.</summary>
+internal sealed record OuladChurnReport
+{
+    public required string Task { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public required int? AsOf { get; init; }
+
+    public required int TrainRows { get; init; }
+
+    public required int TestRows { get; init; }
+
+    public required double PositiveRate { get; init; }
+
+    public required double Auc { get; init; }
+
+    public required double PrAuc { get; init; }
+
+    public required double Accuracy { get; init; }
+
+    public required double MajorityAccuracy { get; init; }
+
+    public required double BalancedAccuracy { get; init; }
+
+    public required double Brier { get; init; }
+
+    public required double TopDecilePrecision { get; init; }
+
+    public required double TopDecileRecall { get; init; }
+
+    public required IntervalReport AucInterval { get; init; }
+
+    public required double? PeerAuc { get; init; }
+
+    public LeadTimeReport? LeadTime { get; init; }
+
+    public IReadOnlyList<string>? Charts { get; init; }
+
+    public static OuladChurnReport From(OuladChurnResult r, string task)
+    {
+        var e = r.Test;
+        return new()
+        {
+            Task = task,
+            AsOf = r.AsOfDay,
+            TrainRows = r.TrainRows,
+            TestRows = e.Count,
+            PositiveRate = e.PositiveRate,
+            Auc = e.Auc,
+            PrAuc = e.PrAuc,
+            Accuracy = e.Accuracy,
+            MajorityAccuracy = e.MajorityAccuracy,
+            BalancedAccuracy = e.BalancedAccuracy,
+            Brier = e.Brier,
+            TopDecilePrecision = e.TopPrecision,
+            TopDecileRecall = e.TopRecall,
+            AucInterval = new IntervalReport { Low = r.Auc.Interval.Low, High = r.Auc.Interval.High, Level = r.Auc.Interval.Level },
+            PeerAuc = OuladChurnCommand.PeerAuc(r.Task, r.AsOfDay),
+            LeadTime = r.LeadTimes is { } l ? LeadTimeReport.From(l) : null,
+        };
+    }
+}
+
+/// <summary>A confidence interval in the JSON.</summary>
+internal sealed record IntervalReport
+{
+    public required double Low { get; init; }
+
+    public required double High { get; init; }
+
+    public required double Level { get; init; }
+}
+
+/// <summary>The lead-time distribution of the early warning's first alerts, in days.</summary>
+internal sealed record LeadTimeReport
+{
+    public required int Withdrawals { get; init; }
+
+    public required int Alerted { get; init; }
+
+    public required double AlertThreshold { get; init; }
+
+    public int? Min { get; init; }
+
+    public int? Q1 { get; init; }
+
+    public int? Median { get; init; }
+
+    public int? Q3 { get; init; }
+
+    public int? Max { get; init; }
+
+    /// <summary>Quantiles by the nearest rank (the smallest lead time with at least that share of alerts at or below it).</summary>
+    public static LeadTimeReport From(OuladLeadTimes l)
+    {
+        int? At(double q) => l.Days.Count == 0 ? null : l.Days[Math.Max(0, (int)Math.Ceiling(q * l.Days.Count) - 1)];
+        return new()
+        {
+            Withdrawals = l.Withdrawals,
+            Alerted = l.Alerted,
+            AlertThreshold = l.AlertThreshold,
+            Min = At(0),
+            Q1 = At(0.25),
+            Median = At(0.5),
+            Q3 = At(0.75),
+            Max = At(1),
+        };
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+using CohortKit.Churn.Oulad;
+using CohortKit.Testing;
+using Xunit.Abstractions;
+
+namespace CohortKit.Churn.Tests.Oulad;
+
+/// <summary>Issue 11's OULAD tasks, trained on 2013 and tested on 2014, against the peer's test AUCs quoted in the issue
+/// (scikit-learn HistGradientBoosting on weekly clicks, demographics and assessments).</summary>
+public sealed class OuladChurnStudyTests(OuladChurnFixture fixture, ITestOutputHelper output) : IClassFixture<OuladChurnFixture>
+{
+    /// <summary>Days 60 and 90: above the peer. Days 14 and 30: below it by less than the sampling error (the peer's AUC lies
+    /// inside our 95 % interval), with the default trainer; docs/churn.md says so rather than tuning on the test set.</summary>
+    [DataFact("oulad_studentvle_parquet")]
+    public void Run_EventualWithdrawal_BeatsThePeerAtDays60And90_AndIsWithinTheIntervalAt14And30()
+    {
+        var peer = new Dictionary<int, double> { [14] = 0.649, [30] = 0.698, [60] = 0.693, [90] = 0.702 };
+        foreach (var (day, peerAuc) in peer)
+        {
+            var result = Timed(() => new OuladChurnStudy().Run(fixture.Data, OuladChurnTask.Eventual, day), $"eventual day {day}");
+            result.Auc.Interval.Contains(result.Test.Auc).Should().BeTrue();
+            result.Auc.Auc.Should().BeApproximately(result.Test.Auc, 1e-12);
+            if (day >= 60)
+            {
+                result.Test.Auc.Should().BeGreaterThan(peerAuc, $"day {day}: the peer's AUC is {peerAuc}");
+            }
+            else
+            {
+                result.Auc.Interval.Contains(peerAuc).Should().BeTrue($"day {day}: the peer's AUC {peerAuc} is within our interval");
+                result.Test.Auc.Should().BeGreaterThan(peerAuc - 0.01);
+            }
+        }
+    }
+
+    [DataFact("oulad_studentvle_parquet")]
+    public void Run_EarlyWarning_BeatsThePeerAuc()
+    {
+        var result = Timed(() => new OuladChurnStudy().Run(fixture.Data, OuladChurnTask.EarlyWarning, 0), "early warning");
+        result.Test.Auc.Should().BeGreaterThan(0.763, "the peer's AUC is 0.763");
+        result.LeadTimes!.Days.Should().OnlyContain(d => d >= 8);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lead: {result.LeadTimes.Alerted}/{result.LeadTimes.Withdrawals} alerted, median {result.LeadTimes.Days[result.LeadTimes.Days.Count / 2]} days"));
+    }
+
+    private OuladChurnResult Timed(Func<OuladChurnResult> run, string name)
+    {
+        var clock = Stopwatch.StartNew();
+        var r = run();
+        var e = r.Test;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: train {r.TrainRows} ({r.TrainPositives} pos), test {e.Count} (rate {e.PositiveRate:0.0000}), AUC {e.Auc:0.0000} [{r.Auc.Interval.Low:0.0000}, {r.Auc.Interval.High:0.0000}], PR AUC {e.PrAuc:0.0000}, acc {e.Accuracy:0.000} maj {e.MajorityAccuracy:0.000} bal {e.BalancedAccuracy:0.000}, Brier {e.Brier:0.0000}, top10 P {e.TopPrecision:0.000} R {e.TopRecall:0.000}, {clock.Elapsed.TotalSeconds:0.0} s"));
+        return r;
+    }
+}
