@@ -53,13 +53,17 @@ public static class PowerAnalysis
     /// <param name="alpha">Significance level.</param>
     /// <param name="power">Target power in (alpha, 1).</param>
     /// <param name="ratio">Treatment units per control unit.</param>
-    /// <returns>The (fractional) control-arm size; round up to plan.</returns>
+    /// <returns>The (fractional) control-arm size; round up to plan. Never below the smallest design the t-test exists on,
+    /// max(1, 1/ratio, 3/(1 + ratio)): each arm at least one unit and at least one degree of freedom (three units in all).
+    /// When the power there already reaches the target, that floor is returned (statsmodels has no floor and does not
+    /// converge for such effects).</returns>
     public static double TTestSampleSize(double effectSize, double alpha = 0.05, double power = 0.8, double ratio = 1)
     {
         CheckPowerTarget(effectSize, alpha, power);
         CheckRatio(ratio);
-        var minimum = 1 + 1e-9 + Math.Max(0, 1 / ratio - 1) + 1.0 / (1 + ratio);
-        return SolveIncreasing(n => TTestPower(effectSize, n, alpha, ratio) - power, Math.Max(2, minimum), 1e12,
+        // n ≥ 1 and ratio·n ≥ 1 (a unit in each arm), n(1 + ratio) − 2 ≥ 1 (one degree of freedom).
+        var minimum = Math.Max(Math.Max(1, 1 / ratio), 3 / (1 + ratio));
+        return SolveIncreasing(n => TTestPower(effectSize, n, alpha, ratio) - power, minimum, 1e12,
             nameof(effectSize), effectSize, $"The effect size {effectSize} needs more than 1e12 control units to reach power {power}.");
     }
 

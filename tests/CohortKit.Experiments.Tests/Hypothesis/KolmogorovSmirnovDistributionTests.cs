@@ -49,4 +49,22 @@ public class KolmogorovSmirnovDistributionTests
             ShouldMatch(actual, c.GetProperty("value").GetDouble(), $"{method}({n}, {d})");
         }
     }
+
+    /// <summary>Pomeranz's recursion compared relatively (the grid's absolute 1e-13 hides a CDF of 1e-60 turning into 0):
+    /// tiny CDFs at n = 300 and 400 need the underflow rescale 18 and 26 times, and without it every value underflows;
+    /// n = 50, d = 0.28 has the widest band (kills reading one cell past it). <c>ks_pomeranz_edges.json</c>.</summary>
+    [Fact]
+    public void Pomeranz_TinyCdfsAndWidestBand_MatchScipyRelatively()
+    {
+        var cases = SharedData.Cases("experiments/ks_pomeranz_edges.json").ToList();
+        cases.Should().HaveCountGreaterThan(10);
+        foreach (var c in cases)
+        {
+            var n = c.GetProperty("n").GetInt32();
+            var d = c.GetProperty("d").GetDouble();
+            var expected = c.GetProperty("cdf").GetDouble();
+            expected.Should().BePositive();
+            KolmogorovSmirnovTest.PomeranzCdf(n, d).Should().BeApproximately(expected, 1e-9 * expected, $"PomeranzCdf({n}, {d})");
+        }
+    }
 }

@@ -25,7 +25,9 @@ public class KolmogorovSmirnovTests
     [Fact]
     public void Uniform_EmptyOrNaN_Throws()
     {
-        ((Action)(() => KolmogorovSmirnovTest.Uniform([]))).Should().Throw<ArgumentException>().And.ParamName.Should().Be("values");
+        var empty = ((Action)(() => KolmogorovSmirnovTest.Uniform([]))).Should().Throw<ArgumentException>().Which;
+        empty.ParamName.Should().Be("values");
+        empty.Message.Should().StartWith("The sample has 0 observations; at least 1 are needed.");
         ((Action)(() => KolmogorovSmirnovTest.Uniform([0.5, double.NaN]))).Should().Throw<ArgumentException>().WithMessage("*values[1]*");
     }
 }
