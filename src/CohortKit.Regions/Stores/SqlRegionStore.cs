@@ -91,7 +91,13 @@ public abstract class SqlRegionStore : IRegionStore
         }
 
         tx.Commit();
+        AfterErase();
         return rows;
+    }
+
+    /// <summary>Runs after an erasure committed: a backend that keeps deleted bytes elsewhere (a write-ahead log) clears them here.</summary>
+    private protected virtual void AfterErase()
+    {
     }
 
     /// <inheritdoc />

@@ -82,6 +82,26 @@ public sealed class RegionStoreTests
         Count(raw, "SELECT COUNT(*) FROM events").Should().Be(1);
     }
 
+    [Fact]
+    public void SqliteEraseLearner_LeavesNoneOfTheLearnersBytesInTheFileOrItsLog()
+    {
+        // SQLite only marks deleted rows free: without secure_delete and a checkpoint the e-mail stayed readable in eu.db.
+        using var stores = new TestStores(StoreKind.Sqlite);
+        using (var store = stores.Open("eu"))
+        {
+            store.Write(Sample());
+            store.EraseLearner("a");
+        }
+
+        var email = System.Text.Encoding.UTF8.GetBytes("a@example.org");
+        foreach (var file in Directory.GetFiles(stores.Directory, "eu.db*"))
+        {
+            File.ReadAllBytes(file).AsSpan().IndexOf(email).Should().Be(-1, file);
+        }
+
+        File.ReadAllBytes(Path.Combine(stores.Directory, "eu.db")).AsSpan().IndexOf("b@example.org"u8).Should().BeGreaterThanOrEqualTo(0, "the other learners stay");
+    }
+
     [Theory]
     [MemberData(nameof(TestStores.Kinds), MemberType = typeof(TestStores))]
     public void Write_FailingBatch_WritesNothing(StoreKind kind)
