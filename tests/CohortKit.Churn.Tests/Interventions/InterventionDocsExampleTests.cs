@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 
 namespace CohortKit.Churn.Tests.Interventions;
 
-/// <summary>The example of docs/churn-interventions.md, run on 2,000 simulated learners whose churn the tutor outreach and
+/// <summary>The example of docs/churn.md ("The intervention orchestrator"), run on 2,000 simulated learners whose churn the tutor outreach and
 /// the nudges truly lower by 10 points: the readout must find an effect whose interval contains it.</summary>
 public sealed class InterventionDocsExampleTests : IDisposable
 {

@@ -2,7 +2,7 @@ namespace CohortKit.Churn.Interventions.Playbook;
 
 /// <summary>The business rules of the intervention orchestrator, usually read from <c>intervention-playbook.json</c> by
 /// <see cref="PlaybookLoader"/>: risk bands, the declared actions with their daily budgets, the rules (band × segment →
-/// action) and the permanent holdout. The schema is in docs/churn-interventions.md.</summary>
+/// action) and the permanent holdout. The schema is in docs/churn.md ("The intervention orchestrator").</summary>
 /// <remarks>Immutable once built; <see cref="PlaybookValidator"/> checks every field and names it by its JSON path.</remarks>
 public sealed record InterventionPlaybook
 {
