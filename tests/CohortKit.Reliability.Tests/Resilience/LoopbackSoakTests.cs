@@ -74,7 +74,6 @@ public sealed class LoopbackSoakTests(ITestOutputHelper output)
         await server.ContinueWith(_ => { }, TaskScheduler.Default);
         output.WriteLine($"{Windows * PerWindow} requests, {injected} injected 500s, {watch.Elapsed.TotalSeconds:F1} s");
         injected.Should().BeInRange(60, 200, "about 1 % of ~12,000 server responses were faults");
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30));
     }
 
     private static int FreePort()
