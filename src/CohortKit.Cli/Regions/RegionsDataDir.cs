@@ -56,11 +56,14 @@ internal sealed class RegionsDataDir
         if (store == "postgres")
         {
             var cs = connection ?? (Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } e ? e : $"Host=/var/run/postgresql;Username={Environment.UserName};Database=postgres");
-            try { _ = new NpgsqlConnectionStringBuilder(cs); }
+            NpgsqlConnectionStringBuilder builder;
+            try { builder = new NpgsqlConnectionStringBuilder(cs); }
             catch (ArgumentException ex) { throw new ArgumentException($"--connection: not a PostgreSQL connection string ({ex.Message}).", ex); }
             var databases = Policy.Regions.ToDictionary(r => r.Name, r => $"cohortkit_regions_{r.Name.Replace('-', '_')}");
             foreach (var db in databases.Values) { PostgresRegionStore.Drop(cs, db); }
-            File.WriteAllText(System.IO.Path.Combine(d.Path, StoresFile), JsonSerializer.Serialize(new StoresDocument("postgres", cs, databases)));
+            // stores.json never holds a password: later commands authenticate through the socket, PGPASSWORD or ~/.pgpass.
+            builder.Password = null;
+            File.WriteAllText(System.IO.Path.Combine(d.Path, StoresFile), JsonSerializer.Serialize(new StoresDocument("postgres", builder.ConnectionString, databases)));
         }
 
         return d;

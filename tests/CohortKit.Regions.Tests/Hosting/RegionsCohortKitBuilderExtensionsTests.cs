@@ -26,13 +26,15 @@ public sealed class RegionsCohortKitBuilderExtensionsTests
     }
 
     [Fact]
-    public void AddRegions_Twice_AddsNothingNew()
+    public void AddRegions_Twice_RegistersThePolicyAndValidatorOnce()
     {
         var services = new ServiceCollection();
         services.AddCohortKit().AddRegions(o => o.UseDefaultCatalogue().KAnonymity = 50);
         var count = services.Count;
         services.AddCohortKit().AddRegions(o => o.UseDefaultCatalogue().KAnonymity = 50);
-        services.Count.Should().Be(count + 1); // the second Configure callback only
+        services.Count.Should().Be(count + 1); // only the second Configure callback: every overload configures, as Configure does
+        services.Count(d => d.ServiceType == typeof(ResidencyPolicy)).Should().Be(1);
+        services.Count(d => d.ServiceType == typeof(IValidateOptions<RegionsOptions>)).Should().Be(1);
         using var sp = services.BuildServiceProvider();
         sp.GetRequiredService<ResidencyPolicy>().KAnonymity.Should().Be(50);
     }
