@@ -87,9 +87,10 @@ internal sealed class OuladFeatureBuilder
         var codes = registrations.ModulePresentation.Codes.ToArray();
         var pairs = samples.Select(s => (codes[s.Row], s.Day)).ToHashSet();
         var everyone = new List<OuladSample>();
+        var days = samples.Select(s => s.Day).Distinct().Order().ToArray(); // once: per registration it cost R × samples
         for (var r = 0; r < registrations.Count; r++)
         {
-            foreach (var day in samples.Select(s => s.Day).Distinct().Order())
+            foreach (var day in days)
             {
                 if (pairs.Contains((codes[r], day)) && !(registrations.RegistrationDays[r] > day)) { everyone.Add(new(r, day, false)); }
             }

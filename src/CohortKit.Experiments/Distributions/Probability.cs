@@ -44,8 +44,29 @@ internal static class Probability
             return -StudentTQuantile(1 - p, df);
         }
 
-        // Lower tail: the quantile is negative. Bracket generously, then polish.
-        var x = Brent.FindRoot(v => StudentTCdf(v, df) - p, -1e7, 0, 1e-13, 500);
+        // Lower tail: the quantile is negative. Bracket |t| by powers of 16 (with ν below 1 the tail is so heavy that the
+        // 2.5 % point lies beyond −1e16), solve for log|t| by Brent's method, then polish.
+        if (StudentTCdf(-1, df) <= p)
+        {
+            return Polish(Brent.FindRoot(v => StudentTCdf(v, df) - p, -1, 0, 1e-15, 500), p, df);
+        }
+
+        var high = 16.0;
+        while (StudentTCdf(-high, df) > p)
+        {
+            high *= 16;
+            if (double.IsInfinity(high))
+            {
+                throw new ArgumentOutOfRangeException(nameof(df), df, $"The Student t quantile at {p} with {df} degrees of freedom is beyond the largest double.");
+            }
+        }
+
+        var u = Brent.FindRoot(v => StudentTCdf(-Math.Exp(v), df) - p, Math.Log(high / 16), Math.Log(high), 1e-15, 500);
+        return Polish(-Math.Exp(u), p, df);
+    }
+
+    private static double Polish(double x, double p, double df)
+    {
         for (var i = 0; i < 3; i++)
         {
             var f = StudentTCdf(x, df) - p;
@@ -56,7 +77,13 @@ internal static class Probability
                 break;
             }
 
-            x -= f / density;
+            var next = x - f / density;
+            if (!double.IsFinite(next) || next >= 0)
+            {
+                break;
+            }
+
+            x = next;
         }
 
         return x;
@@ -65,49 +92,248 @@ internal static class Probability
     /// <summary>Upper tail of the chi-square distribution, Q(ν/2, x/2).</summary>
     public static double ChiSquareSurvival(double x, double df) => x <= 0 ? 1 : SpecialFunctions.GammaUpperRegularized(df / 2, x / 2);
 
-    /// <summary>CDF of the noncentral t distribution (Lenth 1989, AS 243), accurate to about 1e-12.</summary>
-    public static double NoncentralTCdf(double t, double df, double delta)
+    /// <summary>P(T ≤ t) for the noncentral t distribution with ν degrees of freedom and noncentrality δ.</summary>
+    /// <remarks>The Poisson-mixture series of incomplete beta functions (Lenth 1989), summed outwards from its largest term
+    /// with the incomplete beta recurrences in both directions (as Boost's <c>non_central_t</c>, which SciPy's <c>nct</c>
+    /// wraps). Lenth's AS 243 starts at the first term, whose weight exp(−δ²/2) underflows for δ &gt; 38: the far tail then
+    /// read 0 (a power of 1 where statsmodels has 1 − 2e-6). The upper tail is summed on its own (complemented incomplete
+    /// betas), so neither tail is computed as 1 minus the other where that would cancel.</remarks>
+    public static double NoncentralTCdf(double t, double df, double delta) => NoncentralT(t, df, delta, upper: false);
+
+    /// <summary>P(T &gt; t) for the noncentral t distribution, without 1 − CDF cancellation (see <see cref="NoncentralTCdf"/>).</summary>
+    public static double NoncentralTSurvival(double t, double df, double delta) => NoncentralT(t, df, delta, upper: true);
+
+    private static double NoncentralT(double t, double df, double delta, bool upper)
     {
-        var negative = t < 0;
-        var tt = negative ? -t : t;
-        var del = negative ? -delta : delta;
-        double result = 0;
-        var x = tt * tt / (tt * tt + df);
-        if (x > 0)
+        if (t < 0)
         {
-            var lambda = del * del;
-            var p = 0.5 * Math.Exp(-0.5 * lambda);
-            var q = Math.Sqrt(2 / Math.PI) * p * del;
-            var s = 0.5 - p;
-            var a = 0.5;
-            var b = 0.5 * df;
-            var rxb = Math.Pow(1 - x, b);
-            var logBeta = SpecialFunctions.GammaLn(a) + SpecialFunctions.GammaLn(b) - SpecialFunctions.GammaLn(a + b);
-            var xodd = SpecialFunctions.BetaRegularized(a, b, x);
-            var godd = 2 * rxb * Math.Exp(a * Math.Log(x) - logBeta);
-            var xeven = 1 - rxb;
-            var geven = b * x * rxb;
-            result = p * xodd + q * xeven;
-            for (var en = 1; en <= 10_000; en++)
+            // T ≤ t ⇔ −T ≥ −t, and −T is noncentral t with −δ.
+            return NoncentralT(-t, df, -delta, !upper);
+        }
+
+        if (delta == 0)
+        {
+            var tail = 0.5 * StudentTTwoSided(t, df);
+            return upper ? tail : 1 - tail;
+        }
+
+        // For t ≥ 0:  P(T ≤ t) = Φ(−δ) + ½ Σ_j [P_j I_x(j+½, ν/2) + sgn(δ) Q_j I_x(j+1, ν/2)],
+        //             P(T > t) =        ½ Σ_j [P_j Ī_x(j+½, ν/2) + sgn(δ) Q_j Ī_x(j+1, ν/2)],
+        // with x = t²/(t²+ν), μ = δ²/2, P_j = e^−μ μ^j / j!, Q_j = e^−μ μ^(j+½) / Γ(j+3/2), Ī = 1 − I
+        // (½ΣP_j = ½ and ½ΣQ_j = Φ(|δ|) − ½, so the two lines add to 1).
+        var r = df / t / t; // ν/t², so that x = 1/(1+r) and y = 1 − x = r/(1+r) stay finite for any finite t
+        if (r == 0)
+        {
+            return upper ? 0 : 1;
+        }
+
+        if (t == 0)
+        {
+            return upper ? NormalCdf(delta) : NormalCdf(-delta);
+        }
+
+        var series = NoncentralTSeries(1 / (1 + r), r / (1 + r), 0.5 * df, 0.5 * delta * delta, Math.Sign(delta), upper);
+        var result = upper ? series : NormalCdf(-delta) + series;
+        return Math.Clamp(result, 0, 1);
+    }
+
+    private static double NoncentralTSeries(double x, double y, double b, double mu, int sign, bool upper)
+    {
+        // Start at the largest term: the Poisson weights peak at j = μ, the incomplete betas fall (I) or rise (Ī) with j.
+        var k = 0L;
+        var best = -1.0;
+        var center = x / y * b;
+        foreach (var candidate in (ReadOnlySpan<double>)[mu, mu * x, Math.Min(mu, center), mu + 3 * Math.Sqrt(mu), Math.Max(0, mu - 3 * Math.Sqrt(mu))])
+        {
+            var j = (long)Math.Floor(Math.Max(0, Math.Min(candidate, 4e15)));
+            var size = Math.Abs(Term(j, x, y, b, mu, sign, upper).Value);
+            if (size > best)
             {
-                a += 1;
-                xodd -= godd;
-                xeven -= geven;
-                godd *= x * (a + b - 1) / a;
-                geven *= x * (a + b - 0.5) / (a + 0.5);
-                p *= lambda / (2 * en);
-                q *= lambda / (2 * en + 1);
-                s -= p;
-                result += p * xodd + q * xeven;
-                if (2 * s * (xodd - godd) <= 1e-14 && en > 2)
-                {
-                    break;
-                }
+                best = size;
+                k = j;
             }
         }
 
-        result += NormalSurvival(del);
-        result = negative ? 1 - result : result;
-        return Math.Clamp(result, 0, 1);
+        if (best <= 0)
+        {
+            return 0; // every term underflows: the probability is below the smallest double
+        }
+
+        var start = Term(k, x, y, b, mu, sign, upper);
+        var sum = start.Value;
+        var scale = Math.Abs(start.Value);
+
+        // Forward: j = k+1, k+2, ...
+        // Subtracting recurrences (I forward, Ī backward) lose digits when the step is most of the value: track the loss
+        // and recompute the term directly once it passes a factor 64 (two decimal digits).
+        var f = start;
+        var previous = double.PositiveInfinity;
+        var loss = 1.0;
+        for (var j = k + 1; ; j++)
+        {
+            var before = f;
+            f = f.Next(j, x, b, mu, upper);
+            if (!upper)
+            {
+                loss *= Math.Max(Amplification(before.B1, f.B1), Amplification(before.B2, f.B2));
+                if (loss > 64)
+                {
+                    f = Term(j, x, y, b, mu, sign, upper);
+                    loss = 1;
+                }
+            }
+
+            var size = Math.Abs(f.PTerm) + Math.Abs(f.QTerm);
+            sum += f.Value;
+            scale += size;
+            if ((size <= 1e-17 * scale && size <= previous) || size == 0)
+            {
+                break;
+            }
+
+            previous = size;
+        }
+
+        // Backward: j = k−1, ..., 0.
+        var r = start;
+        previous = double.PositiveInfinity;
+        loss = 1.0;
+        for (var j = k - 1; j >= 0; j--)
+        {
+            var before = r;
+            r = r.Previous(j, x, b, mu, upper);
+            if (upper)
+            {
+                loss *= Math.Max(Amplification(before.B1, r.B1), Amplification(before.B2, r.B2));
+                if (loss > 64)
+                {
+                    r = Term(j, x, y, b, mu, sign, upper);
+                    loss = 1;
+                }
+            }
+
+            var size = Math.Abs(r.PTerm) + Math.Abs(r.QTerm);
+            sum += r.Value;
+            scale += size;
+            if ((size <= 1e-17 * scale && size <= previous) || size == 0)
+            {
+                break;
+            }
+
+            previous = size;
+        }
+
+        return 0.5 * sum;
+    }
+
+    /// <summary>e^−μ μ^k / Γ(k+1) for real k ≥ 0 and μ &gt; 0, by Loader's saddle-point form (as R's <c>dpois_raw</c>):
+    /// exp(−stirlerr(k) − bd0(k, μ)) / √(2πk). Written as exp(−μ + k ln μ − ln Γ(k+1)) it loses about μ·ln μ ulps (1e-12
+    /// relative at μ = 2,000), which the noncentral t's far tail, a difference of such weights, cannot afford.</summary>
+    internal static double PoissonWeight(double k, double mu)
+    {
+        if (k == 0)
+        {
+            return Math.Exp(-mu);
+        }
+
+        return Math.Exp(-StirlingError(k) - DevianceTerm(k, mu)) / Math.Sqrt(2 * Math.PI * k);
+    }
+
+    /// <summary>ln Γ(k+1) − [(k+½) ln k − k + ½ ln 2π], the error of Stirling's formula.</summary>
+    private static double StirlingError(double k)
+    {
+        const double S0 = 1.0 / 12, S1 = 1.0 / 360, S2 = 1.0 / 1260, S3 = 1.0 / 1680, S4 = 1.0 / 1188;
+        if (k <= 15)
+        {
+            return SpecialFunctions.GammaLn(k + 1) - (k + 0.5) * Math.Log(k) + k - 0.5 * Math.Log(2 * Math.PI);
+        }
+
+        var kk = k * k;
+        return k > 500 ? (S0 - S1 / kk) / k
+            : k > 80 ? (S0 - (S1 - S2 / kk) / kk) / k
+            : k > 35 ? (S0 - (S1 - (S2 - S3 / kk) / kk) / kk) / k
+            : (S0 - (S1 - (S2 - (S3 - S4 / kk) / kk) / kk) / kk) / k;
+    }
+
+    /// <summary>k ln(k/μ) + μ − k, summed as a series when k is near μ (where the three terms cancel).</summary>
+    private static double DevianceTerm(double k, double mu)
+    {
+        if (Math.Abs(k - mu) < 0.1 * (k + mu))
+        {
+            var v = (k - mu) / (k + mu);
+            var sum = (k - mu) * v;
+            var ej = 2 * k * v;
+            v *= v;
+            for (var j = 1; j < 1000; j++)
+            {
+                ej *= v;
+                var next = sum + ej / (2 * j + 1);
+                if (next == sum)
+                {
+                    return next;
+                }
+
+                sum = next;
+            }
+
+            return sum;
+        }
+
+        return k * Math.Log(k / mu) + mu - k;
+    }
+
+    /// <summary>ln(1 − y) for y ≤ ½, accurate for tiny y.</summary>
+    private static double LogOneMinus(double y) => y < 1e-4 ? -y * (1 + y * (0.5 + y * (1.0 / 3 + y * 0.25))) : Math.Log(1 - y);
+
+    /// <summary>How much relative error a subtracting step multiplies: |before| / |after| when the value shrank.</summary>
+    private static double Amplification(double before, double after) => after >= before || before == 0 ? 1 : after == 0 ? double.PositiveInfinity : before / after;
+
+    private static NoncentralTTerm Term(long j, double x, double y, double b, double mu, int sign, bool upper)
+    {
+        var a1 = j + 0.5;
+        var a2 = j + 1.0;
+        var p = PoissonWeight(j, mu);
+        var q = sign * PoissonWeight(j + 0.5, mu);
+        return new NoncentralTTerm(p, q, Beta(a1), Beta(a2), G(a1), G(a2), sign);
+
+        // I_x(a, b) from x, or as 1 − I_y(b, a) from y = 1 − x when x is above ½: for t² ≫ ν, x rounds to 1 and only y
+        // still carries the tail (ν = 0.1, t = 1.7e12: y = 3.5e-26).
+        double Beta(double a) => upper
+            ? (y <= 0.5 ? SpecialFunctions.BetaRegularized(b, a, y) : 1 - SpecialFunctions.BetaRegularized(a, b, x))
+            : (x <= 0.5 ? SpecialFunctions.BetaRegularized(a, b, x) : 1 - SpecialFunctions.BetaRegularized(b, a, y));
+
+        // g(a) = x^a y^b / (a B(a, b)): I_x(a+1, b) = I_x(a, b) − g(a).
+        double G(double a) => Math.Exp(a * (x <= 0.5 ? Math.Log(x) : LogOneMinus(y)) + b * Math.Log(y) + SpecialFunctions.GammaLn(a + b) - SpecialFunctions.GammaLn(a + 1) - SpecialFunctions.GammaLn(b));
+    }
+
+    /// <summary>One term of the noncentral t series: the Poisson weights, the incomplete betas and their recurrence steps.</summary>
+    private readonly record struct NoncentralTTerm(double P, double Q, double B1, double B2, double G1, double G2, int Sign)
+    {
+        public double PTerm => P * B1;
+
+        public double QTerm => Q * B2;
+
+        public double Value => PTerm + QTerm;
+
+        /// <summary>The term j from the term j − 1.</summary>
+        public NoncentralTTerm Next(long j, double x, double b, double mu, bool upper)
+        {
+            double a1 = j - 0.5, a2 = j;
+            var b1 = upper ? B1 + G1 : B1 - G1;
+            var b2 = upper ? B2 + G2 : B2 - G2;
+            return new NoncentralTTerm(P * mu / j, Q * mu / (j + 0.5), Math.Clamp(b1, 0, 1), Math.Clamp(b2, 0, 1),
+                G1 * x * (a1 + b) / (a1 + 1), G2 * x * (a2 + b) / (a2 + 1), Sign);
+        }
+
+        /// <summary>The term j from the term j + 1.</summary>
+        public NoncentralTTerm Previous(long j, double x, double b, double mu, bool upper)
+        {
+            double a1 = j + 1.5, a2 = j + 2.0; // the parameters of this term's successor
+            var g1 = G1 * a1 / (x * (a1 - 1 + b));
+            var g2 = G2 * a2 / (x * (a2 - 1 + b));
+            var b1 = upper ? B1 - g1 : B1 + g1;
+            var b2 = upper ? B2 - g2 : B2 + g2;
+            return new NoncentralTTerm(P * (j + 1) / mu, Q * (j + 1.5) / mu, Math.Clamp(b1, 0, 1), Math.Clamp(b2, 0, 1), g1, g2, Sign);
+        }
     }
 }
