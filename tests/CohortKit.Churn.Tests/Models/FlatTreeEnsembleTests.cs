@@ -69,4 +69,22 @@ public sealed class FlatTreeEnsembleTests
         ChurnModelTrainer.FromEnsemble(fitted.Model.SubModel.TrainedTreeEnsemble).ScoreRows(train.AsSpan(), train.Dimensions, blocked);
         for (var r = 0; r < train.Rows; r++) { blocked[r].Should().BeApproximately(mlScores[r], 1e-4, $"row {r}"); }
     }
+
+    [Fact]
+    public void Score_HandWrittenTree_WalksToTheRightLeaves_AndRefusesShortRowsAndCycles()
+    {
+        // x0 ≤ 0.5 ? (x2 ≤ 1 ? leaf0 : leaf1) : leaf2, weight 2, bias 0.25; NaN goes right.
+        var tree = new TreeEnsembleScorer.Tree([0, 2], [0.5f, 1f], [1, ~0], [~2, ~1], [10, 20, 30], 2);
+        var flat = new FlatTreeEnsemble([tree], 0.25);
+        float[] rows = [0.1f, 9, 0.9f, /**/ 0.1f, 9, 1.5f, /**/ 0.7f, 9, 0, /**/ float.NaN, 9, 0];
+        var scores = new double[4];
+        flat.Score(rows, 3, scores);
+        scores.Should().Equal(20.25, 40.25, 60.25, 60.25);
+
+        var shortRows = () => flat.Score(new float[4], 2, new double[2]);
+        shortRows.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("dimensions").WithMessage("*split on 3 features*");
+        var cyclic = new TreeEnsembleScorer.Tree([0, 1], [0.5f, 0.5f], [1, 0], [~0, ~1], [1, 2, 3], 1);
+        var build = () => new FlatTreeEnsemble([cyclic], 0);
+        build.Should().Throw<InvalidDataException>().WithMessage("*do not form a tree*");
+    }
 }

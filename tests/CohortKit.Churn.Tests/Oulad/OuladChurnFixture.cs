@@ -8,6 +8,8 @@ public sealed class OuladChurnFixture
 {
     private static readonly Lazy<OuladChurnData> Loaded = new(() => OuladChurnData.Load(SharedData.RequireDataset("oulad"), SharedData.RequireDataset("oulad_studentvle_parquet")));
 
+    private readonly Lazy<OuladChurnData> _data = Loaded;
+
     /// <summary>Gets the data (loaded on first use; throws with where to get it when absent).</summary>
-    public OuladChurnData Data => Loaded.Value;
+    public OuladChurnData Data => _data.Value;
 }
