@@ -74,7 +74,7 @@ public static class ClusterRobust
         // Arm means' cluster-robust variances and covariance for the delta method, from the same cluster scores:
         // control score = s0 − s1, treatment score = s1 (the covariance is zero when no cluster mixes arms).
         double c00 = m00 - 2 * m01 + m11, c11 = m11, c01 = m01 - m11;
-        var critical = Probability.StudentTQuantile(1 - alpha / 2, df);
+        var critical = Probability.StudentTUpperQuantile(alpha / 2, df);
         var relative = RelativeEffect.Compute(m0, factor * c00 / ((double)n0 * n0), m1, factor * c11 / ((double)n1 * n1), factor * c01 / ((double)n0 * n1), critical, 1 - alpha);
         return TwoSampleResult.Create(TwoSampleTest.Cluster, n0, n1, m0, m1, se, critical, relative,
             Probability.StudentTTwoSided(t, df), t, df, alpha);

@@ -31,6 +31,14 @@ internal static class Probability
         return t <= 0 ? tail : 1 - tail;
     }
 
+    /// <summary>The upper point of the normal with probability <paramref name="tail"/> above it, −Φ⁻¹(tail): for a small tail
+    /// this keeps the digits that Φ⁻¹(1 − tail) loses when 1 − tail is rounded (α = 1e-10: 8e-8 relative in the tail).</summary>
+    public static double NormalUpperQuantile(double tail) => -NormalQuantile(tail);
+
+    /// <summary>The upper point of Student's t with probability <paramref name="tail"/> above it, without forming 1 − tail
+    /// (see <see cref="NormalUpperQuantile"/>).</summary>
+    public static double StudentTUpperQuantile(double tail, double df) => -StudentTQuantile(tail, df);
+
     /// <summary>The Student t quantile, solved by Brent's method and polished by Newton steps on the exact CDF.</summary>
     public static double StudentTQuantile(double p, double df)
     {
@@ -296,11 +304,15 @@ internal static class Probability
         var q = sign * PoissonWeight(j + 0.5, mu);
         return new NoncentralTTerm(p, q, Beta(a1), Beta(a2), G(a1), G(a2), sign);
 
-        // I_x(a, b) from x, or as 1 − I_y(b, a) from y = 1 − x when x is above ½: for t² ≫ ν, x rounds to 1 and only y
-        // still carries the tail (ν = 0.1, t = 1.7e12: y = 3.5e-26).
-        double Beta(double a) => upper
-            ? (y <= 0.5 ? SpecialFunctions.BetaRegularized(b, a, y) : 1 - SpecialFunctions.BetaRegularized(a, b, x))
-            : (x <= 0.5 ? SpecialFunctions.BetaRegularized(a, b, x) : 1 - SpecialFunctions.BetaRegularized(b, a, y));
+        // I_x(a, b) and Ī = I_y(b, a) by the continued fraction on the side where the value is the smaller one (x below the
+        // switch point (a+1)/(a+b+2)), the other as 1 minus it; y = 1 − x is passed as computed from ν/t², because for
+        // t² ≫ ν x rounds to 1 and only y still carries the tail (ν = 0.1, t = 1.7e12: y = 3.5e-26).
+        double Beta(double a)
+        {
+            var smallIsI = x < (a + 1) / (a + b + 2);
+            var i = smallIsI ? SpecialFunctions.BetaRegularized(a, b, x) : SpecialFunctions.BetaRegularized(b, a, y);
+            return upper == smallIsI ? 1 - i : i;
+        }
 
         // g(a) = x^a y^b / (a B(a, b)): I_x(a+1, b) = I_x(a, b) − g(a).
         double G(double a) => Math.Exp(a * (x <= 0.5 ? Math.Log(x) : LogOneMinus(y)) + b * Math.Log(y) + SpecialFunctions.GammaLn(a + b) - SpecialFunctions.GammaLn(a + 1) - SpecialFunctions.GammaLn(b));

@@ -21,7 +21,7 @@ public static class MeanInterval
     {
         Guard.Alpha(alpha);
         Guard.AtLeast(summary.Count, 2, nameof(summary), "The group");
-        var half = Probability.StudentTQuantile(1 - alpha / 2, summary.Count - 1) * summary.StandardError;
+        var half = Probability.StudentTUpperQuantile(alpha / 2, summary.Count - 1) * summary.StandardError;
         return new ConfidenceInterval(summary.Mean - half, summary.Mean + half, 1 - alpha);
     }
 }

@@ -43,7 +43,7 @@ public static class TwoProportionZTest
         var z = diff / Math.Sqrt(pooled * (1 - pooled) * (1.0 / controlN + 1.0 / treatmentN));
         double sec = Math.Sqrt(pc * (1 - pc) / controlN), set = Math.Sqrt(pt * (1 - pt) / treatmentN);
         var se = Math.Sqrt(sec * sec + set * set);
-        var critical = Probability.NormalQuantile(1 - alpha / 2);
+        var critical = Probability.NormalUpperQuantile(alpha / 2);
         var relative = RelativeEffect.Compute(pc, sec, pt, set, critical, 1 - alpha);
         return TwoSampleResult.Create(TwoSampleTest.Proportion, controlN, treatmentN, pc, pt, se, critical, relative,
             Probability.NormalTwoSided(z), z, null, alpha);

@@ -41,7 +41,7 @@ public static class WelchTTest
         var diff = treatment.Mean - control.Mean;
         var t = diff / se;
         var df = (vc + vt) * (vc + vt) / (vc * vc / (control.Count - 1) + vt * vt / (treatment.Count - 1));
-        var critical = Probability.StudentTQuantile(1 - alpha / 2, df);
+        var critical = Probability.StudentTUpperQuantile(alpha / 2, df);
         var relative = RelativeEffect.Compute(control.Mean, Math.Sqrt(vc), treatment.Mean, Math.Sqrt(vt), critical, 1 - alpha);
         return TwoSampleResult.Create(TwoSampleTest.Welch, control.Count, treatment.Count, control.Mean, treatment.Mean, se,
             critical, relative, Probability.StudentTTwoSided(t, df), t, df, alpha);

@@ -1,5 +1,4 @@
 using CohortKit.Experiments.Distributions;
-using MathNet.Numerics.RootFinding;
 
 namespace CohortKit.Experiments.Power;
 
@@ -35,7 +34,7 @@ public static class PowerAnalysis
         // The two-sided test is symmetric in the sign of the effect: take |d|, so that the larger tail is the upper one and
         // is summed directly (no 1 − CDF cancellation; statsmodels: nct.sf(crit) + nct.cdf(−crit)).
         var nc = Math.Abs(effectSize) * Math.Sqrt(1 / (1 / controlN + 1 / treatmentN));
-        var crit = Probability.StudentTQuantile(1 - alpha / 2, df);
+        var crit = Probability.StudentTUpperQuantile(alpha / 2, df);
         var below = Probability.NoncentralTCdf(crit, df, nc);
         var farSide = Probability.NoncentralTCdf(-crit, df, nc);
         // Near power 1 the miss probability P(−crit ≤ T ≤ crit) is what carries the information: sum it directly, so that
@@ -57,7 +56,7 @@ public static class PowerAnalysis
         CheckRatio(ratio);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(controlN);
         var shift = effectSize * Math.Sqrt(1 / (1 / controlN + 1 / (controlN * ratio)));
-        var crit = Probability.NormalQuantile(1 - alpha / 2);
+        var crit = Probability.NormalUpperQuantile(alpha / 2);
         return Probability.NormalSurvival(crit - shift) + Probability.NormalCdf(-crit - shift);
     }
 
@@ -76,7 +75,7 @@ public static class PowerAnalysis
         CheckRatio(ratio);
         // n ≥ 1 and ratio·n ≥ 1 (a unit in each arm), n(1 + ratio) − 2 ≥ 1 (one degree of freedom).
         var minimum = Math.Max(Math.Max(1, 1 / ratio), 3 / (1 + ratio));
-        return SolveIncreasing(n => TTestPower(effectSize, n, alpha, ratio) - power, minimum, 1e12,
+        return SolveIncreasing(n => TTestPower(effectSize, n, alpha, ratio), power, minimum, 1e12,
             nameof(effectSize), effectSize, $"The effect size {effectSize} needs more than 1e12 control units to reach power {power}.");
     }
 
@@ -90,7 +89,7 @@ public static class PowerAnalysis
     {
         CheckPowerTarget(effectSize, alpha, power);
         CheckRatio(ratio);
-        return SolveIncreasing(n => NormalPower(effectSize, n, alpha, ratio) - power, 1e-6, 1e15,
+        return SolveIncreasing(n => NormalPower(effectSize, n, alpha, ratio), power, 1e-6, 1e15,
             nameof(effectSize), effectSize, $"The effect size {effectSize} needs more than 1e15 control units to reach power {power}.");
     }
 
@@ -104,7 +103,7 @@ public static class PowerAnalysis
     {
         Guard.Alpha(alpha);
         CheckPower(power, alpha);
-        return SolveIncreasing(d => TTestPower(d, controlN, alpha, ratio) - power, 1e-12, 100,
+        return SolveIncreasing(d => TTestPower(d, controlN, alpha, ratio), power, 1e-12, 100,
             nameof(controlN), controlN, $"With {controlN} control units and ratio {ratio}, no effect up to 100 standard deviations reaches power {power}.");
     }
 
@@ -140,7 +139,7 @@ public static class PowerAnalysis
     {
         Guard.Alpha(alpha);
         CheckPower(power, alpha);
-        return SolveIncreasing(d => NormalPower(d, controlN, alpha, ratio) - power, 1e-12, 100,
+        return SolveIncreasing(d => NormalPower(d, controlN, alpha, ratio), power, 1e-12, 100,
             nameof(controlN), controlN, $"With {controlN} control units and ratio {ratio}, no standardised effect up to 100 reaches power {power}.");
     }
 
@@ -184,12 +183,19 @@ public static class PowerAnalysis
         static double Square(double x) => x * x;
     }
 
-    private static double SolveIncreasing(Func<double, double> f, double low, double high, string parameter, double value, string unreachable)
+    private static double SolveIncreasing(Func<double, double> powerAt, double target, double low, double high, string parameter, double value, string unreachable)
     {
-        // Power rises with n and |effect|; bracket on a log scale, then Brent to near machine precision.
+        // Power rises with n and |effect|. Solve ln(1 − target) = ln(1 − power): on that scale a target of 1 − 1e-10 is as far
+        // from 1 − 2e-10 as 0.5 is from 0. The root is refined until the bracket is 1e-13 of its size: MathNet's Brent also
+        // stops once |f| is below its tolerance, which for power − target near 1 ended the search at a bracket end (the effect
+        // reaching power 1 − 1e-10 read 100 instead of 95.2).
+        var missTarget = Math.Log(1 - target);
+        double F(double x) => missTarget - Math.Log(Math.Max(1 - powerAt(x), double.Epsilon));
+
+        // Bracket on a log scale, then regula falsi (Illinois) with every fourth step a bisection.
         var lo = low;
         var hi = lo * 2;
-        while (f(hi) < 0)
+        while (F(hi) < 0)
         {
             if (hi >= high)
             {
@@ -200,12 +206,55 @@ public static class PowerAnalysis
             hi = Math.Min(hi * 2, high); // the cap itself is tried: an answer just below it is found
         }
 
-        if (f(lo) > 0)
+        if (F(lo) > 0)
         {
             return lo;
         }
 
-        return Brent.FindRoot(f, lo, hi, 1e-12 * hi, 1000);
+        return Root(F, lo, hi, 1e-13 * hi);
+    }
+
+    private static double Root(Func<double, double> f, double a, double b, double tolerance)
+    {
+        double fa = f(a), fb = f(b);
+        var side = 0;
+        for (var i = 0; i < 400 && b - a > tolerance; i++)
+        {
+            var c = i % 4 == 3 ? 0.5 * (a + b) : (a * fb - b * fa) / (fb - fa);
+            if (!(c > a && c < b))
+            {
+                c = 0.5 * (a + b);
+            }
+
+            var fc = f(c);
+            if (fc == 0)
+            {
+                return c;
+            }
+
+            if (fc < 0)
+            {
+                (a, fa) = (c, fc);
+                if (side == -1)
+                {
+                    fb /= 2;
+                }
+
+                side = -1;
+            }
+            else
+            {
+                (b, fb) = (c, fc);
+                if (side == 1)
+                {
+                    fa /= 2;
+                }
+
+                side = 1;
+            }
+        }
+
+        return 0.5 * (a + b);
     }
 
     private static void CheckPowerTarget(double effectSize, double alpha, double power)

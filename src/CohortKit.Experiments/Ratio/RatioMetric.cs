@@ -72,7 +72,7 @@ public static class RatioMetric
 
         var diff = rt - rc;
         var z = diff / se;
-        var critical = Probability.NormalQuantile(1 - alpha / 2);
+        var critical = Probability.NormalUpperQuantile(alpha / 2);
         var relative = RelativeEffect.Compute(rc, sec, rt, set, critical, 1 - alpha);
         return TwoSampleResult.Create(TwoSampleTest.Ratio, nc, nt, rc, rt, se, critical, relative, Probability.NormalTwoSided(z), z, null, alpha);
     }

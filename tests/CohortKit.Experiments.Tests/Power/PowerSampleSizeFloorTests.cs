@@ -37,6 +37,8 @@ public class PowerSampleSizeFloorTests
         { "effectSize", [$"{1e-7}", "1e12 control units", $"{0.8}"], () => PowerAnalysis.TTestSampleSize(1e-7) },
         { "effectSize", [$"{1e-9}", "1e15 control units", $"{0.9}"], () => PowerAnalysis.NormalSampleSize(1e-9, power: 0.9) },
         { "controlN", [$"With {1e-6} control units and ratio {2}", "up to 100", $"{0.8}"], () => PowerAnalysis.NormalMinimumDetectableEffect(1e-6, ratio: 2) },
+        // df = 0.1: the critical value is about 1.7e12, so no effect up to 100 standard deviations reaches power 0.9.
+        { "controlN", [$"With {1.05} control units and ratio {1}", "no effect up to 100 standard deviations", $"{0.9}"], () => PowerAnalysis.TTestMinimumDetectableEffect(1.05, power: 0.9) },
         { "baselineSd", ["baselineSd must be positive and finite"], () => PowerAnalysis.MeanMinimumDetectableDifference(0, 100) },
         { "effectSize", ["must be finite and non-zero"], () => PowerAnalysis.TTestSampleSize(double.PositiveInfinity) },
         { "power", [$"alpha = {0.1}", "power must be in"], () => PowerAnalysis.NormalSampleSize(0.3, alpha: 0.1, power: 0.1) },
