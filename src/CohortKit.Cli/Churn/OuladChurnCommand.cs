@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Serialization;
@@ -115,7 +116,7 @@ internal static class OuladChurnCommand
 }
 
 /// <summary>The JSON of <c>churn oulad</c>: the fields, then the AUC interval, the peer's AUC and the lead times.</summary>
-internal sealed record OuladChurnReport
+internal sealed record OuladChurnReport : ChurnMetricFields
 {
     public required string Task { get; init; }
 
@@ -126,24 +127,6 @@ internal sealed record OuladChurnReport
 
     public required int TestRows { get; init; }
 
-    public required double PositiveRate { get; init; }
-
-    public required double Auc { get; init; }
-
-    public required double PrAuc { get; init; }
-
-    public required double Accuracy { get; init; }
-
-    public required double MajorityAccuracy { get; init; }
-
-    public required double BalancedAccuracy { get; init; }
-
-    public required double Brier { get; init; }
-
-    public required double TopDecilePrecision { get; init; }
-
-    public required double TopDecileRecall { get; init; }
-
     public required IntervalReport AucInterval { get; init; }
 
     public required double? PeerAuc { get; init; }
@@ -152,29 +135,20 @@ internal sealed record OuladChurnReport
 
     public IReadOnlyList<string>? Charts { get; init; }
 
-    public static OuladChurnReport From(OuladChurnResult r, string task)
+    [SetsRequiredMembers]
+    private OuladChurnReport(OuladChurnResult r, string task)
+        : base(r.Test)
     {
-        var e = r.Test;
-        return new()
-        {
-            Task = task,
-            AsOf = r.AsOfDay,
-            TrainRows = r.TrainRows,
-            TestRows = e.Count,
-            PositiveRate = e.PositiveRate,
-            Auc = e.Auc,
-            PrAuc = e.PrAuc,
-            Accuracy = e.Accuracy,
-            MajorityAccuracy = e.MajorityAccuracy,
-            BalancedAccuracy = e.BalancedAccuracy,
-            Brier = e.Brier,
-            TopDecilePrecision = e.TopPrecision,
-            TopDecileRecall = e.TopRecall,
-            AucInterval = new IntervalReport { Low = r.Auc.Interval.Low, High = r.Auc.Interval.High, Level = r.Auc.Interval.Level },
-            PeerAuc = OuladChurnCommand.PeerAuc(r.Task, r.AsOfDay),
-            LeadTime = r.LeadTimes is { } l ? LeadTimeReport.From(l) : null,
-        };
+        Task = task;
+        AsOf = r.AsOfDay;
+        TrainRows = r.TrainRows;
+        TestRows = r.Test.Count;
+        AucInterval = new IntervalReport { Low = r.Auc.Interval.Low, High = r.Auc.Interval.High, Level = r.Auc.Interval.Level };
+        PeerAuc = OuladChurnCommand.PeerAuc(r.Task, r.AsOfDay);
+        LeadTime = r.LeadTimes is { } l ? LeadTimeReport.From(l) : null;
     }
+
+    public static OuladChurnReport From(OuladChurnResult r, string task) => new(r, task);
 }
 
 /// <summary>A confidence interval in the JSON.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.CommandLine;
 using System.Globalization;
 using CohortKit.Churn.EarlyWarning;
@@ -62,7 +63,7 @@ internal static class TrainCommand
                 TrainRows = trainFeatures.Rows,
                 TrainPositives = trainLabels.Count(y => y),
                 TestAsOf = test is null ? null : testDay,
-                Test = test is null ? null : ChurnMetricsReport.From(test),
+                Test = test is null ? null : new ChurnMetricsReport(test),
                 Model = parse.GetValue(output)?.FullName,
             };
             if (parse.GetValue(json))
@@ -129,10 +130,24 @@ internal sealed record TrainReport
     public string? Model { get; init; }
 }
 
-/// <summary>The metrics every churn command prints, named as in the JSON contracts.</summary>
-internal sealed record ChurnMetricsReport
+/// <summary>The test metrics every churn command prints, named as in the JSON contracts (one list of fields, inherited
+/// by each command's report so that the names cannot drift apart).</summary>
+internal abstract record ChurnMetricFields
 {
-    public required int Rows { get; init; }
+    [SetsRequiredMembers]
+    protected ChurnMetricFields(ChurnEvaluation e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        PositiveRate = e.PositiveRate;
+        Auc = e.Auc;
+        PrAuc = e.PrAuc;
+        Accuracy = e.Accuracy;
+        MajorityAccuracy = e.MajorityAccuracy;
+        BalancedAccuracy = e.BalancedAccuracy;
+        Brier = e.Brier;
+        TopDecilePrecision = e.TopPrecision;
+        TopDecileRecall = e.TopRecall;
+    }
 
     public required double PositiveRate { get; init; }
 
@@ -151,18 +166,14 @@ internal sealed record ChurnMetricsReport
     public required double TopDecilePrecision { get; init; }
 
     public required double TopDecileRecall { get; init; }
+}
 
-    public static ChurnMetricsReport From(ChurnEvaluation e) => new()
-    {
-        Rows = e.Count,
-        PositiveRate = e.PositiveRate,
-        Auc = e.Auc,
-        PrAuc = e.PrAuc,
-        Accuracy = e.Accuracy,
-        MajorityAccuracy = e.MajorityAccuracy,
-        BalancedAccuracy = e.BalancedAccuracy,
-        Brier = e.Brier,
-        TopDecilePrecision = e.TopPrecision,
-        TopDecileRecall = e.TopRecall,
-    };
+/// <summary>The metrics of a held-out evaluation: its rows and the shared metric fields.</summary>
+internal sealed record ChurnMetricsReport : ChurnMetricFields
+{
+    public required int Rows { get; init; }
+
+    [SetsRequiredMembers]
+    public ChurnMetricsReport(ChurnEvaluation e)
+        : base(e) => Rows = e.Count;
 }
