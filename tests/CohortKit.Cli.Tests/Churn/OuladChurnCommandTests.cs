@@ -1,0 +1,31 @@
+using System.Text.Json;
+using CohortKit.Testing;
+
+namespace CohortKit.Cli.Tests.Churn;
+
+/// <summary><c>cohortkit churn oulad</c>: issue 11's JSON fields, exactly named, with values that hold together.</summary>
+public sealed class OuladChurnCommandTests
+{
+    [DataFact("oulad_studentvle_parquet")]
+    public void EventualDay90_Json_HasTheContractFields_AndConsistentValues()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("churn", "oulad", "--path", SharedData.RequireDataset("oulad"), "--task", "eventual", "--as-of", "90", "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var root = doc.RootElement;
+        string[] contract = ["task", "asOf", "trainRows", "testRows", "positiveRate", "auc", "prAuc", "accuracy", "majorityAccuracy",
+            "balancedAccuracy", "brier", "topDecilePrecision", "topDecileRecall"];
+        root.EnumerateObject().Select(p => p.Name).Should().Contain(contract);
+        root.GetProperty("task").GetString().Should().Be("eventual");
+        root.GetProperty("asOf").GetInt32().Should().Be(90);
+        var rows = root.GetProperty("testRows").GetInt32();
+        var rate = root.GetProperty("positiveRate").GetDouble();
+        (rate * rows).Should().BeApproximately(Math.Round(rate * rows), 1e-6, "the positive rate is a count over the test rows");
+        // Accuracy of always saying "stays" is 1 − positive rate; the issue quotes 0.79–0.87 for these tasks.
+        root.GetProperty("majorityAccuracy").GetDouble().Should().BeApproximately(1 - rate, 1e-12).And.BeInRange(0.785, 0.875); // rounded to two digits in the issue
+        root.GetProperty("auc").GetDouble().Should().BeGreaterThan(0.702, "the peer's AUC at day 90 is 0.702");
+        var interval = root.GetProperty("aucInterval");
+        root.GetProperty("auc").GetDouble().Should().BeInRange(interval.GetProperty("low").GetDouble(), interval.GetProperty("high").GetDouble());
+        root.GetProperty("peerAuc").GetDouble().Should().Be(0.702);
+    }
+}
