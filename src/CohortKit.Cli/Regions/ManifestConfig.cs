@@ -40,6 +40,9 @@ internal sealed class ManifestConfig
         catch (JsonException ex) { throw new InvalidDataException($"--config {path}: not a manifest configuration ({ex.Message})", ex); }
         config ??= new ManifestConfig();
         if (string.IsNullOrWhiteSpace(config.Image)) { throw new ArgumentException($"--config {path}: image is missing."); }
+        if (config.Regions is null) { throw new ArgumentException($"--config {path}: regions is null; list each region with its peakRequestsPerSecond."); }
+        if (config.Regions.IndexOf(null!) is >= 0 and var nullEntry) { throw new ArgumentException($"--config {path}: regions[{nullEntry}] is null; each entry is {{ \"region\", \"peakRequestsPerSecond\" }}."); }
+        if (config.Regions.FindIndex(r => string.IsNullOrWhiteSpace(r.Region)) is >= 0 and var unnamed) { throw new ArgumentException($"--config {path}: regions[{unnamed}].region is missing."); }
         if (config.Regions.Count == 0) { throw new ArgumentException($"--config {path}: regions is empty; list each region with its peakRequestsPerSecond."); }
         if (config.Port is < 1 or > 65535) { throw new ArgumentException($"--config {path}: port {config.Port} is outside 1..65535."); }
         if (!(config.ServiceTimeMs > 0 && double.IsFinite(config.ServiceTimeMs))) { throw new ArgumentException($"--config {path}: serviceTimeMs {config.ServiceTimeMs} must be positive."); }
