@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CohortKit.Cli.Output;
+using CohortKit.Errors;
 using CohortKit.Regions.Policy;
 using CohortKit.Regions.Scaling;
 using CohortKit.Reliability.Capacity;
@@ -33,15 +34,28 @@ internal static class ManifestCommand
                 string name;
                 try { name = policy.GetRegion(c.Regions[i].Region).Name; }
                 catch (ArgumentException ex) { throw new ArgumentException($"--config regions: {Errors.ArgumentExceptionMessages.WithoutParameterName(ex)}", ex); }
+                if ($"{c.App}-{name}".Length > ManifestConfig.MaxNameLength)
+                {
+                    throw new ArgumentException($"--config app: '{c.App}-{name}' (the Kubernetes name of region '{name}') is longer than {ManifestConfig.MaxNameLength} characters; shorten app.");
+                }
+
                 if (!seen.TryAdd(name, i))
                 {
                     throw new ArgumentException($"--config regions: region '{name}' is listed twice (regions[{seen[name]}] and regions[{i}]); list each region once.");
                 }
             }
 
-            var plans = c.Regions.Select(r => OptionFlags.Rename(
-                () => autoscaler.Plan(r, TimeSpan.FromMilliseconds(c.ServiceTimeMs), TimeSpan.FromMilliseconds(c.WaitTargetMs)),
-                name => name == "arrivalRatePerSecond" ? "peakRequestsPerSecond" : null)).ToList();
+            var plans = c.Regions.Select((r, i) =>
+            {
+                try
+                {
+                    return OptionFlags.Rename(() => autoscaler.Plan(r, TimeSpan.FromMilliseconds(c.ServiceTimeMs), TimeSpan.FromMilliseconds(c.WaitTargetMs)), name => name == nameof(CapacityOptions.Headroom) ? "--config headroom" : null);
+                }
+                catch (ArgumentOutOfRangeException ex) when (ex.ParamName == "traffic")
+                {
+                    throw new ArgumentException($"--config regions[{i}].peakRequestsPerSecond: {ex.WithoutParameterName().ReplaceLineEndings("\n").Split('\n')[0].Replace("PeakRequestsPerSecond", "peakRequestsPerSecond", StringComparison.Ordinal)}", ex);
+                }
+            }).ToList();
             var yaml = KubernetesManifest.ToYaml(KubernetesManifest.Build(c, plans, policy));
             KubernetesManifest.Validate(yaml, plans);
 
