@@ -6,7 +6,7 @@ using CohortKit.Regions.DataPlane;
 namespace CohortKit.Cli.Regions;
 
 /// <summary>The JSON document of <c>cohortkit regions erase</c>: the receipt, by pseudonymous token.</summary>
-internal sealed record RegionsEraseReport(string SubjectToken, string HomeRegion, long RowsDeleted, int StoresCleaned, long AuditSequence);
+internal sealed record RegionsEraseReport(string SubjectToken, string HomeRegion, long RowsDeleted, int StoresCleaned, long AuditSequence, IReadOnlyList<string> MisplacedRegions);
 
 /// <summary><c>cohortkit regions erase</c>: GDPR Art. 17 erasure of one learner from every store and derived table, audited by token.</summary>
 internal static class EraseCommand
@@ -30,7 +30,7 @@ internal static class EraseCommand
                 receipt = Learner(() => plane.Erase(parse.GetValue(learner)!));
             }
 
-            var report = new RegionsEraseReport(receipt.SubjectToken, receipt.HomeRegion, receipt.RowsDeleted, receipt.StoresCleaned, receipt.AuditSequence);
+            var report = new RegionsEraseReport(receipt.SubjectToken, receipt.HomeRegion, receipt.RowsDeleted, receipt.StoresCleaned, receipt.AuditSequence, receipt.MisplacedRegions);
             if (parse.GetValue(json))
             {
                 console.WriteJson(report);
@@ -38,6 +38,10 @@ internal static class EraseCommand
             else
             {
                 console.Out.WriteLine($"erased {report.SubjectToken} from {report.HomeRegion}: {report.RowsDeleted} rows over {report.StoresCleaned} stores (audit entry {report.AuditSequence})");
+                if (report.MisplacedRegions.Count > 0)
+                {
+                    console.Out.WriteLine($"rows of the learner were also found outside the allowed regions, in {string.Join(", ", report.MisplacedRegions)}: erased and audited");
+                }
             }
 
             return 0;

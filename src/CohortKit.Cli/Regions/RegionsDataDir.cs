@@ -9,7 +9,7 @@ using Npgsql;
 namespace CohortKit.Cli.Regions;
 
 /// <summary>Where a regions data directory keeps things: <c>&lt;region&gt;.db</c> per region (SQLite) or <c>stores.json</c> naming
-/// one PostgreSQL database per region, <c>audit.jsonl</c>, and <c>audit.key</c> (the pseudonymisation key, kept beside the
+/// one PostgreSQL database per region (<c>cohortkit_regions_&lt;12 hex digits of the directory's path hash&gt;_&lt;region&gt;</c>), <c>audit.jsonl</c>, and <c>audit.key</c> (the pseudonymisation key, kept beside the
 /// data for this simulation; a real deployment keeps it in a secret store).</summary>
 internal sealed class RegionsDataDir
 {
@@ -59,7 +59,8 @@ internal sealed class RegionsDataDir
             NpgsqlConnectionStringBuilder builder;
             try { builder = new NpgsqlConnectionStringBuilder(cs); }
             catch (ArgumentException ex) { throw new ArgumentException($"--connection: not a PostgreSQL connection string ({ex.Message}).", ex); }
-            var databases = Policy.Regions.ToDictionary(r => r.Name, r => $"cohortkit_regions_{r.Name.Replace('-', '_')}");
+            var prefix = DatabasePrefix(d.Path);
+            var databases = Policy.Regions.ToDictionary(r => r.Name, r => $"{prefix}_{r.Name.Replace('-', '_')}");
             foreach (var db in databases.Values) { PostgresRegionStore.Drop(cs, db); }
             // stores.json never holds a password: later commands authenticate through the socket, PGPASSWORD or ~/.pgpass.
             builder.Password = null;
@@ -91,6 +92,15 @@ internal sealed class RegionsDataDir
         }
 
         return [.. Policy.Regions.Select(r => SqliteRegionStore.Open(Path, r.Name))];
+    }
+
+    /// <summary>The prefix of a data directory's PostgreSQL databases: <c>cohortkit_regions_</c> and the first 12 hex digits of
+    /// SHA-256 of the directory's full path, so two data directories on one server never share (or drop) each other's
+    /// databases, while a new workload in the same directory replaces its own.</summary>
+    internal static string DatabasePrefix(string fullPath)
+    {
+        var normalised = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(fullPath));
+        return "cohortkit_regions_" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(normalised)))[..12];
     }
 
     private byte[] Key()

@@ -31,6 +31,10 @@ public enum AuditAction
 
     /// <summary>A noisy release was refused because the dataset's privacy budget would be exceeded.</summary>
     PrivacyBudgetRefused,
+
+    /// <summary>Rows of a learner were found in a store outside every region the policy allows for them (put there by
+    /// something other than the data plane); the target region is that store's, the detail says what was done with them.</summary>
+    MisplacedDataFound,
 }
 
 /// <summary>What a caller asks the audit log to record; the log adds the sequence number, time and hashes. Only pseudonymous

@@ -56,7 +56,7 @@ public sealed class AuditLog : IDisposable
         }
 
         var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        return new AuditLog(time, new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true }, null, count, head);
+        return new AuditLog(time, new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" }, null, count, head);
     }
 
     /// <summary>Appends one entry.</summary>

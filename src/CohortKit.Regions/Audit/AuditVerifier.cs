@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace CohortKit.Regions.Audit;
@@ -27,8 +28,9 @@ public static class AuditVerifier
 {
     /// <summary>Verifies a JSON-lines audit file.</summary>
     /// <param name="path">The file.</param>
-    /// <returns>Intact, or the first bad line and what is wrong with it (unparseable, changed content, a broken link to the
-    /// previous entry, or a gap in the sequence — a deleted entry).</returns>
+    /// <returns>Intact, or the first bad line and what is wrong with it: not the canonical serialisation of exactly the known
+    /// fields (an added, deleted or duplicated field, or any other change of its bytes), a missing line end, a gap in the
+    /// sequence (a deleted entry), a broken link to the previous entry, or content that does not match its hash.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static AuditVerification VerifyFile(string path)
     {
@@ -36,25 +38,24 @@ public static class AuditVerifier
         if (!File.Exists(path)) { throw new FileNotFoundException($"The audit log {path} does not exist.", path); }
         var previous = AuditChain.GenesisHash;
         long expected = 1, lineNumber = 0;
-        foreach (var text in File.ReadLines(path))
+        try
         {
-            lineNumber++;
-            AuditChain.Line? line;
-            try
+            foreach (var (text, ended) in Lines(path))
             {
-                line = AuditChain.Parse(text);
+                lineNumber++;
+                var line = AuditChain.ParseCanonical(text, out var problem);
+                if (line is null) { return Bad(lineNumber, $"line {lineNumber} {problem}."); }
+                if (!ended) { return Bad(lineNumber, $"entry {line.Seq} at line {lineNumber}: the line has no line end (the file was cut or edited after it)."); }
+                if (line.Seq != expected) { return Bad(lineNumber, $"entry {line.Seq} at line {lineNumber}: expected sequence {expected} (an entry was deleted or inserted)."); }
+                if (line.Prev != previous) { return Bad(lineNumber, $"entry {line.Seq} at line {lineNumber}: its previous-hash does not match entry {line.Seq - 1} (an entry was changed, deleted or reordered)."); }
+                if (AuditChain.ExpectedHash(line) != line.Hash) { return Bad(lineNumber, $"entry {line.Seq} at line {lineNumber}: its content does not match its hash (the entry was changed)."); }
+                previous = line.Hash;
+                expected++;
             }
-            catch (JsonException ex)
-            {
-                return Bad(lineNumber, $"line {lineNumber} is not an audit entry ({ex.Message}).");
-            }
-
-            if (line is null || line.Hash is null) { return Bad(lineNumber, $"line {lineNumber} is not an audit entry."); }
-            if (line.Seq != expected) { return Bad(lineNumber, $"entry {line.Seq} at line {lineNumber}: expected sequence {expected} (an entry was deleted or inserted)."); }
-            if (line.Prev != previous) { return Bad(lineNumber, $"entry {line.Seq} at line {lineNumber}: its previous-hash does not match entry {line.Seq - 1} (an entry was changed, deleted or reordered)."); }
-            if (AuditChain.ExpectedHash(line) != line.Hash) { return Bad(lineNumber, $"entry {line.Seq} at line {lineNumber}: its content does not match its hash (the entry was changed)."); }
-            previous = line.Hash;
-            expected++;
+        }
+        catch (DecoderFallbackException)
+        {
+            return Bad(lineNumber + 1, $"line {lineNumber + 1} is not valid UTF-8.");
         }
 
         return new AuditVerification { Intact = true, Entries = lineNumber, HeadHash = previous };
@@ -77,6 +78,30 @@ public static class AuditVerifier
         }
 
         return entries;
+    }
+
+    /// <summary>The lines of a file split on <c>\n</c> only (a <c>\r</c> or a byte-order mark stays in the text, so it is seen
+    /// as a change), strict UTF-8; whether each line was ended by <c>\n</c>. The empty remainder after the last <c>\n</c> is
+    /// not a line.</summary>
+    private static IEnumerable<(string Text, bool Ended)> Lines(string path)
+    {
+        using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false);
+        var current = new StringBuilder();
+        int c;
+        while ((c = reader.Read()) >= 0)
+        {
+            if (c == '\n')
+            {
+                yield return (current.ToString(), true);
+                current.Clear();
+            }
+            else
+            {
+                current.Append((char)c);
+            }
+        }
+
+        if (current.Length > 0) { yield return (current.ToString(), false); }
     }
 
     private static AuditVerification Bad(long line, string problem) => new() { Intact = false, Entries = line, FirstBadLine = line, Problem = problem };

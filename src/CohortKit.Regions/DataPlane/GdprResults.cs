@@ -19,6 +19,10 @@ public sealed record ErasureReceipt
 
     /// <summary>Gets the sequence number of the audit entry.</summary>
     public required long AuditSequence { get; init; }
+
+    /// <summary>Gets the regions outside the policy's allowed set whose store held rows of the learner (erased with the rest,
+    /// each audited as <see cref="Audit.AuditAction.MisplacedDataFound"/>); empty normally.</summary>
+    public required IReadOnlyList<string> MisplacedRegions { get; init; }
 }
 
 /// <summary>Everything held about one learner, read from the home region only (GDPR Art. 15 and 20).</summary>
@@ -47,4 +51,9 @@ public sealed record LearnerExport
 
     /// <summary>Gets the decisions.</summary>
     public required IReadOnlyList<LearnerDecision> Decisions { get; init; }
+
+    /// <summary>Gets the regions outside the policy's allowed set whose store held an identity row of the learner: not read
+    /// for the export (which reads the home region only), each audited as <see cref="Audit.AuditAction.MisplacedDataFound"/>;
+    /// empty normally.</summary>
+    public required IReadOnlyList<string> MisplacedRegions { get; init; }
 }

@@ -111,7 +111,9 @@ public sealed class RegionDataPlane : IDisposable
         }
     }
 
-    /// <summary>The home region of a learner.</summary>
+    /// <summary>The home region of a learner: the region whose store holds the learner's identity row naming that region as
+    /// home, preferring the row whose country the policy assigns to that region (a row planted elsewhere that names its own
+    /// store as home does not win over the real one).</summary>
     /// <param name="learnerId">The learner.</param>
     /// <returns>The region.</returns>
     /// <exception cref="ArgumentException">No store holds the learner; the parameter is <paramref name="learnerId"/>.</exception>
@@ -119,16 +121,9 @@ public sealed class RegionDataPlane : IDisposable
     {
         ArgumentNullException.ThrowIfNull(learnerId);
         if (_homes.TryGetValue(learnerId, out var index)) { return Policy.Regions[index]; }
-        foreach (var region in Policy.Regions)
-        {
-            if (_stores[region.Index].FindLearner(learnerId) is { } l && l.HomeRegion == region.Name)
-            {
-                _homes[learnerId] = region.Index;
-                return region;
-            }
-        }
-
-        throw new ArgumentException($"Unknown learner '{learnerId}': no region holds it.", nameof(learnerId));
+        var home = Locate(learnerId).Home ?? throw UnknownLearner(learnerId);
+        _homes[learnerId] = home.Index;
+        return home;
     }
 
     /// <summary>Reads a learner's identity row on behalf of a region.</summary>
@@ -194,27 +189,36 @@ public sealed class RegionDataPlane : IDisposable
     }
 
     /// <summary>Erases a learner (GDPR Art. 17): every row in every table of every region's store (the home store, any
-    /// allowed copy, features, cohort memberships and decisions), then the learner's entry in the home directory. Audited by
-    /// the pseudonymous token.</summary>
+    /// allowed copy, features, cohort memberships and decisions, and rows found where the policy does not allow them), then the
+    /// learner's entry in the home directory. Audited by the pseudonymous token; a store outside the allowed regions that held
+    /// rows of the learner (a residency breach the data plane did not make) is named in the receipt and audited as
+    /// <see cref="AuditAction.MisplacedDataFound"/>.</summary>
     /// <param name="learnerId">The learner.</param>
     /// <returns>The receipt.</returns>
-    /// <exception cref="ArgumentException">No store holds the learner.</exception>
+    /// <exception cref="ArgumentException">No store holds any row of the learner.</exception>
     public ErasureReceipt Erase(string learnerId)
     {
-        var home = HomeOf(learnerId);
+        ArgumentNullException.ThrowIfNull(learnerId);
+        var (located, identities) = Locate(learnerId);
         using var activity = RegionsTelemetry.ActivitySource.StartActivity("regions.erase");
-        long rows = 0;
-        foreach (var store in _stores)
+        var perStore = new long[_stores.Length];
+        for (var i = 0; i < _stores.Length; i++)
         {
-            rows += store.EraseLearner(learnerId);
+            perStore[i] = _stores[i].EraseLearner(learnerId);
         }
 
+        var rows = perStore.Sum();
+        var home = located ?? (rows > 0 ? Policy.Regions[Array.FindIndex(perStore, r => r > 0)] : throw UnknownLearner(learnerId));
         _homes.Remove(learnerId);
         var token = _guard.Pseudonymizer.Token(learnerId);
+        var misplaced = AuditMisplaced(home, i => identities[i] is not null || perStore[i] > 0, token, "erased");
         var entry = _guard.Audit.Append(new AuditRecord { Action = AuditAction.Erased, SourceRegion = home.Name, Subject = token, Detail = $"rows={rows};stores={_stores.Length}" });
         RegionsTelemetry.Erasures.Add(1);
         RegionsLog.Erased(_logger, home.Name, rows, _stores.Length, entry.Sequence);
-        return new ErasureReceipt { SubjectToken = token, HomeRegion = home.Name, RowsDeleted = rows, StoresCleaned = _stores.Length, AuditSequence = entry.Sequence };
+        return new ErasureReceipt
+        {
+            SubjectToken = token, HomeRegion = home.Name, RowsDeleted = rows, StoresCleaned = _stores.Length, AuditSequence = entry.Sequence, MisplacedRegions = misplaced,
+        };
     }
 
     /// <summary>Moves a learner's home region after a change of country (the only way a home region moves): every row is
@@ -240,19 +244,33 @@ public sealed class RegionDataPlane : IDisposable
         return to;
     }
 
-    /// <summary>Exports everything held about a learner from the home region's store (GDPR Art. 15 and 20); audited.</summary>
+    /// <summary>Exports everything held about a learner from the home region's store (GDPR Art. 15 and 20); audited. Identity
+    /// rows of the learner found in a store outside the allowed regions are not exported (only the home region is read for
+    /// the export), but named in <see cref="LearnerExport.MisplacedRegions"/> and audited as
+    /// <see cref="AuditAction.MisplacedDataFound"/>.</summary>
     /// <param name="learnerId">The learner.</param>
     /// <returns>The export.</returns>
-    /// <exception cref="ArgumentException">No store holds the learner.</exception>
+    /// <exception cref="ArgumentException">No store holds the learner, or the home region's store holds no identity row of it
+    /// (only misplaced rows elsewhere); the parameter is <paramref name="learnerId"/>.</exception>
     public LearnerExport Export(string learnerId)
     {
-        var home = HomeOf(learnerId);
+        ArgumentNullException.ThrowIfNull(learnerId);
+        var (home, identities) = Locate(learnerId);
+        if (home is null) { throw UnknownLearner(learnerId); }
+        var token = _guard.Pseudonymizer.Token(learnerId);
+        var misplaced = AuditMisplaced(home, i => identities[i] is not null, token, "not exported");
         var data = _stores[home.Index].ReadLearner(learnerId);
-        _guard.Audit.Append(new AuditRecord { Action = AuditAction.Exported, SourceRegion = home.Name, Subject = _guard.Pseudonymizer.Token(learnerId), Detail = $"rows={data.Rows}" });
+        if (data.Learners.Count == 0)
+        {
+            throw new ArgumentException($"Learner '{learnerId}' has no identity row in its home region '{home.Name}' (identity rows found in {string.Join(", ", misplaced)} are outside the allowed regions and are not exported); nothing to export.", nameof(learnerId));
+        }
+
+        _homes[learnerId] = home.Index;
+        _guard.Audit.Append(new AuditRecord { Action = AuditAction.Exported, SourceRegion = home.Name, Subject = token, Detail = $"rows={data.Rows}" });
         return new LearnerExport
         {
             LearnerId = learnerId, HomeRegion = home.Name, ExportedAt = _time.GetUtcNow(), Learner = data.Learners[0],
-            Events = data.Events, Features = data.Features, Cohorts = data.Cohorts, Decisions = data.Decisions,
+            Events = data.Events, Features = data.Features, Cohorts = data.Cohorts, Decisions = data.Decisions, MisplacedRegions = misplaced,
         };
     }
 
@@ -263,6 +281,39 @@ public sealed class RegionDataPlane : IDisposable
     public void Dispose()
     {
         foreach (var s in _stores) { s.Dispose(); }
+    }
+
+    private static ArgumentException UnknownLearner(string learnerId) => new($"Unknown learner '{learnerId}': no region holds it.", nameof(learnerId));
+
+    /// <summary>Looks the learner's identity row up in every store: the home is the region whose row names it as home and whose
+    /// country the policy assigns to it; else a region whose row names it as home; else the home the policy gives any row's
+    /// country; else none.</summary>
+    private (Region? Home, LearnerRecord?[] Identities) Locate(string learnerId)
+    {
+        var rows = _stores.Select(s => s.FindLearner(learnerId)).ToArray();
+        bool NamesItsStore(int i) => rows[i] is { } l && l.HomeRegion == Policy.Regions[i].Name;
+        bool IsItsCountrysHome(int i) => NamesItsStore(i) && Policy.HomeRegionOrNull(rows[i]!.Country)?.Index == i;
+        var all = Enumerable.Range(0, rows.Length);
+        var index = all.FirstOrDefault(IsItsCountrysHome, -1);
+        if (index < 0) { index = all.FirstOrDefault(NamesItsStore, -1); }
+        var home = index >= 0 ? Policy.Regions[index] : rows.Select(l => l is null ? null : Policy.HomeRegionOrNull(l.Country)).FirstOrDefault(r => r is not null);
+        return (home, rows);
+    }
+
+    /// <summary>Audits each region outside every data class's allowed set for the learner that held rows of the learner.</summary>
+    /// <returns>The regions' names, in catalogue order.</returns>
+    private IReadOnlyList<string> AuditMisplaced(Region home, Func<int, bool> held, string token, string outcome)
+    {
+        var misplaced = Policy.Regions
+            .Where(r => r.Index != home.Index && held(r.Index)
+                && !Policy.IsAllowed(DataClass.Identity, home, r) && !Policy.IsAllowed(DataClass.ActivityEvents, home, r) && !Policy.IsAllowed(DataClass.ModelFeatures, home, r))
+            .ToList();
+        foreach (var region in misplaced)
+        {
+            _guard.Audit.Append(new AuditRecord { Action = AuditAction.MisplacedDataFound, SourceRegion = home.Name, TargetRegion = region.Name, Subject = token, Detail = outcome });
+        }
+
+        return [.. misplaced.Select(r => r.Name)];
     }
 
     private Region Check(ResidencyOperation operation, DataClass dataClass, string learnerId, string region)

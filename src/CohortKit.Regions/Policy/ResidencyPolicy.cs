@@ -125,6 +125,9 @@ public sealed class ResidencyPolicy
             : throw new ArgumentException($"Unknown country '{country}': the policy assigns it no home region.", nameof(country));
     }
 
+    /// <summary>The home region of a country, or null when the policy has none.</summary>
+    internal Region? HomeRegionOrNull(string country) => _homeByCountry.GetValueOrDefault(country);
+
     /// <summary>Whether data of a class belonging to a learner homed in <paramref name="home"/> may be stored in or read from
     /// <paramref name="target"/>.</summary>
     /// <param name="dataClass">The data class.</param>

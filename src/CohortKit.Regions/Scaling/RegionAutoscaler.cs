@@ -1,3 +1,5 @@
+using System.Globalization;
+using CohortKit.Errors;
 using CohortKit.Reliability.Capacity;
 
 namespace CohortKit.Regions.Scaling;
@@ -45,6 +47,8 @@ public sealed class RegionAutoscaler
     /// <summary>The fewest instances a region runs, so that a zone failure leaves one serving.</summary>
     public const int MinimumInstances = 2;
 
+    private const int HoursPerDay = 24;
+
     private readonly CapacityPlanner _planner;
     private readonly double[] _diurnal;
 
@@ -56,9 +60,22 @@ public sealed class RegionAutoscaler
     {
         _planner = planner ?? throw new ArgumentNullException(nameof(planner));
         var d = diurnal ?? DefaultDiurnal;
-        if (d.Count != 24 || d.Any(f => !(f is >= 0 and <= 1)) || d.Max() != 1)
+        if (d.Count != HoursPerDay)
         {
-            throw new ArgumentException($"The diurnal curve needs 24 hourly factors in [0, 1] whose maximum is 1 (the peak hour); it has {d.Count} with maximum {(d.Count > 0 ? d.Max() : double.NaN)}.", nameof(diurnal));
+            throw new ArgumentException($"The diurnal curve needs {HoursPerDay} hourly factors; it has {d.Count}.", nameof(diurnal));
+        }
+
+        for (var h = 0; h < HoursPerDay; h++)
+        {
+            if (!(d[h] is >= 0 and <= 1))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The factor at index {h} (hour {h}) is {d[h]}; each hourly factor must be in [0, 1]."), nameof(diurnal));
+            }
+        }
+
+        if (d.Max() != 1)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The largest factor is {d.Max()}; the peak hour's factor must be 1 (the curve scales each region's peak rate)."), nameof(diurnal));
         }
 
         _diurnal = [.. d];
@@ -73,13 +90,35 @@ public sealed class RegionAutoscaler
     /// <param name="serviceTime">Mean service time, positive.</param>
     /// <param name="waitTarget">The waiting-time target, at least zero.</param>
     /// <returns>The hourly instances, the floor, the peak and the ceiling with headroom.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">As <see cref="CapacityPlanner.Size"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The peak rate is negative or not finite, or beyond what the planner can
+    /// serve (the parameter is <paramref name="traffic"/> and the message names the region and its peak rate); headroom × the
+    /// peak is beyond the planner (the parameter is <c>Headroom</c>); or, as <see cref="CapacityPlanner.Size"/>, a time is out
+    /// of range.</exception>
     public RegionScalePlan Plan(RegionTraffic traffic, TimeSpan serviceTime, TimeSpan waitTarget)
     {
         ArgumentNullException.ThrowIfNull(traffic);
-        var rates = _diurnal.Select(f => traffic.PeakRequestsPerSecond * f).ToArray();
+        var peakRate = traffic.PeakRequestsPerSecond;
+        if (!(peakRate >= 0 && double.IsFinite(peakRate)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(traffic), peakRate, string.Create(CultureInfo.InvariantCulture,
+                $"Region '{traffic.Region}': PeakRequestsPerSecond {peakRate} must be finite and not negative."));
+        }
+
+        // The peak first: every hour's rate is at most the peak, so if the peak can be served so can each hour, and an error
+        // names the region's peak rather than some hour's share of it.
+        CapacityEstimate peak;
+        try
+        {
+            peak = _planner.Estimate(peakRate, serviceTime, waitTarget);
+        }
+        catch (ArgumentOutOfRangeException ex) when (ex.ParamName == "arrivalRatePerSecond")
+        {
+            throw new ArgumentOutOfRangeException(nameof(traffic), peakRate, string.Create(CultureInfo.InvariantCulture,
+                $"Region '{traffic.Region}': PeakRequestsPerSecond {peakRate}: {ex.WithoutParameterName().ReplaceLineEndings("\n").Split('\n')[0]}"));
+        }
+
+        var rates = _diurnal.Select(f => peakRate * f).ToArray();
         var hourly = rates.Select(r => _planner.Size(r, serviceTime, waitTarget).Servers).ToArray();
-        var peak = _planner.Estimate(traffic.PeakRequestsPerSecond, serviceTime, waitTarget);
         return new RegionScalePlan
         {
             Region = traffic.Region, HourlyRequestsPerSecond = rates, HourlyInstances = hourly,

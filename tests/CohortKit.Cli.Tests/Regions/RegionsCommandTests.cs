@@ -142,11 +142,27 @@ public sealed class RegionsCommandTests : IDisposable
         Workload(500);
         var path = Path.Combine(_dir, "audit.jsonl");
         var lines = File.ReadAllLines(path);
-        lines[1] = System.Text.RegularExpressions.Regex.Replace(lines[1], "\"target\":\"[a-z]+\"", "\"target\":\"moon\""); // whitespace alone is not a change: the hash is over the canonical content
+        lines[1] = System.Text.RegularExpressions.Regex.Replace(lines[1], "\"target\":\"[a-z]+\"", "\"target\":\"moon\""); // a real change of content, caught by the hash (any byte change is caught before, by the canonical form)
         File.WriteAllLines(path, lines);
         var (code, _, stderr) = CliRunner.Run("regions", "audit", "verify", "--data-dir", _dir);
         code.Should().Be(4);
         stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("entry 2 at line 2");
+    }
+
+    [Theory]
+    [InlineData("\"detail\":null,", "\"detail\":null,\"extra\":1,")]
+    [InlineData("\"detail\":null,", "")]
+    public void AuditVerify_AddedOrDeletedField_ExitsFourNamingTheEntry(string from, string to)
+    {
+        Workload(500);
+        var path = Path.Combine(_dir, "audit.jsonl");
+        var lines = File.ReadAllLines(path);
+        lines[2].Should().Contain(from);
+        lines[2] = lines[2].Replace(from, to, StringComparison.Ordinal);
+        File.WriteAllText(path, string.Join("\n", lines) + "\n");
+        var (code, _, stderr) = CliRunner.Run("regions", "audit", "verify", "--data-dir", _dir);
+        code.Should().Be(4);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("line 3").And.Contain(to.Length > 0 ? "'extra'" : "'detail'");
     }
 
     [Fact]

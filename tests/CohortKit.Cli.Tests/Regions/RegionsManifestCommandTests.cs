@@ -49,10 +49,37 @@ public sealed class RegionsManifestCommandTests : IDisposable
     [InlineData("""{ "image": "x", "diurnal": [1, 0.5], "regions": [ { "region": "eu", "peakRequestsPerSecond": 1 } ] }""", "diurnal")]
     [InlineData("""{ "image": "x", "headroom": 0.5, "regions": [ { "region": "eu", "peakRequestsPerSecond": 1 } ] }""", "headroom")]
     [InlineData("not json", "--config")]
-    public void Manifest_BadConfig_ExitsTwoWithOneLine(string json, string names)
+    [InlineData("""{ "image": "x", "app": "My_App", "regions": [ { "region": "eu", "peakRequestsPerSecond": 1 } ] }""", "app 'My_App' is not a Kubernetes name: it must be a DNS-1123 label")]
+    [InlineData("""{ "image": "x", "app": "9lives", "regions": [ { "region": "eu", "peakRequestsPerSecond": 1 } ] }""", "app '9lives'")]
+    [InlineData("""{ "image": "x", "app": "web-", "regions": [ { "region": "eu", "peakRequestsPerSecond": 1 } ] }""", "app 'web-'")]
+    [InlineData("""{ "image": "x", "app": null, "regions": [ { "region": "eu", "peakRequestsPerSecond": 1 } ] }""", "app ''")]
+    [InlineData("""{ "image": "x", "app": "a23456789012345678901234567890123456789012345678901234567890", "regions": [ { "region": "americas", "peakRequestsPerSecond": 1 } ] }""", "--config app: 'a23456789012345678901234567890123456789012345678901234567890-americas'")]
+    [InlineData("""{ "image": "x", "regions": [ { "region": "asia", "peakRequestsPerSecond": 1 }, { "region": "eu", "peakRequestsPerSecond": -3 } ] }""", "regions[1].peakRequestsPerSecond -3 (region 'eu') must be finite and not negative")]
+    [InlineData("""{ "image": "x", "regions": [ { "region": "asia", "peakRequestsPerSecond": 1 }, { "region": "eu", "peakRequestsPerSecond": 1e12 } ] }""", "--config regions[1].peakRequestsPerSecond: Region 'eu': peakRequestsPerSecond 1000000000000: ")]
+    [InlineData("""{ "image": "x", "diurnal": [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,-0.5,1], "regions": [ { "region": "eu", "peakRequestsPerSecond": 3 } ] }""", "--config diurnal: The factor at index 22 (hour 22) is -0.5")]
+    [InlineData("""{ "image": "x", "regions": [ { "region": "eu", "peakRequestsPerSecond": 10 }, { "region": "asia", "peakRequestsPerSecond": 1 }, { "region": "eu", "peakRequestsPerSecond": 5 } ] }""", "regions: region 'eu' is listed twice (regions[0] and regions[2])")]
+    [InlineData("""{ "image": "x", "regions": null }""", "regions is null")]
+    [InlineData("""{ "image": "x", "regions": [ { "region": "eu", "peakRequestsPerSecond": 1 }, null ] }""", "regions[1] is null")]
+    [InlineData("""{ "image": "x", "regions": [ { "region": null, "peakRequestsPerSecond": 1 } ] }""", "regions[0].region is missing")]
+    public void Manifest_BadConfig_ExitsTwoWithOneLine_AndWritesNoFile(string json, string names)
     {
-        var (code, _, stderr) = CliRunner.Run("regions", "manifest", "--config", Config(json), "--out", Path.Combine(_dir, "m.yaml"));
+        var output = Path.Combine(_dir, "m.yaml");
+        var (code, _, stderr) = CliRunner.Run("regions", "manifest", "--config", Config(json), "--out", output);
         code.Should().Be(2);
         stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain(names);
+        File.Exists(output).Should().BeFalse();
+        Directory.GetFiles(_dir).Should().Equal(Path.Combine(_dir, "config.json"));
+    }
+
+    [Fact]
+    public void Manifest_OutIsADirectoryOrInAMissingOne_ExitsTwoNamingOut()
+    {
+        var config = Config("""{ "image": "x", "regions": [ { "region": "eu", "peakRequestsPerSecond": 1 } ] }""");
+        foreach (var output in new[] { _dir, Path.Combine(_dir, "missing", "m.yaml") })
+        {
+            var (code, _, stderr) = CliRunner.Run("regions", "manifest", "--config", config, "--out", output);
+            code.Should().Be(2);
+            stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().StartWith("cohortkit: --out");
+        }
     }
 }

@@ -91,6 +91,44 @@ public sealed class AuditLogTests : IDisposable
         result.Problem.Should().Contain("previous-hash");
     }
 
+    [Theory]
+    [InlineData("\"detail\":null,", "\"detail\":null,\"note\":\"x\",", "unknown field 'note'")]
+    [InlineData("\"detail\":null,", "", "lacks the field 'detail'")]
+    [InlineData("\"detail\":null,", "\"detail\":null,\"detail\":null,", "'detail' more than once")]
+    [InlineData("\"target\":\"asia\",", "\"target\": \"asia\",", "canonical form")]
+    [InlineData("\"action\":\"ReadRefused\"", "\"action\":0", "canonical form")]
+    [InlineData("\"source\":\"eu\",\"target\":\"asia\",", "\"target\":\"asia\",\"source\":\"eu\",", "canonical form")]
+    [InlineData("\"source\":\"eu\"", "\"source\":\"\\u0065u\"", "canonical form")]
+    public void VerifyFile_AnyChangeOfAnEntrysFieldsOrBytes_NamesTheEntry(string from, string to, string problem)
+    {
+        // Each edit leaves the hash valid over the parsed known fields, so only a check of the exact bytes against the
+        // canonical form of exactly the known fields sees it.
+        var path = Write(4);
+        var lines = File.ReadAllLines(path);
+        lines[1].Should().Contain(from);
+        lines[1] = lines[1].Replace(from, to, StringComparison.Ordinal);
+        File.WriteAllLines(path, lines);
+        var result = AuditVerifier.VerifyFile(path);
+        result.Intact.Should().BeFalse();
+        result.FirstBadLine.Should().Be(2);
+        result.Problem.Should().StartWith("line 2 ").And.Contain(problem);
+    }
+
+    [Fact]
+    public void VerifyFile_CrlfLineEndOrMissingFinalLineEnd_IsAChange()
+    {
+        var path = Write(3);
+        var lines = File.ReadAllLines(path);
+        File.WriteAllText(path, lines[0] + "\n" + lines[1] + "\r\n" + lines[2] + "\n");
+        AuditVerifier.VerifyFile(path).FirstBadLine.Should().Be(2);
+        File.WriteAllText(path, string.Join("\n", lines));
+        var result = AuditVerifier.VerifyFile(path);
+        result.FirstBadLine.Should().Be(3);
+        result.Problem.Should().Contain("no line end");
+        File.WriteAllText(path, string.Join("\n", lines) + "\n");
+        AuditVerifier.VerifyFile(path).Intact.Should().BeTrue();
+    }
+
     [Fact]
     public void VerifyFile_GarbageLine_NamesIt()
     {

@@ -135,6 +135,111 @@ public sealed class RegionDataPlaneTests
         AuditVerifier.ReadFile(auditPath).Select(e => e.Record.Action).Should().Equal(AuditAction.Copied, AuditAction.Copied, AuditAction.Erased);
     }
 
+    /// <summary>Writes the batch through a data plane, then plants an identity row of eu-1 straight into another region's
+    /// store (as a buggy writer or an attacker could) and optionally deletes the real one from the eu store.</summary>
+    private static void Plant(TestStores stores, AuditLog audit, string plantRegion, string plantedHome, bool deleteHomeRow)
+    {
+        using (var plane = Plane(stores, ResidencyPolicy.Default, audit))
+        {
+            plane.Write(Batch(plane.Policy));
+        }
+
+        using (var store = stores.Open(plantRegion))
+        {
+            store.Write(new LearnerBatch { Learners = [RegionStoreTests.Learner("eu-1", "DE", plantedHome)] });
+        }
+
+        if (deleteHomeRow)
+        {
+            using var raw = stores.Raw("eu");
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = "DELETE FROM learners WHERE learner_id = 'eu-1'";
+            cmd.ExecuteNonQuery().Should().Be(1);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Kinds), MemberType = typeof(TestStores))]
+    public void Erase_IdentityRowPlantedOutsideTheHome_ErasesEverywhere_KeepsTheRealHome_AndAuditsTheMisplacedRow(StoreKind kind)
+    {
+        // americas comes first in the catalogue and the planted row names americas as home: the old lookup took it for the home.
+        var (receipt, entries) = PlantAndErase(kind, "americas", "americas", deleteHomeRow: false);
+        receipt.HomeRegion.Should().Be("eu");
+        receipt.MisplacedRegions.Should().Equal("americas");
+        receipt.RowsDeleted.Should().Be(5 + 1); // the five home rows (learner, event, feature, cohort, decision) and the planted one
+        var token = new Pseudonymizer(Key).Token("eu-1");
+        entries.Select(e => e.Record).Should().Equal(
+            new AuditRecord { Action = AuditAction.MisplacedDataFound, SourceRegion = "eu", TargetRegion = "americas", Subject = token, Detail = "erased" },
+            new AuditRecord { Action = AuditAction.Erased, SourceRegion = "eu", Subject = token, Detail = "rows=6;stores=3" });
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStores.Kinds), MemberType = typeof(TestStores))]
+    public void Erase_OnlyAMisplacedIdentityRowLeft_StillErasesEverythingTheStoresHold(StoreKind kind)
+    {
+        // The eu identity row is gone but eu still holds the learner's events, features, cohort and decision, and asia holds a
+        // planted identity row: the old lookup found no home and refused to erase anything.
+        var (receipt, entries) = PlantAndErase(kind, "asia", "eu", deleteHomeRow: true);
+        (receipt.HomeRegion, receipt.RowsDeleted).Should().Be(("eu", 4 + 1));
+        receipt.MisplacedRegions.Should().Equal("asia");
+        entries.Select(e => e.Record.Action).Should().Equal(AuditAction.MisplacedDataFound, AuditAction.Erased);
+    }
+
+    [Fact]
+    public void Export_IdentityRowPlantedOutsideTheHome_ReadsTheHomeRegionOnly_AndReportsTheMisplacedRow()
+    {
+        using var stores = new TestStores(StoreKind.Sqlite);
+        using var audit = AuditLog.InMemory();
+        Plant(stores, audit, "americas", "americas", deleteHomeRow: false);
+        using var plane = Plane(stores, ResidencyPolicy.Default, audit);
+        var export = plane.Export("eu-1");
+        export.HomeRegion.Should().Be("eu");
+        export.Learner.Should().Be(RegionStoreTests.Learner("eu-1", "DE", "eu"));
+        export.Events.Should().Equal(new LearnerEvent("eu-1", T0, "session", 5));
+        export.MisplacedRegions.Should().Equal("americas");
+        audit.Snapshot().Select(e => (e.Record.Action, e.Record.TargetRegion)).Should().Equal((AuditAction.MisplacedDataFound, "americas"), (AuditAction.Exported, null));
+    }
+
+    [Fact]
+    public void Export_OnlyAMisplacedIdentityRowLeft_IsRefusedNamingTheLearnerAndTheHome()
+    {
+        using var stores = new TestStores(StoreKind.Sqlite);
+        using var audit = AuditLog.InMemory();
+        Plant(stores, audit, "asia", "eu", deleteHomeRow: true);
+        using var plane = Plane(stores, ResidencyPolicy.Default, audit);
+        var act = () => plane.Export("eu-1");
+        act.Should().Throw<ArgumentException>().WithParameterName("learnerId").WithMessage("*no identity row in its home region 'eu'*asia*");
+    }
+
+    /// <summary>Plants a row (see <see cref="Plant"/>), erases eu-1 through a new data plane (as a later process would), and
+    /// checks with raw SQL that no store holds any row of eu-1.</summary>
+    private static (ErasureReceipt Receipt, IReadOnlyList<AuditEntry> Entries) PlantAndErase(StoreKind kind, string plantRegion, string plantedHome, bool deleteHomeRow)
+    {
+        using var stores = new TestStores(kind);
+        using var audit = AuditLog.InMemory();
+        Plant(stores, audit, plantRegion, plantedHome, deleteHomeRow);
+        ErasureReceipt receipt;
+        using (var plane = Plane(stores, ResidencyPolicy.Default, audit))
+        {
+            receipt = plane.Erase("eu-1");
+        }
+
+        AssertGone(stores, "eu-1");
+        return (receipt, audit.Snapshot());
+    }
+
+    private static void AssertGone(TestStores stores, string learnerId)
+    {
+        foreach (var region in ResidencyPolicy.Default.Regions)
+        {
+            using var raw = stores.Raw(region.Name);
+            foreach (var table in RegionSchema.LearnerTables)
+            {
+                RegionStoreTests.Count(raw, $"SELECT COUNT(*) FROM {table} WHERE learner_id = '{learnerId}'").Should().Be(0, $"{region.Name}.{table}");
+            }
+        }
+    }
+
     [Fact]
     public void Export_ReadsEverythingFromTheHomeStore_ForALearnerOfAnEarlierProcess()
     {

@@ -47,4 +47,27 @@ public sealed class RegionAutoscalerTests
         ((Action)(() => _ = new RegionAutoscaler(planner, [.. Enumerable.Repeat(0.5, 24)]))).Should().Throw<ArgumentException>().WithParameterName("diurnal");
         ((Action)(() => _ = new RegionAutoscaler(planner, [1.0, 0.5]))).Should().Throw<ArgumentException>().WithParameterName("diurnal");
     }
+
+    [Fact]
+    public void Constructor_NegativeFactor_NamesItsIndexAndValue()
+    {
+        var curve = Enumerable.Repeat(1.0, 24).ToArray();
+        curve[22] = -0.5;
+        ((Action)(() => _ = new RegionAutoscaler(new CapacityPlanner(new CapacityOptions()), curve))).Should().Throw<ArgumentException>()
+            .WithParameterName("diurnal").WithMessage("The factor at index 22 (hour 22) is -0.5; each hourly factor must be in [0, 1].*");
+    }
+
+    [Theory]
+    [InlineData(-3.0)]
+    [InlineData(1e12)]
+    public void Plan_PeakRateNegativeOrBeyondThePlanner_NamesTheRegionAndItsPeakNotAnHoursShare(double peak)
+    {
+        // The default curve's hour 0 factor is 0.6 + 0.4 cos(2π(0 − 20)/24) = 0.8: the old message named 0.8 × the peak.
+        var autoscaler = new RegionAutoscaler(new CapacityPlanner(new CapacityOptions()));
+        var act = () => autoscaler.Plan(new RegionTraffic { Region = "eu", PeakRequestsPerSecond = peak }, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50));
+        var ex = act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("traffic").Which;
+        ex.ActualValue.Should().Be(peak);
+        ex.Message.Should().StartWith($"Region 'eu': PeakRequestsPerSecond {peak.ToString(System.Globalization.CultureInfo.InvariantCulture)}")
+            .And.NotContain((0.8 * peak).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
