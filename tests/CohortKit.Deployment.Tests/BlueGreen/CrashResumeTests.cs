@@ -87,7 +87,7 @@ public sealed class CrashResumeTests : IAsyncLifetime
     {
         var marker = Path.Combine(_dir, "first.marker");
         await using var first = await StartChildAsync("first", OrchestratorChild.Arguments(stateFile, marker, _blue.Target, _green.Target, point, failGreenAfterSwitch));
-        (await StepMarker.WaitAsync(marker, first)).Should().Be(point);
+        (await StepMarker.WaitAsync(marker, "first", () => first.HasExited)).Should().Be(point);
         (await ServedAsync(first.Target.Address, 5)).Should().OnlyContain(v => v == servedWhenKilled);
         (await first.KillAsync()).Should().Be(SigKillExitCode);
     }
@@ -99,7 +99,7 @@ public sealed class CrashResumeTests : IAsyncLifetime
         var marker = Path.Combine(_dir, "second.marker");
         var second = await StartChildAsync("second", OrchestratorChild.Arguments(stateFile, marker, _blue.Target, _green.Target));
         _resumed.Add(second);
-        return (await StepMarker.WaitAsync(marker, second), second.Target.Address);
+        return (await StepMarker.WaitAsync(marker, "second", () => second.HasExited), second.Target.Address);
     }
 
     private static Task<TargetProcess> StartChildAsync(string label, string[] arguments) =>

@@ -14,8 +14,11 @@ internal static class ChildProgram
             case OrchestratorChild.Mode:
                 await OrchestratorChild.RunAsync(ChildArguments.Parse(args[1..]));
                 return 0;
+            case MigrationChild.Mode:
+                await MigrationChild.RunAsync(ChildArguments.Parse(args[1..]));
+                return 0;
             default:
-                await Console.Error.WriteLineAsync($"usage: {OrchestratorChild.Mode} --name value ...");
+                await Console.Error.WriteLineAsync($"usage: {OrchestratorChild.Mode}|{MigrationChild.Mode} --name value ...");
                 return 2;
         }
     }
@@ -59,19 +62,19 @@ internal static class StepMarker
 
     /// <summary>Waits until the child has written the marker; fails if the child exits first or nothing comes within the
     /// deadline (a guard against a hung child, not a timing assertion).</summary>
-    public static async Task<string> WaitAsync(string path, Drills.TargetProcess child)
+    public static async Task<string> WaitAsync(string path, string child, Func<bool> hasExited)
     {
         var deadline = DateTimeOffset.UtcNow.AddMinutes(2);
         while (!File.Exists(path))
         {
-            if (child.HasExited)
+            if (hasExited())
             {
-                throw new InvalidOperationException($"The child {child.Target.Version} exited before writing {path}.");
+                throw new InvalidOperationException($"The child {child} exited before writing {path}.");
             }
 
             if (DateTimeOffset.UtcNow > deadline)
             {
-                throw new TimeoutException($"The child {child.Target.Version} wrote no {path} within 2 minutes.");
+                throw new TimeoutException($"The child {child} wrote no {path} within 2 minutes.");
             }
 
             await Task.Delay(20);
