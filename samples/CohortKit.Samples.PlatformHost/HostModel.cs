@@ -11,12 +11,26 @@ internal sealed record HostArguments(string Version, int Port, bool AllowFaults,
     /// <summary>The response header naming the version that served a request.</summary>
     public const string VersionHeader = "X-CohortKit-Version";
 
+    /// <summary>Parses <c>--name value</c> or <c>--name=value</c> (the form a host configuration is passed in, e.g. by
+    /// WebApplicationFactory); <c>--allow-faults</c> is a flag (or <c>--allow-faults=true</c>).</summary>
     public static HostArguments Parse(string[] args)
     {
         string? Value(string name)
         {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+            for (var i = 0; i < args.Length; i++)
+            {
+                if (args[i] == name)
+                {
+                    return i + 1 < args.Length ? args[i + 1] : null;
+                }
+
+                if (args[i].StartsWith(name + "=", StringComparison.Ordinal))
+                {
+                    return args[i][(name.Length + 1)..];
+                }
+            }
+
+            return null;
         }
 
         var port = int.Parse(Value("--port") ?? "0", CultureInfo.InvariantCulture);
@@ -25,7 +39,8 @@ internal sealed record HostArguments(string Version, int Port, bool AllowFaults,
             throw new ArgumentOutOfRangeException(nameof(args), port, "--port must be in 0..65535.");
         }
 
-        return new HostArguments(Value("--app-version") ?? "1", port, args.Contains("--allow-faults"), int.Parse(Value("--extra-latency-ms") ?? "0", CultureInfo.InvariantCulture));
+        var allowFaults = args.Contains("--allow-faults") || string.Equals(Value("--allow-faults"), "true", StringComparison.OrdinalIgnoreCase);
+        return new HostArguments(Value("--app-version") ?? "1", port, allowFaults, int.Parse(Value("--extra-latency-ms") ?? "0", CultureInfo.InvariantCulture));
     }
 }
 

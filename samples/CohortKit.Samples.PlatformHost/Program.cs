@@ -43,7 +43,8 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c
 
 // Peer suggestions: the k most similar learners by cosine similarity (CohortKit.Similarity's exact index).
 app.MapGet("/peers/{learner:long}", (long learner, int? k, PeerDirectory peers) =>
-    peers.Suggest(new LearnerId(learner), k ?? 5) is { } found
+    k is < 1 ? Results.BadRequest($"k must be at least 1, got {k}")
+    : peers.Suggest(new LearnerId(learner), k ?? 5) is { } found
         ? Results.Ok(new PeersResponse(options.Version, learner, found.Select(n => new Peer(n.Id.Value, n.Score)).ToList()))
         : Results.NotFound());
 
@@ -77,7 +78,11 @@ if (options.AllowFaults)
 }
 
 await app.StartAsync();
-var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"listening on {address.TrimEnd('/')}/"));
-Console.Out.Flush();
+// In process under a TestServer (WebApplicationFactory) there is no address to announce.
+if (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() is { } address)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"listening on {address.TrimEnd('/')}/"));
+    Console.Out.Flush();
+}
+
 await app.WaitForShutdownAsync();

@@ -19,7 +19,8 @@ public sealed class BlueGreenOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan HealthGateTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets how long green's health is watched after the switch before blue is drained.</summary>
+    /// <summary>Gets or sets how long green's health is watched after the switch before blue is drained; the watch also makes
+    /// at least <see cref="FailureThreshold"/> probes, so that a short bake on a slow machine can still fail.</summary>
     /// <value>The default value is 5 seconds.</value>
     public TimeSpan BakeTime { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -100,12 +100,14 @@ internal sealed class HealthAgent(IHealthProbe probe, BlueGreenOptions options, 
         }
     }
 
-    /// <summary>Watches a target for <paramref name="duration"/>: unhealthy as soon as <see cref="BlueGreenOptions.FailureThreshold"/> probes in a row fail.</summary>
+    /// <summary>Watches a target for <paramref name="duration"/> and for at least <see cref="BlueGreenOptions.FailureThreshold"/>
+    /// probes (a watch that could end before the threshold is reachable could never fail): unhealthy as soon as that many
+    /// probes in a row fail.</summary>
     public async Task<HealthResult> WatchAsync(DeploymentTarget target, TimeSpan duration, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         int probes = 0, failures = 0;
-        while (time.GetElapsedTime(started) < duration)
+        while (probes < options.FailureThreshold || time.GetElapsedTime(started) < duration)
         {
             probes++;
             failures = await probe.ProbeAsync(target, cancellationToken).ConfigureAwait(false) ? 0 : failures + 1;

@@ -122,6 +122,17 @@ public sealed class TargetProcess : IAsyncDisposable
     /// <summary>Kills the process at once (as a crash would).</summary>
     public void Kill() => Kill(_process);
 
+    /// <summary>Kills the process at once (SIGKILL on Unix: no handler, no <c>finally</c>, no flush runs, as in a crash) and
+    /// waits until it has exited.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The exit code (128 + 9 on Unix for a process killed by SIGKILL).</returns>
+    public async Task<int> KillAsync(CancellationToken cancellationToken = default)
+    {
+        Kill(_process);
+        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

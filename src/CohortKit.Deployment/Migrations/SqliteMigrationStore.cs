@@ -6,11 +6,17 @@ using Microsoft.Data.Sqlite;
 
 namespace CohortKit.Deployment.Migrations;
 
-/// <summary>Runs migrations on SQLite (the embedded default): transactional DDL, and a lock row in
+/// <summary>Runs migrations on SQLite (the embedded default): transactional DDL, and a leased lock row in
 /// <c>cohortkit_migration_lock</c> (one row at most, by a CHECK on its key) so that one runner at a time touches the schema.</summary>
-/// <remarks>A runner that dies while holding the lock leaves its row, which names the holder and when it took the lock;
-/// delete the row by hand once sure the runner is gone (SQLite has no session to tie the lock to). Thread-safe: every call
-/// opens its own connection.</remarks>
+/// <remarks>
+/// <para>SQLite has no session to tie a lock to, so the row is a lease: it names its holder (machine, process id) and an expiry
+/// <see cref="Lease"/> after it was taken, and the holder renews it every third of the lease on a <see cref="TimeProvider"/>
+/// timer. A runner that dies holding it (a killed process renews nothing) blocks others only until the lease expires; then the
+/// next runner takes the row over. A live runner that cannot renew for a whole lease (a stall, a long-held write lock) can lose
+/// it; the phases stay safe because each phase's statements and its history row (keyed by version and phase) commit in one
+/// transaction, so a phase applied twice fails on the key and rolls back, and backfill batches only touch pending rows.</para>
+/// <para>Thread-safe: every call opens its own connection.</para>
+/// </remarks>
 public sealed class SqliteMigrationStore : SqlMigrationStore
 {
     /// <summary>The lock table's name.</summary>
@@ -21,14 +27,21 @@ public sealed class SqliteMigrationStore : SqlMigrationStore
 
     /// <summary>Creates the store.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
-    /// <param name="time">The clock for the lock row's timestamp; <see cref="TimeProvider.System"/> by default.</param>
+    /// <param name="time">The clock for the lock's lease and heartbeat; <see cref="TimeProvider.System"/> by default.</param>
+    /// <param name="lease">How long the lock row holds without a heartbeat; 30 seconds by default.</param>
     /// <exception cref="ArgumentException">The connection string is empty or malformed.</exception>
-    public SqliteMigrationStore(string connectionString, TimeProvider? time = null)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lease"/> is under one second.</exception>
+    public SqliteMigrationStore(string connectionString, TimeProvider? time = null, TimeSpan? lease = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        Lease = lease ?? TimeSpan.FromSeconds(30);
+        ArgumentOutOfRangeException.ThrowIfLessThan(Lease, TimeSpan.FromSeconds(1), nameof(lease));
         _connectionString = new SqliteConnectionStringBuilder(connectionString).ConnectionString;
         _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>Gets how long the lock row holds without a heartbeat (the holder renews it every third of this).</summary>
+    public TimeSpan Lease { get; }
 
     /// <inheritdoc />
     public override SqlDialect Dialect => SqlDialect.Sqlite;
@@ -36,22 +49,43 @@ public sealed class SqliteMigrationStore : SqlMigrationStore
     private protected override string TimestampType => "TEXT";
 
     /// <inheritdoc />
+    /// <exception cref="MigrationRefusedException">Another runner holds an unexpired lease (<see cref="MigrationRefusal.Locked"/>;
+    /// the message names it, its process id and when the lease expires).</exception>
     public override async Task<IAsyncDisposable> AcquireLockAsync(long version, MigrationPhase phase, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, null, $"CREATE TABLE IF NOT EXISTS {LockTable} (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, acquired_at TEXT NOT NULL)", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null,
+            $"CREATE TABLE IF NOT EXISTS {LockTable} (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, pid INTEGER NOT NULL, acquired_at TEXT NOT NULL, expires_at_ms INTEGER NOT NULL)",
+            cancellationToken).ConfigureAwait(false);
         var holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"INSERT INTO {LockTable} (id, holder, acquired_at) VALUES (1, @h, @a) ON CONFLICT (id) DO NOTHING";
-        Add(cmd, "@h", holder);
-        Add(cmd, "@a", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-        if (await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        var now = _time.GetUtcNow();
+        await using (var take = connection.CreateCommand())
         {
-            throw new MigrationRefusedException(version, phase, MigrationRefusal.Locked, $"another runner holds the lock row in {LockTable}.");
+            // Insert the row, or take over one whose lease has expired; an unexpired row is left alone (0 rows changed).
+            take.CommandText = $"INSERT INTO {LockTable} (id, holder, pid, acquired_at, expires_at_ms) VALUES (1, @h, @pid, @a, @e) " +
+                "ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, pid = excluded.pid, acquired_at = excluded.acquired_at, expires_at_ms = excluded.expires_at_ms " +
+                "WHERE expires_at_ms <= @now";
+            Add(take, "@h", holder);
+            Add(take, "@pid", Environment.ProcessId);
+            Add(take, "@a", TimestampValue(now));
+            Add(take, "@e", ExpiresAtMs(now));
+            Add(take, "@now", now.ToUnixTimeMilliseconds());
+            if (await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            {
+                return new LockRow(this, holder);
+            }
         }
 
-        return new LockRow(this, holder);
+        await using var read = connection.CreateCommand();
+        read.CommandText = $"SELECT holder, pid, expires_at_ms FROM {LockTable} WHERE id = 1";
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var who = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? string.Create(CultureInfo.InvariantCulture, $"runner {reader.GetString(0)} (process {reader.GetInt64(1)}) holds the lock row in {LockTable} until {DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)):O}; the row is taken over if its lease is not renewed by then.")
+            : $"another runner holds the lock row in {LockTable}.";
+        throw new MigrationRefusedException(version, phase, MigrationRefusal.Locked, who);
     }
+
+    private long ExpiresAtMs(DateTimeOffset now) => (now + Lease).ToUnixTimeMilliseconds();
 
     private protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -67,15 +101,47 @@ public sealed class SqliteMigrationStore : SqlMigrationStore
 
     private protected override object TimestampValue(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    private sealed class LockRow(SqliteMigrationStore store, string holder) : IAsyncDisposable
+    /// <summary>The held lease: renewed every third of the lease until disposed, then deleted.</summary>
+    private sealed class LockRow : IAsyncDisposable
     {
+        private readonly SqliteMigrationStore _store;
+        private readonly string _holder;
+        private readonly ITimer _heartbeat;
+
+        public LockRow(SqliteMigrationStore store, string holder)
+        {
+            _store = store;
+            _holder = holder;
+            var every = store.Lease / 3;
+            _heartbeat = store._time.CreateTimer(_ => Renew(), null, every, every);
+        }
+
         public async ValueTask DisposeAsync()
         {
-            await using var connection = await store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            await _heartbeat.DisposeAsync().ConfigureAwait(false);
+            await using var connection = await _store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
             await using var cmd = connection.CreateCommand();
             cmd.CommandText = $"DELETE FROM {LockTable} WHERE holder = @h";
-            Add(cmd, "@h", holder);
+            Add(cmd, "@h", _holder);
             await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        private void Renew()
+        {
+            try
+            {
+                using var connection = new SqliteConnection(_store._connectionString);
+                connection.Open();
+                using var cmd = connection.CreateCommand();
+                cmd.CommandText = $"UPDATE {LockTable} SET expires_at_ms = @e WHERE holder = @h";
+                Add(cmd, "@e", _store.ExpiresAtMs(_store._time.GetUtcNow()));
+                Add(cmd, "@h", _holder);
+                cmd.ExecuteNonQuery();
+            }
+            catch (SqliteException)
+            {
+                // Busy or locked right now: the next beat retries; a lease that cannot be renewed for its whole length expires.
+            }
         }
     }
 }

@@ -62,6 +62,19 @@ public sealed class BlueGreenOrchestratorTests
     }
 
     [Fact]
+    public async Task DeployAsync_ZeroBakeTime_StillProbesUpToTheFailureThreshold_AndRollsBackAFailingGreen()
+    {
+        // A bake shorter than the probes take (here zero; on a loaded machine, 30 ms) used to end before its first probe.
+        var probe = new ScriptedProbe().Answer("green", n => n <= 4);
+        var orchestrator = new BlueGreenOrchestrator(new BlueGreenOptions { ProbeInterval = TimeSpan.FromMilliseconds(1), BakeTime = TimeSpan.Zero, FailureThreshold = 2 },
+            _switch, probe, new FixedCanary(CanaryJudgeTests.Arm(new Random(1), 300), CanaryJudgeTests.Arm(new Random(1), 300)), new CanaryJudge(new CanaryOptions()), _store);
+        var final = await orchestrator.DeployAsync(Blue, Green);
+        final.Step.Should().Be(DeploymentStep.RolledBack);
+        final.RollbackReason.Should().Be("after the switch: green unhealthy: 2 consecutive failed probes");
+        probe.Probes("green").Should().Be(6); // 3 gate + 1 before the switch + 2 in the bake
+    }
+
+    [Fact]
     public async Task DeployAsync_GreenFailsDuringBake_RolledBackAfterTwoFailedProbes()
     {
         var final = await Orchestrator(new ScriptedProbe().Answer("green", n => n <= 4)).DeployAsync(Blue, Green);

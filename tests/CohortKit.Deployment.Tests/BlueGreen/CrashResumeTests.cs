@@ -1,15 +1,21 @@
-using CohortKit.Deployment.Tests.Canary;
 using CohortKit.Deployment.BlueGreen;
-using CohortKit.Deployment.Canary;
 using CohortKit.Deployment.Drills;
+using CohortKit.Deployment.Tests.ChildProcesses;
 
 namespace CohortKit.Deployment.Tests.BlueGreen;
 
-/// <summary>The orchestrator (and the proxy it drives) dies in the middle of the switch; a new orchestrator with a new proxy,
-/// started from the state file, ends consistent: the file says done and the new proxy routes to green.</summary>
+/// <summary>
+/// The orchestrator runs in a child process (<see cref="OrchestratorChild"/>) with its own YARP proxy; the child stops at a
+/// known point and is killed with SIGKILL (no <c>finally</c>, no flush runs). A second child, started from the same state
+/// file with a fresh proxy that knows nothing, resumes and ends consistent: the file says done (or rolled back) and its
+/// proxy routes to green (or blue).
+/// </summary>
 public sealed class CrashResumeTests : IAsyncLifetime
 {
+    private const int SigKillExitCode = 128 + 9;
     private readonly string _dir = Directory.CreateTempSubdirectory("cohortkit_test_crash_").FullName;
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly List<TargetProcess> _resumed = [];
     private TargetProcess _blue = null!;
     private TargetProcess _green = null!;
 
@@ -21,94 +27,94 @@ public sealed class CrashResumeTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var child in _resumed)
+        {
+            await child.DisposeAsync();
+        }
+
         await _blue.DisposeAsync();
         await _green.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task ResumeAsync_AfterDeathMidSwitch_EndsDoneWithGreenServing(bool diesAfterApplying)
+    [InlineData(OrchestratorChild.SwitchBeforeApply, "blue")]
+    [InlineData(OrchestratorChild.SwitchAfterApply, "green")]
+    public async Task ResumeAsync_InNewProcessAfterSigKillMidSwitch_EndsDoneWithGreenServing(string killedAt, string servedWhenKilled)
     {
-        var stateFile = Path.Combine(_dir, $"state-{diesAfterApplying}.json");
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        {
-            // The first process: its switch "dies" (throws out of the orchestrator) when asked to route to green.
-            var inner = new YarpTrafficSwitch();
-            await using var firstProxy = await LoopbackProxy.StartAsync(inner);
-            var dying = new DyingSwitch(inner, diesAfterApplying);
-            var first = Orchestrator(dying, http, stateFile);
-            var act = () => first.DeployAsync(_blue.Target, _green.Target);
-            await act.Should().ThrowAsync<ProcessDiedException>();
-        }
+        var stateFile = Path.Combine(_dir, "state.json");
+        await KillAtAsync(stateFile, killedAt, servedWhenKilled, failGreenAfterSwitch: false);
 
         var saved = await new JsonFileDeploymentStateStore(stateFile).LoadAsync(default);
         saved!.Step.Should().Be(DeploymentStep.CanaryAnalysis);
         saved.SwitchIntent.Should().Be("green");
 
-        // The restarted process: a fresh proxy knows nothing; the state file drives it.
-        var traffic = new YarpTrafficSwitch();
-        await using var restarted = await LoopbackProxy.StartAsync(traffic);
-        var final = await Orchestrator(traffic, http, stateFile).ResumeAsync();
-        final!.Step.Should().Be(DeploymentStep.Done);
-        (await new JsonFileDeploymentStateStore(stateFile).LoadAsync(default))!.Step.Should().Be(DeploymentStep.Done);
-        for (var i = 0; i < 20; i++)
-        {
-            using var response = await http.GetAsync(new Uri(restarted.Address, "version"));
-            response.Headers.GetValues("X-CohortKit-Version").Should().Equal("green");
-        }
+        var (final, proxy) = await ResumeAsync(stateFile);
+        final.Should().Be($"finished {DeploymentStep.Done}");
+        var state = (await new JsonFileDeploymentStateStore(stateFile).LoadAsync(default))!;
+        state.Step.Should().Be(DeploymentStep.Done);
+        state.Timeline.Select(e => e.Step).Should().Equal(
+            DeploymentStep.Idle, DeploymentStep.GreenDeployed, DeploymentStep.HealthGated, DeploymentStep.CanaryAnalysis,
+            DeploymentStep.Switched, DeploymentStep.BlueDrained, DeploymentStep.Done);
+        (await ServedAsync(proxy, 20)).Should().OnlyContain(v => v == "green");
     }
 
     [Fact]
-    public async Task ResumeAsync_AfterDeathMidRollback_EndsRolledBackWithBlueServing()
+    public async Task ResumeAsync_InNewProcessAfterSigKillMidRollback_EndsRolledBackWithBlueServing()
     {
         var stateFile = Path.Combine(_dir, "rollback.json");
-        var store = new JsonFileDeploymentStateStore(stateFile);
-        await store.SaveAsync(new DeploymentState
-        {
-            Id = "d", Blue = _blue.Target, Green = _green.Target, Step = DeploymentStep.RollingBack, SwitchIntent = "blue", RollbackReason = "canary fail",
-            RollbackDecidedAt = DateTimeOffset.UnixEpoch, Timeline = [new(DeploymentStep.RollingBack, DateTimeOffset.UnixEpoch, "canary fail")],
-        }, default);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var traffic = new YarpTrafficSwitch();
-        await using var proxy = await LoopbackProxy.StartAsync(traffic);
-        var final = await Orchestrator(traffic, http, stateFile).ResumeAsync();
-        final!.Step.Should().Be(DeploymentStep.RolledBack);
-        using var response = await http.GetAsync(new Uri(proxy.Address, "version"));
-        response.Headers.GetValues("X-CohortKit-Version").Should().Equal("blue");
+        // Green turns unhealthy right after the switch; the bake catches it and the child dies once RollingBack is saved,
+        // with its proxy still on green.
+        await KillAtAsync(stateFile, OrchestratorChild.RollingBack, servedWhenKilled: "green", failGreenAfterSwitch: true);
+
+        var saved = (await new JsonFileDeploymentStateStore(stateFile).LoadAsync(default))!;
+        saved.Step.Should().Be(DeploymentStep.RollingBack);
+        saved.FailedInProduction.Should().BeTrue();
+        saved.RollbackReason.Should().Be("after the switch: green unhealthy: 2 consecutive failed probes");
+
+        var (final, proxy) = await ResumeAsync(stateFile);
+        final.Should().Be($"finished {DeploymentStep.RolledBack}");
+        var state = (await new JsonFileDeploymentStateStore(stateFile).LoadAsync(default))!;
+        state.Timeline.Select(e => e.Step).Should().Equal(
+            DeploymentStep.Idle, DeploymentStep.GreenDeployed, DeploymentStep.HealthGated, DeploymentStep.CanaryAnalysis,
+            DeploymentStep.Switched, DeploymentStep.RollingBack, DeploymentStep.RolledBack);
+        state.RollbackReason.Should().Be(saved.RollbackReason);
+        (await ServedAsync(proxy, 20)).Should().OnlyContain(v => v == "blue");
     }
 
-    // The canary is not what these tests are about: both arms are the same fixed sample, so the verdict is always a pass.
-    // (Measured latencies made it flaky: on a loaded CI machine the live canary once failed green, so the switch never came.)
-    private static BlueGreenOrchestrator Orchestrator(ITrafficSwitch traffic, HttpClient http, string stateFile)
+    /// <summary>Starts the first child, waits for it to reach the point, checks what its proxy serves then, and kills it.</summary>
+    private async Task KillAtAsync(string stateFile, string point, string servedWhenKilled, bool failGreenAfterSwitch)
     {
-        var arm = CanaryJudgeTests.Arm(new Random(1), 200);
-        return new(BlueGreenDrill.OrchestratorOptions, traffic, new HttpHealthProbe(http), new FixedCanary(arm, arm),
-            new CanaryJudge(new CanaryOptions()), new JsonFileDeploymentStateStore(stateFile));
+        var marker = Path.Combine(_dir, "first.marker");
+        await using var first = await StartChildAsync("first", OrchestratorChild.Arguments(stateFile, marker, _blue.Target, _green.Target, point, failGreenAfterSwitch));
+        (await StepMarker.WaitAsync(marker, "first", () => first.HasExited)).Should().Be(point);
+        (await ServedAsync(first.Target.Address, 5)).Should().OnlyContain(v => v == servedWhenKilled);
+        (await first.KillAsync()).Should().Be(SigKillExitCode);
     }
 
-    private sealed class ProcessDiedException() : Exception("the orchestrator's process died");
-
-    private sealed class DyingSwitch(YarpTrafficSwitch inner, bool afterApplying) : ITrafficSwitch
+    /// <summary>Starts the second child on the same state file; returns its final marker and its proxy (it keeps serving
+    /// until the test's end).</summary>
+    private async Task<(string Final, Uri Proxy)> ResumeAsync(string stateFile)
     {
-        public DeploymentTarget? Active => inner.Active;
+        var marker = Path.Combine(_dir, "second.marker");
+        var second = await StartChildAsync("second", OrchestratorChild.Arguments(stateFile, marker, _blue.Target, _green.Target));
+        _resumed.Add(second);
+        return (await StepMarker.WaitAsync(marker, "second", () => second.HasExited), second.Target.Address);
+    }
 
-        public async Task SwitchAsync(DeploymentTarget target, CancellationToken cancellationToken)
+    private static Task<TargetProcess> StartChildAsync(string label, string[] arguments) =>
+        TargetProcess.StartDotnetAsync(label, Path.Combine(AppContext.BaseDirectory, "CohortKit.Deployment.Tests.dll"), arguments, TimeSpan.FromSeconds(60));
+
+    private static async Task<List<string>> ServedAsync(Uri proxy, int requests)
+    {
+        var versions = new List<string>();
+        for (var i = 0; i < requests; i++)
         {
-            if (target.Version == "green")
-            {
-                if (afterApplying)
-                {
-                    await inner.SwitchAsync(target, cancellationToken);
-                }
-
-                throw new ProcessDiedException();
-            }
-
-            await inner.SwitchAsync(target, cancellationToken);
+            using var response = await Http.GetAsync(new Uri(proxy, "version"));
+            response.EnsureSuccessStatusCode();
+            versions.Add(response.Headers.GetValues(LoadGenerator.VersionHeader).Single());
         }
 
-        public Task<bool> DrainAsync(DeploymentTarget target, TimeSpan timeout, CancellationToken cancellationToken) => inner.DrainAsync(target, timeout, cancellationToken);
+        return versions;
     }
 }

@@ -10,14 +10,20 @@ public sealed class MigrationControllerTests : IDisposable
 
     public MigrationControllerTests()
     {
-        _db.Execute("CREATE TABLE learners (id INTEGER PRIMARY KEY, score REAL NOT NULL)");
-        _db.Execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) INSERT INTO learners (id, score) SELECT i, (i * 37) % 100 FROM n");
+        CreateLearners(_db);
         _controller = new MigrationController(new MigrationOptions { BatchSize = 300, BatchDelay = TimeSpan.Zero }, new SqliteMigrationStore(_db.ConnectionString));
     }
 
     public void Dispose() => _db.Dispose();
 
-    private static Migration AddBand(long version = 1, string column = "band") => new()
+    /// <summary>2,500 learners with scores (i · 37) mod 100.</summary>
+    internal static void CreateLearners(SqliteScratch db)
+    {
+        db.Execute("CREATE TABLE learners (id INTEGER PRIMARY KEY, score REAL NOT NULL)");
+        db.Execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) INSERT INTO learners (id, score) SELECT i, (i * 37) % 100 FROM n");
+    }
+
+    internal static Migration AddBand(long version = 1, string column = "band") => new()
     {
         Version = version,
         Name = $"add_{column}",
