@@ -1,5 +1,6 @@
 using System.Globalization;
 using CohortKit.Events;
+using CohortKit.Temporal.Progression;
 using CohortKit.Features;
 using CohortKit.Learners;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,8 @@ public sealed class EarlyWarningDataBuilder
     ];
 
     private const int Window = 28;
+    private const int TemporalState = -2;
+    private const int TemporalHazard = -3;
     private readonly EarlyWarningOptions _options;
 
     /// <summary>Creates a builder with the default settings.</summary>
@@ -64,11 +67,23 @@ public sealed class EarlyWarningDataBuilder
     /// <summary>The feature names for these learners: <see cref="ActivityFeatureNames"/>, then one <c>attribute=value</c>
     /// indicator per category of each attribute with at most <see cref="EarlyWarningOptions.MaxCategoriesPerAttribute"/> categories.</summary>
     /// <param name="learners">The learners.</param>
-    /// <returns>The names, to pass to <see cref="Features"/> when scoring other learners with a model trained on these.</returns>
-    public IReadOnlyList<string> FeatureNamesFor(LearnerAttributes learners)
+    /// <returns>The names, to pass to <see cref="Features(LearnerAttributes, ActivityLog, DateOnly, IReadOnlyList{string}?)"/> when scoring other learners with a model trained on these.</returns>
+    public IReadOnlyList<string> FeatureNamesFor(LearnerAttributes learners) => FeatureNamesFor(learners, null);
+
+    /// <summary>The feature names for these learners, with Temporal's state indicators and hazard after the activity features
+    /// when <paramref name="temporal"/> is given (<see cref="TemporalStateFeatures.Names"/>).</summary>
+    /// <param name="learners">The learners.</param>
+    /// <param name="temporal">The state model and hazard, or null for none.</param>
+    /// <returns>The names.</returns>
+    public IReadOnlyList<string> FeatureNamesFor(LearnerAttributes learners, TemporalStateFeatures? temporal)
     {
         ArgumentNullException.ThrowIfNull(learners);
         var names = new List<string>(ActivityFeatureNames);
+        if (temporal is not null)
+        {
+            names.AddRange(TemporalStateFeatures.Names);
+        }
+
         foreach (var column in learners.Columns)
         {
             if (column.Categories.Count <= _options.MaxCategoriesPerAttribute)
@@ -85,11 +100,24 @@ public sealed class EarlyWarningDataBuilder
     /// <param name="log">Their activity (rows as <paramref name="learners"/>).</param>
     /// <param name="asOf">The as-of date: events on or before it are used, nothing later.</param>
     /// <param name="featureNames">The columns to produce (a model's <see cref="Models.IChurnModel.FeatureNames"/>); defaults to
-    /// <see cref="FeatureNamesFor"/>. An indicator for a category these learners lack is all zeros.</param>
+    /// <see cref="FeatureNamesFor(LearnerAttributes)"/>. An indicator for a category these learners lack is all zeros.</param>
     /// <returns>One row per learner.</returns>
     /// <exception cref="ArgumentException">The log's learner count differs, <paramref name="asOf"/> is before the first event
     /// (param <c>asOf</c>), or a feature name is unknown (param <c>featureNames</c>).</exception>
     public FeatureMatrix Features(LearnerAttributes learners, ActivityLog log, DateOnly asOf, IReadOnlyList<string>? featureNames = null)
+        => Features(learners, log, asOf, featureNames, null);
+
+    /// <summary>Computes the features as of the end of <paramref name="asOf"/>, with Temporal's state and hazard
+    /// (<see cref="TemporalStateFeatures"/>) when <paramref name="temporal"/> is given.</summary>
+    /// <param name="learners">The learners.</param>
+    /// <param name="log">Their activity (rows as <paramref name="learners"/>).</param>
+    /// <param name="asOf">The as-of date: events on or before it are used, nothing later.</param>
+    /// <param name="featureNames">The columns to produce; defaults to <see cref="FeatureNamesFor(LearnerAttributes, TemporalStateFeatures?)"/>.</param>
+    /// <param name="temporal">The state model and hazard; required when a name asks for a Temporal column.</param>
+    /// <returns>One row per learner.</returns>
+    /// <exception cref="ArgumentException">As <see cref="Features(LearnerAttributes, ActivityLog, DateOnly, IReadOnlyList{string}?)"/>,
+    /// or a Temporal column is asked for without <paramref name="temporal"/> (param <c>temporal</c>).</exception>
+    public FeatureMatrix Features(LearnerAttributes learners, ActivityLog log, DateOnly asOf, IReadOnlyList<string>? featureNames, TemporalStateFeatures? temporal)
     {
         ArgumentNullException.ThrowIfNull(learners);
         ArgumentNullException.ThrowIfNull(log);
@@ -99,8 +127,15 @@ public sealed class EarlyWarningDataBuilder
             throw new ArgumentOutOfRangeException(nameof(asOf), asOf, $"The as-of date {Iso(asOf)} is outside the data: it is before the first event ({Iso(firstEvent)}).");
         }
 
-        featureNames ??= FeatureNamesFor(learners);
+        featureNames ??= FeatureNamesFor(learners, temporal);
         var indicators = Indicators(learners, featureNames);
+        var wantsTemporal = featureNames.Any(n => n == TemporalStateFeatures.HazardName || n.StartsWith(TemporalStateFeatures.StatePrefix, StringComparison.Ordinal));
+        if (wantsTemporal && temporal is null)
+        {
+            throw new ArgumentException("The features include Temporal's state or hazard, but no TemporalStateFeatures was given.", nameof(temporal));
+        }
+
+        var states = wantsTemporal ? temporal!.StatesAsOf(learners, log, asOf) : null;
         var dims = featureNames.Count;
         var matrix = new FeatureMatrix(learners.Count, dims, featureNames);
         var cut = (asOf.DayNumber + 1L) * TimeSpan.TicksPerDay;
@@ -112,7 +147,10 @@ public sealed class EarlyWarningDataBuilder
             for (var j = 0; j < dims; j++)
             {
                 var (source, column, code) = indicators[j];
-                target[j] = source >= 0 ? activity[source] : learners.Columns[column].Codes[row] == code ? 1 : 0;
+                target[j] = source >= 0 ? activity[source]
+                    : source == TemporalState ? (states![row] is { } state && (int)state == code ? 1 : 0)
+                    : source == TemporalHazard ? (float)temporal!.Hazard.Hazard(states![row] ?? LearnerState.Onboarding)
+                    : learners.Columns[column].Codes[row] == code ? 1 : 0;
             }
         });
         ChurnTelemetry.FeatureRows.Add(learners.Count);
@@ -297,6 +335,15 @@ public sealed class EarlyWarningDataBuilder
         {
             var activityIndex = IndexOf(ActivityFeatureNames, names[j]);
             if (activityIndex >= 0) { result[j] = (activityIndex, -1, -1); continue; }
+            if (names[j] == TemporalStateFeatures.HazardName) { result[j] = (TemporalHazard, -1, -1); continue; }
+            if (names[j].StartsWith(TemporalStateFeatures.StatePrefix, StringComparison.Ordinal)
+                && Enum.TryParse<LearnerState>(names[j][TemporalStateFeatures.StatePrefix.Length..], ignoreCase: false, out var state)
+                && Enum.IsDefined(state))
+            {
+                result[j] = (TemporalState, -1, (int)state);
+                continue;
+            }
+
             var eq = names[j].IndexOf('=', StringComparison.Ordinal);
             var column = eq < 0 ? -1 : IndexOf(learners.Columns.Select(c => c.Name).ToList(), names[j][..eq]);
             if (column < 0)
