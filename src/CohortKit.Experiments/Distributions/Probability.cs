@@ -1,5 +1,4 @@
 using MathNet.Numerics;
-using MathNet.Numerics.RootFinding;
 
 namespace CohortKit.Experiments.Distributions;
 
@@ -39,7 +38,7 @@ internal static class Probability
     /// (see <see cref="NormalUpperQuantile"/>).</summary>
     public static double StudentTUpperQuantile(double tail, double df) => -StudentTQuantile(tail, df);
 
-    /// <summary>The Student t quantile, solved by Brent's method and polished by Newton steps on the exact CDF.</summary>
+    /// <summary>The Student t quantile, solved on log scales by <see cref="FindRoot"/> and polished by Newton steps on the exact CDF.</summary>
     public static double StudentTQuantile(double p, double df)
     {
         if (p == 0.5)
@@ -53,10 +52,13 @@ internal static class Probability
         }
 
         // Lower tail: the quantile is negative. Bracket |t| by powers of 16 (with ν below 1 the tail is so heavy that the
-        // 2.5 % point lies beyond −1e16), solve for log|t| by Brent's method, then polish.
+        // 2.5 % point lies beyond −1e16), then solve ln P(T ≤ −e^u) = ln p for u = ln|t|: on the log scale a tail of 1e-20
+        // is as well resolved as one of 0.01, which a root finder stopping on |P − p| is not.
+        var logP = Math.Log(p);
+        double F(double u) => logP - Math.Log(StudentTCdf(-Math.Exp(u), df)); // increasing in u
         if (StudentTCdf(-1, df) <= p)
         {
-            return Polish(Brent.FindRoot(v => StudentTCdf(v, df) - p, -1, 0, 1e-15, 500), p, df);
+            return Polish(FindRoot(v => StudentTCdf(v, df) - p, -1, 0, 1e-16), p, df);
         }
 
         var high = 16.0;
@@ -69,8 +71,53 @@ internal static class Probability
             }
         }
 
-        var u = Brent.FindRoot(v => StudentTCdf(-Math.Exp(v), df) - p, Math.Log(high / 16), Math.Log(high), 1e-15, 500);
-        return Polish(-Math.Exp(u), p, df);
+        return Polish(-Math.Exp(FindRoot(F, Math.Log(high / 16), Math.Log(high), 1e-16)), p, df);
+    }
+
+    /// <summary>The root of an increasing <paramref name="f"/> with f(a) &lt; 0 ≤ f(b), by regula falsi (Illinois) with every
+    /// fourth step a bisection, until the bracket is narrower than <paramref name="tolerance"/>. Unlike MathNet's Brent it
+    /// never stops on a small |f|: near a probability of 1e-16 or a power of 1 − 1e-10, f itself is that small.</summary>
+    internal static double FindRoot(Func<double, double> f, double a, double b, double tolerance)
+    {
+        double fa = f(a), fb = f(b);
+        var side = 0;
+        for (var i = 0; i < 400 && b - a > tolerance; i++)
+        {
+            var c = i % 4 == 3 ? 0.5 * (a + b) : (a * fb - b * fa) / (fb - fa);
+            if (!(c > a && c < b))
+            {
+                c = 0.5 * (a + b);
+            }
+
+            var fc = f(c);
+            if (fc == 0)
+            {
+                return c;
+            }
+
+            if (fc < 0)
+            {
+                (a, fa) = (c, fc);
+                if (side == -1)
+                {
+                    fb /= 2;
+                }
+
+                side = -1;
+            }
+            else
+            {
+                (b, fb) = (c, fc);
+                if (side == 1)
+                {
+                    fa /= 2;
+                }
+
+                side = 1;
+            }
+        }
+
+        return 0.5 * (a + b);
     }
 
     private static double Polish(double x, double p, double df)
@@ -170,68 +217,44 @@ internal static class Probability
         var start = Term(k, x, y, b, mu, sign, upper);
         var sum = start.Value;
         var scale = Math.Abs(start.Value);
-
-        // Forward: j = k+1, k+2, ...
-        // Subtracting recurrences (I forward, Ī backward) lose digits when the step is most of the value: track the loss
-        // and recompute the term directly once it passes a factor 64 (two decimal digits).
-        var f = start;
-        var previous = double.PositiveInfinity;
-        var loss = 1.0;
-        for (var j = k + 1; ; j++)
-        {
-            var before = f;
-            f = f.Next(j, x, b, mu, upper);
-            if (!upper)
-            {
-                loss *= Math.Max(Amplification(before.B1, f.B1), Amplification(before.B2, f.B2));
-                if (loss > 64)
-                {
-                    f = Term(j, x, y, b, mu, sign, upper);
-                    loss = 1;
-                }
-            }
-
-            var size = Math.Abs(f.PTerm) + Math.Abs(f.QTerm);
-            sum += f.Value;
-            scale += size;
-            if ((size <= 1e-17 * scale && size <= previous) || size == 0)
-            {
-                break;
-            }
-
-            previous = size;
-        }
-
-        // Backward: j = k−1, ..., 0.
-        var r = start;
-        previous = double.PositiveInfinity;
-        loss = 1.0;
-        for (var j = k - 1; j >= 0; j--)
-        {
-            var before = r;
-            r = r.Previous(j, x, b, mu, upper);
-            if (upper)
-            {
-                loss *= Math.Max(Amplification(before.B1, r.B1), Amplification(before.B2, r.B2));
-                if (loss > 64)
-                {
-                    r = Term(j, x, y, b, mu, sign, upper);
-                    loss = 1;
-                }
-            }
-
-            var size = Math.Abs(r.PTerm) + Math.Abs(r.QTerm);
-            sum += r.Value;
-            scale += size;
-            if ((size <= 1e-17 * scale && size <= previous) || size == 0)
-            {
-                break;
-            }
-
-            previous = size;
-        }
-
+        Walk(forward: true);
+        Walk(forward: false);
         return 0.5 * sum;
+
+        // From the largest term outwards until the terms are negligible and still falling. Subtracting recurrences (I
+        // forward, Ī backward) lose digits when the step is most of the value: track the loss and recompute the term
+        // directly once it passes a factor 64 (two decimal digits).
+        void Walk(bool forward)
+        {
+            var term = start;
+            var previous = double.PositiveInfinity;
+            var loss = 1.0;
+            var subtracting = forward != upper;
+            for (var j = forward ? k + 1 : k - 1; j >= 0; j += forward ? 1 : -1)
+            {
+                var before = term;
+                term = forward ? term.Next(j, x, b, mu, upper) : term.Previous(j, x, b, mu, upper);
+                if (subtracting)
+                {
+                    loss *= Math.Max(Amplification(before.B1, term.B1), Amplification(before.B2, term.B2));
+                    if (loss > 64)
+                    {
+                        term = Term(j, x, y, b, mu, sign, upper);
+                        loss = 1;
+                    }
+                }
+
+                var size = Math.Abs(term.PTerm) + Math.Abs(term.QTerm);
+                sum += term.Value;
+                scale += size;
+                if ((size <= 1e-17 * scale && size <= previous) || size == 0)
+                {
+                    return;
+                }
+
+                previous = size;
+            }
+        }
     }
 
     /// <summary>e^−μ μ^k / Γ(k+1) for real k ≥ 0 and μ &gt; 0, by Loader's saddle-point form (as R's <c>dpois_raw</c>):

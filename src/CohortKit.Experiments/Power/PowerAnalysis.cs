@@ -31,6 +31,13 @@ public static class PowerAnalysis
             throw new ArgumentOutOfRangeException(nameof(controlN), controlN, "The two arms together need more than 2 units.");
         }
 
+        // Beyond 1e8 degrees of freedom the t-test is the z-test to within 1/ν < 1e-8 (relative), closer than the incomplete
+        // beta functions of MathNet get with such parameters (2.4e-6 off at ν = 2e9; no answer at all beyond ~1e26).
+        if (df > 1e8)
+        {
+            return NormalPower(effectSize, controlN, alpha, ratio);
+        }
+
         // The two-sided test is symmetric in the sign of the effect: take |d|, so that the larger tail is the upper one and
         // is summed directly (no 1 − CDF cancellation; statsmodels: nct.sf(crit) + nct.cdf(−crit)).
         var nc = Math.Abs(effectSize) * Math.Sqrt(1 / (1 / controlN + 1 / treatmentN));
@@ -75,7 +82,7 @@ public static class PowerAnalysis
         CheckRatio(ratio);
         // n ≥ 1 and ratio·n ≥ 1 (a unit in each arm), n(1 + ratio) − 2 ≥ 1 (one degree of freedom).
         var minimum = Math.Max(Math.Max(1, 1 / ratio), 3 / (1 + ratio));
-        return SolveIncreasing(n => TTestPower(effectSize, n, alpha, ratio), power, minimum, 1e12,
+        return SolveIncreasing(n => TTestPower(effectSize, n, alpha, ratio), power, minimum, 1e12, minimum,
             nameof(effectSize), effectSize, $"The effect size {effectSize} needs more than 1e12 control units to reach power {power}.");
     }
 
@@ -89,7 +96,7 @@ public static class PowerAnalysis
     {
         CheckPowerTarget(effectSize, alpha, power);
         CheckRatio(ratio);
-        return SolveIncreasing(n => NormalPower(effectSize, n, alpha, ratio), power, 1e-6, 1e15,
+        return SolveIncreasing(n => NormalPower(effectSize, n, alpha, ratio), power, 1e-6, 1e15, 1e-6,
             nameof(effectSize), effectSize, $"The effect size {effectSize} needs more than 1e15 control units to reach power {power}.");
     }
 
@@ -103,7 +110,7 @@ public static class PowerAnalysis
     {
         Guard.Alpha(alpha);
         CheckPower(power, alpha);
-        return SolveIncreasing(d => TTestPower(d, controlN, alpha, ratio), power, 1e-12, 100,
+        return SolveIncreasing(d => TTestPower(d, controlN, alpha, ratio), power, 1e-300, 100, NormalGuess(controlN, alpha, power, ratio),
             nameof(controlN), controlN, $"With {controlN} control units and ratio {ratio}, no effect up to 100 standard deviations reaches power {power}.");
     }
 
@@ -139,7 +146,7 @@ public static class PowerAnalysis
     {
         Guard.Alpha(alpha);
         CheckPower(power, alpha);
-        return SolveIncreasing(d => NormalPower(d, controlN, alpha, ratio), power, 1e-12, 100,
+        return SolveIncreasing(d => NormalPower(d, controlN, alpha, ratio), power, 1e-300, 100, NormalGuess(controlN, alpha, power, ratio),
             nameof(controlN), controlN, $"With {controlN} control units and ratio {ratio}, no standardised effect up to 100 reaches power {power}.");
     }
 
@@ -183,7 +190,7 @@ public static class PowerAnalysis
         static double Square(double x) => x * x;
     }
 
-    private static double SolveIncreasing(Func<double, double> powerAt, double target, double low, double high, string parameter, double value, string unreachable)
+    private static double SolveIncreasing(Func<double, double> powerAt, double target, double low, double high, double guess, string parameter, double value, string unreachable)
     {
         // Power rises with n and |effect|. Solve ln(1 − target) = ln(1 − power): on that scale a target of 1 − 1e-10 is as far
         // from 1 − 2e-10 as 0.5 is from 0. The root is refined until the bracket is 1e-13 of its size: MathNet's Brent also
@@ -192,9 +199,15 @@ public static class PowerAnalysis
         var missTarget = Math.Log(1 - target);
         double F(double x) => missTarget - Math.Log(Math.Max(1 - powerAt(x), double.Epsilon));
 
-        // Bracket on a log scale, then regula falsi (Illinois) with every fourth step a bisection.
-        var lo = low;
-        var hi = lo * 2;
+        // Bracket by doubling and halving from the guess (the normal approximation's answer, so that 1e-13 or 1e300 units
+        // need a few steps), never below low or above high; then regula falsi (Illinois) with every fourth step a bisection.
+        if (!(low <= high))
+        {
+            throw new ArgumentOutOfRangeException(parameter, value, unreachable); // e.g. the smallest design is beyond the cap
+        }
+
+        var lo = Math.Clamp(double.IsFinite(guess) ? guess : low, low, high);
+        var hi = lo;
         while (F(hi) < 0)
         {
             if (hi >= high)
@@ -206,56 +219,24 @@ public static class PowerAnalysis
             hi = Math.Min(hi * 2, high); // the cap itself is tried: an answer just below it is found
         }
 
+        while (lo > low && F(lo) > 0)
+        {
+            hi = lo;
+            lo = Math.Max(lo / 2, low);
+        }
+
         if (F(lo) > 0)
         {
             return lo;
         }
 
-        return Root(F, lo, hi, 1e-13 * hi);
+        return Probability.FindRoot(F, lo, hi, 1e-13 * hi);
     }
 
-    private static double Root(Func<double, double> f, double a, double b, double tolerance)
-    {
-        double fa = f(a), fb = f(b);
-        var side = 0;
-        for (var i = 0; i < 400 && b - a > tolerance; i++)
-        {
-            var c = i % 4 == 3 ? 0.5 * (a + b) : (a * fb - b * fa) / (fb - fa);
-            if (!(c > a && c < b))
-            {
-                c = 0.5 * (a + b);
-            }
-
-            var fc = f(c);
-            if (fc == 0)
-            {
-                return c;
-            }
-
-            if (fc < 0)
-            {
-                (a, fa) = (c, fc);
-                if (side == -1)
-                {
-                    fb /= 2;
-                }
-
-                side = -1;
-            }
-            else
-            {
-                (b, fb) = (c, fc);
-                if (side == 1)
-                {
-                    fa /= 2;
-                }
-
-                side = 1;
-            }
-        }
-
-        return 0.5 * (a + b);
-    }
+    /// <summary>The z-test's minimum detectable standardised effect, (z₁₋α/₂ + z_power)·√(1/n + 1/(n·ratio)): where the
+    /// search starts (NaN when the design is invalid; the callers' checks then report it).</summary>
+    private static double NormalGuess(double controlN, double alpha, double power, double ratio)
+        => (Probability.NormalUpperQuantile(alpha / 2) + Probability.NormalQuantile(power)) * Math.Sqrt(1 / controlN + 1 / (controlN * ratio));
 
     private static void CheckPowerTarget(double effectSize, double alpha, double power)
     {
