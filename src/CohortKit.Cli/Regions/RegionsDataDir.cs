@@ -43,6 +43,20 @@ internal sealed class RegionsDataDir
     public static RegionsDataDir Fresh(DirectoryInfo dir, string store, string? connection)
     {
         if (File.Exists(dir.FullName)) { throw new ArgumentException($"--data-dir {dir.FullName}: this is a file, not a directory."); }
+        NpgsqlConnectionStringBuilder? builder = null;
+        string? cs = null;
+        if (store == "postgres")
+        {
+            var source = connection is not null ? "--connection" : PostgresVariable;
+            cs = connection ?? (Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } e ? e : $"Host=/var/run/postgresql;Username={Environment.UserName};Database=postgres");
+            try { builder = new NpgsqlConnectionStringBuilder(cs); }
+            catch (ArgumentException ex) { throw new ArgumentException($"{source}: not a PostgreSQL connection string ({ex.Message}).", ex); }
+            if (string.IsNullOrWhiteSpace(builder.Database))
+            {
+                throw new ArgumentException($"{source}: the connection string names no Database; give an existing database to connect to while the region databases are created (e.g. Database=postgres).");
+            }
+        }
+
         Directory.CreateDirectory(dir.FullName);
         var d = new RegionsDataDir(dir.FullName, fresh: true);
         foreach (var r in Policy.Regions)
@@ -53,15 +67,11 @@ internal sealed class RegionsDataDir
         File.Delete(d.AuditPath);
         File.Delete(System.IO.Path.Combine(d.Path, StoresFile));
         File.WriteAllBytes(System.IO.Path.Combine(d.Path, KeyFile), RandomNumberGenerator.GetBytes(32));
-        if (store == "postgres")
+        if (builder is not null)
         {
-            var cs = connection ?? (Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } e ? e : $"Host=/var/run/postgresql;Username={Environment.UserName};Database=postgres");
-            NpgsqlConnectionStringBuilder builder;
-            try { builder = new NpgsqlConnectionStringBuilder(cs); }
-            catch (ArgumentException ex) { throw new ArgumentException($"--connection: not a PostgreSQL connection string ({ex.Message}).", ex); }
             var prefix = DatabasePrefix(d.Path);
             var databases = Policy.Regions.ToDictionary(r => r.Name, r => $"{prefix}_{r.Name.Replace('-', '_')}");
-            foreach (var db in databases.Values) { PostgresRegionStore.Drop(cs, db); }
+            foreach (var db in databases.Values) { PostgresRegionStore.Drop(cs!, db); }
             // stores.json never holds a password: later commands authenticate through the socket, PGPASSWORD or ~/.pgpass.
             builder.Password = null;
             File.WriteAllText(System.IO.Path.Combine(d.Path, StoresFile), JsonSerializer.Serialize(new StoresDocument("postgres", builder.ConnectionString, databases)));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CohortKit.Experiments.Effects;
 using CohortKit.Experiments.Hypothesis;
 using CohortKit.Metrics;
@@ -50,6 +51,12 @@ public sealed class RegionalAggregator
         var groups = new SortedDictionary<string, (List<double> Values, QuantileSketch Sketch, DistinctCountSketch Active)>(StringComparer.Ordinal);
         foreach (var t in totals)
         {
+            if (!(t.Total >= 0 && double.IsFinite(t.Total)))
+            {
+                throw new ArgumentOutOfRangeException(nameof(totals), t.Total, string.Create(CultureInfo.InvariantCulture,
+                    $"The store of region '{region}', group '{t.Group}': a learner's total is {t.Total}; totals must be finite and not negative (the quantile sketch holds values of at least 0)."));
+            }
+
             if (!groups.TryGetValue(t.Group, out var g))
             {
                 g = ([], new QuantileSketch(RelativeAccuracy), new DistinctCountSketch());

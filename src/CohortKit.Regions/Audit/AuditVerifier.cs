@@ -46,7 +46,7 @@ public static class AuditVerifier
                 var line = AuditChain.ParseCanonical(text, out var problem);
                 if (line is null) { return Bad(lineNumber, $"line {lineNumber} {problem}."); }
                 if (!ended) { return Bad(lineNumber, $"entry {line.Seq} at line {lineNumber}: the line has no line end (the file was cut or edited after it)."); }
-                if (line.Seq != expected) { return Bad(lineNumber, $"entry {line.Seq} at line {lineNumber}: expected sequence {expected} (an entry was deleted or inserted)."); }
+                if (line.Seq != expected) { return Bad(lineNumber, $"line {lineNumber}: the entry's seq is {line.Seq} where {expected} was expected (an entry before it was deleted or inserted, or its seq was edited)."); }
                 if (line.Prev != previous) { return Bad(lineNumber, $"entry {line.Seq} at line {lineNumber}: its previous-hash does not match entry {line.Seq - 1} (an entry was changed, deleted or reordered)."); }
                 if (AuditChain.ExpectedHash(line) != line.Hash) { return Bad(lineNumber, $"entry {line.Seq} at line {lineNumber}: its content does not match its hash (the entry was changed)."); }
                 previous = line.Hash;

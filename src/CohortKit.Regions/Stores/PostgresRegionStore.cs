@@ -83,6 +83,23 @@ public sealed class PostgresRegionStore : SqlRegionStore
         });
     }
 
+    /// <summary>Rewrites the learner tables and their indexes with <c>VACUUM FULL</c> when the erasure deleted rows: a DELETE
+    /// leaves the rows as dead tuples, and even a plain VACUUM leaves their bytes in the freed space of the heap pages and in
+    /// the primary-key index (seen with pageinspect), so only a rewrite removes them from the database's files. It takes an
+    /// exclusive lock on each table while it copies the live rows. The write-ahead log and backups still hold the rows until
+    /// they are recycled or expire (docs/regions.md).</summary>
+    private protected override void AfterErase(long rows)
+    {
+        if (rows == 0)
+        {
+            return;
+        }
+
+        using var vacuum = Command($"VACUUM FULL {string.Join(", ", RegionSchema.LearnerTables)}");
+        vacuum.CommandTimeout = 0;
+        vacuum.ExecuteNonQuery();
+    }
+
     private protected override object ToDb(DateTimeOffset value) => value.UtcDateTime;
 
     private protected override DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal)

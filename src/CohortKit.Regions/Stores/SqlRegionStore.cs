@@ -91,12 +91,14 @@ public abstract class SqlRegionStore : IRegionStore
         }
 
         tx.Commit();
-        AfterErase();
+        AfterErase(rows);
         return rows;
     }
 
-    /// <summary>Runs after an erasure committed: a backend that keeps deleted bytes elsewhere (a write-ahead log) clears them here.</summary>
-    private protected virtual void AfterErase()
+    /// <summary>Runs after an erasure committed: a backend that keeps deleted bytes readable (a write-ahead log, dead tuples)
+    /// clears them here.</summary>
+    /// <param name="rows">The rows the erasure deleted.</param>
+    private protected virtual void AfterErase(long rows)
     {
     }
 

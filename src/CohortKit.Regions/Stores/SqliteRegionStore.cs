@@ -52,7 +52,7 @@ public sealed class SqliteRegionStore : SqlRegionStore
     }
 
     /// <summary>Copies the log into the file and truncates it, so the pre-erasure pages in the write-ahead log are gone too.</summary>
-    private protected override void AfterErase()
+    private protected override void AfterErase(long rows)
     {
         using var checkpoint = Connection.CreateCommand();
         checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";

@@ -166,6 +166,15 @@ public sealed class RegionsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Workload_PostgresConnectionWithoutDatabase_ExitsTwoNamingConnection_AndTouchesNothing()
+    {
+        var (code, _, stderr) = CliRunner.Run("regions", "workload", "--learners", "10", "--seed", "1", "--data-dir", Path.Combine(_dir, "pg"), "--store", "postgres", "--connection", "Host=/var/run/postgresql;Username=nobody");
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().StartWith("cohortkit: --connection: the connection string names no Database");
+        Directory.Exists(Path.Combine(_dir, "pg")).Should().BeFalse();
+    }
+
+    [Fact]
     public void MissingDataDir_ExitsTwo()
     {
         var (code, _, stderr) = CliRunner.Run("regions", "aggregate", "--data-dir", Path.Combine(_dir, "nope"), "--metric", "minutes", "--by", "plan");

@@ -126,4 +126,13 @@ public sealed class RegionalAggregatorTests
         var act = () => new RegionalAggregator().SummariseAll([], "session", "email");
         act.Should().Throw<ArgumentException>().WithParameterName("groupColumn");
     }
+
+    [Fact]
+    public void Summarise_NegativeTotal_NamesTheRegionsStoreAndTheGroup()
+    {
+        var totals = new[] { new LearnerTotal("x1", "free", 3), new LearnerTotal("x2", "pro", -4.5) };
+        var act = () => new RegionalAggregator().Summarise("eu", totals);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("totals")
+            .WithMessage("The store of region 'eu', group 'pro': a learner's total is -4.5; totals must be finite and not negative*");
+    }
 }

@@ -71,7 +71,19 @@ public sealed class AuditLogTests : IDisposable
         File.WriteAllLines(path, lines);
         var result = AuditVerifier.VerifyFile(path);
         result.FirstBadLine.Should().Be(2);
-        result.Problem.Should().Contain("expected sequence 2");
+        result.Problem.Should().Be("line 2: the entry's seq is 3 where 2 was expected (an entry before it was deleted or inserted, or its seq was edited).");
+    }
+
+    [Fact]
+    public void VerifyFile_EditedSeq_SaysWhichSeqWasFoundAndWhichWasExpected()
+    {
+        var path = Write(4);
+        var lines = File.ReadAllLines(path);
+        lines[2] = lines[2].Replace("\"seq\":3,", "\"seq\":7,", StringComparison.Ordinal);
+        File.WriteAllText(path, string.Join("\n", lines) + "\n");
+        var result = AuditVerifier.VerifyFile(path);
+        result.FirstBadLine.Should().Be(3);
+        result.Problem.Should().Be("line 3: the entry's seq is 7 where 3 was expected (an entry before it was deleted or inserted, or its seq was edited).");
     }
 
     [Fact]

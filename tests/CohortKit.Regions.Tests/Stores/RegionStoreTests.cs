@@ -102,6 +102,37 @@ public sealed class RegionStoreTests
         File.ReadAllBytes(Path.Combine(stores.Directory, "eu.db")).AsSpan().IndexOf("b@example.org"u8).Should().BeGreaterThanOrEqualTo(0, "the other learners stay");
     }
 
+    [CohortKit.Testing.PostgresFact]
+    public void PostgresEraseLearner_LeavesNoneOfTheLearnersBytesInAnyTableOrIndexPage()
+    {
+        // A DELETE leaves dead tuples; a plain VACUUM frees them but left the e-mail in the learners heap page and the id in
+        // the primary-key index (pageinspect). Every page of every relation of the region's database is read raw here.
+        // Needs a superuser (pageinspect's get_raw_page), as the local test cluster's role is.
+        using var stores = new TestStores(StoreKind.Postgres);
+        using (var store = stores.Open("eu"))
+        {
+            store.Write(Sample());
+            store.EraseLearner("a").Should().Be(1 + 3 + 1 + 1 + 1);
+        }
+
+        using var raw = stores.Raw("eu");
+        using (var ext = raw.CreateCommand())
+        {
+            ext.CommandText = "CREATE EXTENSION IF NOT EXISTS pageinspect";
+            ext.ExecuteNonQuery();
+        }
+
+        const string PagesHolding = """
+            SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              CROSS JOIN LATERAL generate_series(0, (pg_relation_size(c.oid) / current_setting('block_size')::int)::int - 1) AS b
+            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 't')
+              AND position(convert_to('{0}', 'UTF8') IN get_raw_page(c.oid::regclass::text, b)) > 0
+            """;
+        Count(raw, string.Format(System.Globalization.CultureInfo.InvariantCulture, PagesHolding, "a@example.org")).Should().Be(0, "the erased e-mail");
+        Count(raw, string.Format(System.Globalization.CultureInfo.InvariantCulture, PagesHolding, "Name a")).Should().Be(0, "the erased name");
+        Count(raw, string.Format(System.Globalization.CultureInfo.InvariantCulture, PagesHolding, "b@example.org")).Should().BePositive("the other learners stay");
+    }
+
     [Theory]
     [MemberData(nameof(TestStores.Kinds), MemberType = typeof(TestStores))]
     public void Write_FailingBatch_WritesNothing(StoreKind kind)
