@@ -370,6 +370,8 @@ internal sealed record PowerPlan(string Kind, double? BaselineMean, double? Base
             throw new ArgumentException("Give --n (to get the minimum detectable effect) or --effect (to get the sample size), or both.", nameof(n));
         }
 
+        if (!(alpha > 0 && alpha < 1)) { throw new ArgumentException($"--alpha must be in (0, 1) (got {Invariant(alpha)})."); }
+        if (!(power > alpha && power < 1)) { throw new ArgumentException($"--power must be in (--alpha = {Invariant(alpha)}, 1) (got {Invariant(power)})."); }
         if (!isRate && !(sd > 0)) { throw new ArgumentException($"--baseline-sd must be positive (got {sd})."); }
         if (!isRate && mean == 0 && effect is not null) { throw new ArgumentException($"A relative effect needs a non-zero baseline mean (got {mean})."); }
         if (isRate && !(rate is > 0 and < 1)) { throw new ArgumentException($"--baseline-rate must be in (0, 1) (got {rate})."); }
@@ -425,7 +427,7 @@ internal sealed record PowerPlan(string Kind, double? BaselineMean, double? Base
         {
             return sampleSize();
         }
-        catch (ArgumentOutOfRangeException ex)
+        catch (ArgumentOutOfRangeException ex) when (ex.ParamName == "effectSize")
         {
             var reason = ex.Message.Split(" (Parameter", 2)[0].Split(Environment.NewLine, 2)[0];
             throw new ArgumentException($"--effect {Invariant(relative)}: a relative change of {Invariant(relative)} is a {scale} of {Invariant(standardised)}. {reason}", ex);
