@@ -41,7 +41,9 @@ internal static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors)
+            // One line for all of them (bad input is reported on one line), in the user's words: "a number", not
+            // System.CommandLine's "expected type 'System.Nullable`1[System.Double]'".
+            var lines = parse.Errors.Select(e =>
             {
                 var option = e.SymbolResult switch
                 {
@@ -49,8 +51,9 @@ internal static class CliApp
                     System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option.Name,
                     _ => null,
                 };
-                console.Fail(CliConsole.BadInput, Joined(option is null ? e.Message : $"{option}: {e.Message}"));
-            }
+                return Plain(option is null ? e.Message : $"{option}: {e.Message}");
+            });
+            console.Fail(CliConsole.BadInput, Joined(string.Join("; ", lines)));
 
             return CliConsole.BadInput;
         }
@@ -103,6 +106,16 @@ internal static class CliApp
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 
     /// <summary>Joins a parser message's lines and tab-indented choices ("Must be one of:\n\t'none'…") into one line.</summary>
+    /// <summary>A parse error with .NET type names replaced by what the user typed them as.</summary>
+    private static string Plain(string message) => message
+        .Replace("'System.Nullable`1[System.Double]'", "a number", StringComparison.Ordinal)
+        .Replace("'System.Double'", "a number", StringComparison.Ordinal)
+        .Replace("'System.Nullable`1[System.Int32]'", "a whole number", StringComparison.Ordinal)
+        .Replace("'System.Int32'", "a whole number", StringComparison.Ordinal)
+        .Replace("'System.Nullable`1[System.Int64]'", "a whole number", StringComparison.Ordinal)
+        .Replace("'System.Int64'", "a whole number", StringComparison.Ordinal)
+        .Replace("as expected type a", "as a", StringComparison.Ordinal);
+
     private static string Joined(string message)
         => string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -59,10 +59,12 @@ internal static partial class DestructiveSql
     [GeneratedRegex(@"\bRENAME\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RenameRegex();
 
-    [GeneratedRegex(@"\bALTER\s+COLUMN\b[^;]*?\bTYPE\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // ALTER [COLUMN] c [SET DATA] TYPE: COLUMN is optional in PostgreSQL (an independent review applied "ALTER TABLE t ALTER a
+    // TYPE bigint" through the old pattern, which required it). ALTER TABLE itself is not a column.
+    [GeneratedRegex(@"\bALTER\s+(?:COLUMN\s+)?(?!TABLE\b)[^\s;,]*\s*(?:SET\s+DATA\s+)?TYPE\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AlterTypeRegex();
 
-    [GeneratedRegex(@"\bALTER\s+COLUMN\b[^;]*?\bSET\s+NOT\s+NULL\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bALTER\s+(?:COLUMN\s+)?(?!TABLE\b)[^\s;,]*\s*SET\s+NOT\s+NULL\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SetNotNullRegex();
 
     // One ADD clause: up to the next comma outside parentheses (numeric(10,2) stays whole), or the end.
@@ -75,6 +77,8 @@ internal static partial class DestructiveSql
     [GeneratedRegex(@"\bDEFAULT\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DefaultRegex();
 
-    [GeneratedRegex(@"^\s*(?:UPDATE|DELETE|MERGE)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // DML at the start of any statement of the string (after a ';' too: "ADD COLUMN c int; DELETE FROM t" passed when only
+    // the string's start was checked), or as a data-modifying CTE: "WITH x AS (DELETE FROM t RETURNING id) SELECT ...".
+    [GeneratedRegex(@"(?:^|;)\s*(?:UPDATE|DELETE|MERGE)\b|\bAS\s*(?:NOT\s+)?(?:MATERIALIZED\s*)?\(\s*(?:UPDATE|DELETE|MERGE|INSERT)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex StatementDmlRegex();
 }

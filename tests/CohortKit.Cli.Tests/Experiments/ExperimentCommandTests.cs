@@ -400,6 +400,10 @@ public sealed class ExperimentCommandTests : IDisposable
         Run("experiment", "power", "--baseline-mean", "3", "--effect", "0.1", "--json").Err.Should().Contain("--baseline-sd");
         Run("experiment", "power", "--baseline-rate", "0.2", "--effect", "0.1", "--power", "1", "--json").Code.Should().Be(2);
 
+        // Parse errors in the user's words, on one line (the review found a .NET type name, and two lines for one mistake).
+        Run("experiment", "power", "--baseline-mean", "10", "--baseline-sd", "2", "--n", "abc").Err.Trim().Should().Be("cohortkit: --n: Cannot parse argument 'abc' for option '--n' as a number.");
+        Run("experiment", "power", "--baseline-mean", "10", "--baseline-sd", "2", "--n", "100", "--bogus", "1").Err.TrimEnd().Split('\n').Should().ContainSingle();
+
         // The review found these blamed --effect: the option at fault is --power.
         Run("experiment", "power", "--baseline-rate", "0.3", "--effect", "0.1", "--power", "1", "--json").Err.Trim().Should().Be("cohortkit: --power must be in (--alpha = 0.05, 1) (got 1).");
         Run("experiment", "power", "--baseline-mean", "10", "--baseline-sd", "2", "--effect", "0.1", "--alpha", "0.8", "--power", "0.8", "--json").Err.Should().Contain("--power must be in (--alpha = 0.8, 1) (got 0.8)");

@@ -15,6 +15,14 @@ public sealed class DestructiveSqlTests
     [InlineData("alter table t add b numeric(10,2) not null", "without a DEFAULT")]
     [InlineData("UPDATE t SET a = 1", "changes existing rows")]
     [InlineData("  delete from t", "changes existing rows")]
+    // Found by an independent review: each of these was applied by the old patterns.
+    [InlineData("ALTER TABLE t ADD COLUMN c INTEGER; DELETE FROM t", "changes existing rows")]
+    [InlineData("ALTER TABLE t ADD COLUMN c INTEGER;\n  update t set a = 0", "changes existing rows")]
+    [InlineData("ALTER TABLE t ALTER a TYPE bigint", "type")]
+    [InlineData("ALTER TABLE t ALTER \"a\" SET DATA TYPE bigint", "type")]
+    [InlineData("ALTER TABLE t ALTER b SET NOT NULL", "NOT NULL to an existing")]
+    [InlineData("WITH x AS (DELETE FROM t RETURNING id) SELECT count(*) FROM x", "changes existing rows")]
+    [InlineData("with x as materialized ( update t set a = 1 returning a ) select 1", "changes existing rows")]
     public void Find_DestructiveStatement_SaysWhy(string sql, string reason) =>
         DestructiveSql.Find(sql).Should().Contain(reason);
 
