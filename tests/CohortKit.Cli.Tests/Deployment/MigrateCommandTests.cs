@@ -28,8 +28,11 @@ public sealed class MigrateCommandTests : IDisposable
         root.EnumerateObject().Select(p => p.Name).Should().Equal("rows", "writesV1", "writesV2", "failedWrites", "backfillSeconds", "phases");
         root.GetProperty("rows").GetInt64().Should().Be(3000);
         root.GetProperty("failedWrites").GetInt64().Should().Be(0);
-        root.GetProperty("writesV1").GetInt64().Should().BePositive();
-        root.GetProperty("writesV2").GetInt64().Should().BePositive();
+        // How many writes the two versions get in during a 3,000-row backfill depends on the scheduler: on a loaded CI
+        // machine the old version's writer once got none. Counted, never negative; every row is still filled (below).
+        var writes = root.GetProperty("writesV1").GetInt64() + root.GetProperty("writesV2").GetInt64();
+        root.GetProperty("writesV1").GetInt64().Should().BeGreaterThanOrEqualTo(0);
+        root.GetProperty("writesV2").GetInt64().Should().BeGreaterThanOrEqualTo(0);
         root.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("phase").GetString()).Should().Equal("expand", "migrate", "contract");
 
         using var connection = new SqliteConnection(Sqlite);
@@ -37,6 +40,8 @@ public sealed class MigrateCommandTests : IDisposable
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "SELECT COUNT(*) FROM drill_learners WHERE score_band IS NULL";
         Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).Should().Be(0);
+        cmd.CommandText = "SELECT COUNT(*) FROM drill_learners";
+        Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).Should().BeInRange(3000, 3000 + writes, "the seeded rows plus at most one insert per write");
 
         var (statusCode, status, _) = CliRunner.Run("migrate", "status", "--connection", Sqlite, "--json");
         statusCode.Should().Be(0);
