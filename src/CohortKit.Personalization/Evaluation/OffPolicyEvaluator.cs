@@ -118,7 +118,7 @@ public sealed class OffPolicyEvaluator
         var meanW = sumW / n;
         var snipsTerms = new double[n];
         for (var i = 0; i < n; i++) { snipsTerms[i] = w[i] * (r[i] - snipsValue) / meanW; }
-        var z = Probability.NormalQuantile(1 - (_options.Alpha / 2));
+        var z = Probability.NormalUpperQuantile(_options.Alpha / 2);
         var report = new OffPolicyReport
         {
             Rows = n,
