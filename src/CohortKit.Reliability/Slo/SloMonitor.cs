@@ -68,6 +68,12 @@ public sealed class SloMonitor
     /// <summary>Gets the objective.</summary>
     public double Objective => _options.Objective;
 
+    /// <summary>Gets what makes a request good.</summary>
+    public ServiceLevelIndicator Indicator => _options.Indicator;
+
+    /// <summary>Gets the latency threshold of <see cref="ServiceLevelIndicator.Latency"/>.</summary>
+    public TimeSpan LatencyThreshold => _options.LatencyThreshold;
+
     /// <summary>Gets the number of time buckets held (the memory bound).</summary>
     public int BucketCount => _ring.Length;
 
