@@ -6,7 +6,8 @@ namespace CohortKit.Benchmarks.Churn;
 
 /// <summary>Batch scoring of 1,000,003 learners × 30 features with a calibrated FastTree model (200 trees, 20 leaves): the per-row
 /// tree walk (the scorer before the flat layout) sequentially and in parallel chunks, against
-/// <see cref="ChurnModel.PredictProbabilities"/>, which walks blocks of 64 rows tree by tree through flat arrays in parallel chunks.</summary>
+/// the blocked tree-by-tree walk through flat arrays and QuickScorer, one thread each, and <see cref="ChurnModel.PredictProbabilities"/>
+/// (QuickScorer in parallel chunks, then calibration).</summary>
 [MemoryDiagnoser]
 public class ChurnScoringBenchmarks
 {
@@ -61,6 +62,13 @@ public class ChurnScoringBenchmarks
 
     [Benchmark]
     public double FlatBlocksSequential()
+    {
+        ((TreeEnsembleScorer)_model.Scorer).ScoreRowsByWalk(_features.AsSpan(), Dimensions, _scores);
+        return _scores[^1];
+    }
+
+    [Benchmark]
+    public double QuickScorerSequential()
     {
         _model.Scorer.ScoreRows(_features.AsSpan(), Dimensions, _scores);
         return _scores[^1];

@@ -16,7 +16,11 @@ internal abstract class RawScorer
 /// tree sends a row left when its split feature is ≤ the threshold; a child index &lt; 0 is the leaf ~index.</summary>
 internal sealed class TreeEnsembleScorer(TreeEnsembleScorer.Tree[] trees, double bias) : RawScorer
 {
-    private readonly FlatTreeEnsemble _flat = new(trees, bias);
+    private readonly FlatTreeEnsemble _flat = new(trees, bias); // first: its constructor refuses what is not a tree
+
+    private readonly bool _quickFits = trees.All(t => t.Leaf.Length <= QuickScorerEnsemble.MaxLeaves);
+
+    private QuickScorerEnsemble? _quick;
 
     /// <summary>One regression tree in flat arrays (node i: feature, threshold, left, right; leaves by ~index).</summary>
     internal sealed record Tree(int[] Feature, float[] Threshold, int[] Left, int[] Right, double[] Leaf, double Weight);
@@ -47,9 +51,25 @@ internal sealed class TreeEnsembleScorer(TreeEnsembleScorer.Tree[] trees, double
         return sum;
     }
 
-    /// <summary>Scores blocks of rows tree by tree through the flat layout (<see cref="FlatTreeEnsemble"/>); equal to
-    /// <see cref="Score"/> bit for bit.</summary>
-    public override void ScoreRows(ReadOnlySpan<float> data, int dimensions, Span<double> destination) => _flat.Score(data, dimensions, destination);
+    /// <summary>Scores rows by QuickScorer (<see cref="QuickScorerEnsemble"/>) when every tree has at most 64 leaves, else
+    /// blocks of rows tree by tree through the flat layout (<see cref="FlatTreeEnsemble"/>); either equals <see cref="Score"/>
+    /// bit for bit.</summary>
+    public override void ScoreRows(ReadOnlySpan<float> data, int dimensions, Span<double> destination)
+    {
+        if (_quickFits)
+        {
+            // Built on first use (a benign race: two threads may both build it; either copy is the same).
+            (_quick ??= new QuickScorerEnsemble(Trees, Bias)).Score(data, dimensions, destination);
+        }
+        else
+        {
+            _flat.Score(data, dimensions, destination);
+        }
+    }
+
+    /// <summary>Scores through the flat tree-by-tree layout whatever the leaf count (the blocked walk QuickScorer replaced; kept
+    /// for trees of more than 64 leaves and as a benchmark baseline).</summary>
+    internal void ScoreRowsByWalk(ReadOnlySpan<float> data, int dimensions, Span<double> destination) => _flat.Score(data, dimensions, destination);
 }
 
 /// <summary>A linear score b + Σ w_j (x_j − μ_j) / σ_j on features standardised with the training means and deviations.</summary>

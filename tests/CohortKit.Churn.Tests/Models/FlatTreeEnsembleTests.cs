@@ -31,12 +31,15 @@ public sealed class FlatTreeEnsembleTests
 
         float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
         for (var r = 300; r < 400; r++) { data[(r * rows.Dimensions) + random.Next(rows.Dimensions)] = specials[r % 3]; }
+        var quick = new double[rows.Rows];
         var blocked = new double[rows.Rows];
-        scorer.ScoreRows(data, rows.Dimensions, blocked);
+        scorer.ScoreRows(data, rows.Dimensions, quick);
+        scorer.ScoreRowsByWalk(data, rows.Dimensions, blocked);
         for (var r = 0; r < rows.Rows; r++)
         {
-            var walked = scorer.Score(rows.Row(r));
-            BitConverter.DoubleToInt64Bits(blocked[r]).Should().Be(BitConverter.DoubleToInt64Bits(walked), $"row {r}");
+            var walked = BitConverter.DoubleToInt64Bits(scorer.Score(rows.Row(r)));
+            BitConverter.DoubleToInt64Bits(blocked[r]).Should().Be(walked, $"row {r} (blocked walk)");
+            BitConverter.DoubleToInt64Bits(quick[r]).Should().Be(walked, $"row {r} (QuickScorer)");
         }
     }
 
@@ -81,10 +84,92 @@ public sealed class FlatTreeEnsembleTests
         flat.Score(rows, 3, scores);
         scores.Should().Equal(20.25, 40.25, 60.25, 60.25);
 
+        var quick = new QuickScorerEnsemble([tree], 0.25);
+        var quickScores = new double[4];
+        quick.Score(rows, 3, quickScores);
+        quickScores.Should().Equal(20.25, 40.25, 60.25, 60.25);
+        quick.Invoking(q => q.Score(new float[4], 2, new double[2])).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("dimensions");
+
         var shortRows = () => flat.Score(new float[4], 2, new double[2]);
         shortRows.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("dimensions").WithMessage("*split on 3 features*");
         var cyclic = new TreeEnsembleScorer.Tree([0, 1], [0.5f, 0.5f], [1, 0], [~0, ~1], [1, 2, 3], 1);
         var build = () => new FlatTreeEnsemble([cyclic], 0);
         build.Should().Throw<InvalidDataException>().WithMessage("*do not form a tree*");
+    }
+
+    /// <summary>Random trees of every shape up to 64 leaves (unbalanced, one leaf, thresholds shared between nodes and trees)
+    /// on rows that sit on thresholds, and NaN/±∞: QuickScorer's exit leaves are the walk's, so the scores are equal bit for
+    /// bit; a 65-leaf tree is refused by QuickScorer and scored by the walk.</summary>
+    [Fact]
+    public void QuickScorer_RandomTreesOfAnyShape_EqualsThePerRowWalkBitForBit()
+    {
+        var random = new Random(11);
+        const int Dimensions = 7;
+        float[] grid = [-1f, 0f, 0.25f, 0.5f, 1f, 2f];
+        var trees = new List<TreeEnsembleScorer.Tree>();
+        foreach (var leaves in new[] { 1, 2, 3, 20, 31, 63, 64, 64, 5 })
+        {
+            trees.Add(RandomTree(random, leaves, Dimensions, grid));
+        }
+
+        var scorer = new TreeEnsembleScorer([.. trees], 0.125);
+        var rows = 2000;
+        var data = new float[rows * Dimensions];
+        float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = random.Next(10) switch
+            {
+                < 5 => grid[random.Next(grid.Length)],
+                < 6 => specials[random.Next(3)],
+                _ => (float)((random.NextDouble() * 4) - 1.5),
+            };
+        }
+
+        var quick = new double[rows];
+        scorer.ScoreRows(data, Dimensions, quick);
+        for (var r = 0; r < rows; r++)
+        {
+            BitConverter.DoubleToInt64Bits(quick[r]).Should().Be(BitConverter.DoubleToInt64Bits(scorer.Score(data.AsSpan(r * Dimensions, Dimensions))), $"row {r}");
+        }
+
+        var big = RandomTree(random, 65, Dimensions, grid);
+        FluentActions.Invoking(() => new QuickScorerEnsemble([big], 0)).Should().Throw<ArgumentException>().WithMessage("*65 leaves*");
+        var wide = new TreeEnsembleScorer([big, trees[3]], 0);
+        var wideScores = new double[rows];
+        wide.ScoreRows(data, Dimensions, wideScores);
+        for (var r = 0; r < rows; r++) { wideScores[r].Should().Be(wide.Score(data.AsSpan(r * Dimensions, Dimensions)), $"row {r}"); }
+    }
+
+    /// <summary>A random binary tree with the given number of leaves: each internal node splits the remaining leaves at a random
+    /// point, so shapes range from balanced to chains; nodes numbered in creation order, leaves ~index in creation order.</summary>
+    private static TreeEnsembleScorer.Tree RandomTree(Random random, int leaves, int dimensions, float[] grid)
+    {
+        var feature = new List<int>();
+        var threshold = new List<float>();
+        var left = new List<int>();
+        var right = new List<int>();
+        var leaf = new List<double>();
+        int Build(int count)
+        {
+            if (count == 1)
+            {
+                leaf.Add(Math.Round((random.NextDouble() * 2) - 1, 3));
+                return ~(leaf.Count - 1);
+            }
+
+            var node = feature.Count;
+            feature.Add(random.Next(dimensions));
+            threshold.Add(random.Next(3) == 0 ? (float)random.NextDouble() : grid[random.Next(grid.Length)]);
+            left.Add(0);
+            right.Add(0);
+            var split = random.Next(1, count);
+            left[node] = Build(split);
+            right[node] = Build(count - split);
+            return node;
+        }
+
+        Build(leaves);
+        return new([.. feature], [.. threshold], [.. left], [.. right], [.. leaf], 0.5 + random.NextDouble());
     }
 }
