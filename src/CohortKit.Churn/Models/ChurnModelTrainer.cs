@@ -79,16 +79,44 @@ public sealed class ChurnModelTrainer : IChurnModelTrainer
 
         using var activity = ChurnTelemetry.ActivitySource.StartActivity("ChurnModelTrainer.Fit");
         var o = _options;
-        var (fitRows, calibrationRows) = StratifiedSplit(labels, o.CalibrationFraction, o.Seed);
-        var scorer = FitScorer(features, labels, fitRows);
         var dims = features.Dimensions;
         var data = features.AsSpan();
-        var calScores = new double[calibrationRows.Length];
-        var calLabels = new bool[calibrationRows.Length];
-        for (var i = 0; i < calibrationRows.Length; i++)
+        RawScorer scorer;
+        double[] calScores;
+        bool[] calLabels;
+        if (o.CalibrationFolds >= 2)
         {
-            calScores[i] = scorer.Score(data.Slice(calibrationRows[i] * dims, dims));
-            calLabels[i] = labels[calibrationRows[i]];
+            if (positives < o.CalibrationFolds || features.Rows - positives < o.CalibrationFolds)
+            {
+                throw new ArgumentException($"Cross-fitted calibration over {o.CalibrationFolds} folds needs at least {o.CalibrationFolds} churners and non-churners; there are {positives} churners among {features.Rows} rows.", nameof(labels));
+            }
+
+            // Out-of-fold raw scores of every row, each from a model that never saw it; then the model on every row.
+            var fold = Tabular.CrossValidator.AssignFolds(labels, o.CalibrationFolds, o.Seed);
+            calScores = new double[features.Rows];
+            for (var k = 0; k < o.CalibrationFolds; k++)
+            {
+                var foldScorer = FitScorer(features, labels, [.. Enumerable.Range(0, fold.Length).Where(i => fold[i] != k)]);
+                for (var i = 0; i < fold.Length; i++)
+                {
+                    if (fold[i] == k) { calScores[i] = foldScorer.Score(data.Slice(i * dims, dims)); }
+                }
+            }
+
+            calLabels = labels.ToArray();
+            scorer = FitScorer(features, labels, [.. Enumerable.Range(0, features.Rows)]);
+        }
+        else
+        {
+            var (fitRows, calibrationRows) = StratifiedSplit(labels, o.CalibrationFraction, o.Seed);
+            scorer = FitScorer(features, labels, fitRows);
+            calScores = new double[calibrationRows.Length];
+            calLabels = new bool[calibrationRows.Length];
+            for (var i = 0; i < calibrationRows.Length; i++)
+            {
+                calScores[i] = scorer.Score(data.Slice(calibrationRows[i] * dims, dims));
+                calLabels[i] = labels[calibrationRows[i]];
+            }
         }
 
         var calibrator = Calibrator.Fit(o.Calibration, calScores, calLabels);

@@ -35,6 +35,13 @@ public sealed class ChurnTrainerOptions
     /// <value>The default value is 0.2.</value>
     public double CalibrationFraction { get; set; } = 0.2;
 
+    /// <summary>Gets or sets the number of folds of cross-fitted calibration, or 0 for a held-out share. With k ≥ 2 the
+    /// calibration is fitted on out-of-fold scores of k models (each trained on the other k − 1 folds, stratified) and the
+    /// model itself on every row, as scikit-learn's <c>CalibratedClassifierCV(ensemble=False)</c>: no row is withheld from the
+    /// model, for k + 1 fits instead of one. With 0, <see cref="CalibrationFraction"/> of the rows is held out.</summary>
+    /// <value>The default value is 0 (hold out <see cref="CalibrationFraction"/>).</value>
+    public int CalibrationFolds { get; set; }
+
     /// <summary>Gets or sets the seed of the calibration split and of the learners.</summary>
     /// <value>The default value is 42.</value>
     public int Seed { get; set; } = 42;

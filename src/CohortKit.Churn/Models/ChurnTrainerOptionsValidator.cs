@@ -29,5 +29,6 @@ internal sealed class ChurnTrainerOptionsValidator : IValidateOptions<ChurnTrain
         if (o.MinimumExampleCountPerLeaf < 1) { yield return new(nameof(o.MinimumExampleCountPerLeaf), o.MinimumExampleCountPerLeaf, "MinimumExampleCountPerLeaf must be ≥ 1."); }
         if (!(o.L2Regularization >= 0 && double.IsFinite(o.L2Regularization))) { yield return new(nameof(o.L2Regularization), o.L2Regularization, "L2Regularization must be finite and ≥ 0."); }
         if (!(o.CalibrationFraction is >= 0.05 and <= 0.5)) { yield return new(nameof(o.CalibrationFraction), o.CalibrationFraction, "CalibrationFraction must be in [0.05, 0.5]."); }
+        if (o.CalibrationFolds is not 0 and (< 2 or > 20)) { yield return new(nameof(o.CalibrationFolds), o.CalibrationFolds, "CalibrationFolds must be 0 (a held-out share) or from 2 to 20."); }
     }
 }

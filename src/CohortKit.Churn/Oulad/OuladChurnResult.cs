@@ -1,4 +1,5 @@
 using CohortKit.Churn.Evaluation;
+using CohortKit.Churn.Models;
 
 namespace CohortKit.Churn.Oulad;
 
@@ -28,6 +29,25 @@ public sealed record OuladChurnResult
 
     /// <summary>Gets the lead times of the early warning's first alerts; null for <see cref="OuladChurnTask.Eventual"/>.</summary>
     public required OuladLeadTimes? LeadTimes { get; init; }
+
+    /// <summary>Gets how the trainer was chosen on the training rows; null when the study had one trainer.</summary>
+    public OuladModelSelection? Selection { get; init; }
+}
+
+/// <summary>The choice of a trainer by cross-validation on the training presentations (2013) only.</summary>
+public sealed record OuladModelSelection
+{
+    /// <summary>Gets the number of folds (by registration).</summary>
+    public required int Folds { get; init; }
+
+    /// <summary>Gets each candidate's mean fold AUC, in candidate order.</summary>
+    public required IReadOnlyList<double> CandidateAuc { get; init; }
+
+    /// <summary>Gets the index of the chosen candidate (the highest mean fold AUC; the earlier on a tie).</summary>
+    public required int SelectedIndex { get; init; }
+
+    /// <summary>Gets a copy of the chosen candidate's settings.</summary>
+    public required ChurnTrainerOptions Selected { get; init; }
 }
 
 /// <summary>How long before withdrawal the early warning first fires, on the test presentations. An alert is a weekly row whose

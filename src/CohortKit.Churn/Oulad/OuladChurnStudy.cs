@@ -1,6 +1,8 @@
 using CohortKit.Churn.Evaluation;
 using CohortKit.Churn.Models;
+using CohortKit.Churn.Tabular;
 using CohortKit.Datasets.Oulad;
+using CohortKit.Features;
 
 namespace CohortKit.Churn.Oulad;
 
@@ -16,7 +18,9 @@ namespace CohortKit.Churn.Oulad;
 public sealed class OuladChurnStudy
 {
     private const double TopFraction = 0.1;
-    private readonly ChurnModelTrainer _trainer;
+    private readonly ChurnModelTrainer[] _candidates;
+    private readonly int _folds;
+    private readonly int _seed;
 
     /// <summary>Creates a study with the default trainer (FastTree, Platt).</summary>
     public OuladChurnStudy()
@@ -27,7 +31,46 @@ public sealed class OuladChurnStudy
     /// <summary>Creates a study.</summary>
     /// <param name="options">The trainer's settings; validated now.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public OuladChurnStudy(ChurnTrainerOptions options) => _trainer = new ChurnModelTrainer(options);
+    public OuladChurnStudy(ChurnTrainerOptions options)
+    {
+        _candidates = [new ChurnModelTrainer(options)];
+        _folds = 5;
+        _seed = 42;
+    }
+
+    /// <summary>Creates a study that chooses its trainer on the training presentations only: each candidate is cross-validated
+    /// on the 2013 rows (folds by registration, so a registration's weekly rows never sit on both sides), the one with the
+    /// highest mean fold AUC is refitted on all 2013 rows (with calibration cross-fitted over the same number of folds,
+    /// <see cref="ChurnTrainerOptions.CalibrationFolds"/>, so no row is held out of the model), and only that model sees 2014.</summary>
+    /// <param name="candidates">The settings to choose from (e.g. <see cref="SelectionCandidates"/>); each validated now. On a
+    /// tie the earlier candidate wins.</param>
+    /// <param name="folds">The number of folds, from 2 to 20.</param>
+    /// <param name="seed">The seed of the fold assignment.</param>
+    /// <exception cref="ArgumentException"><paramref name="candidates"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or <paramref name="folds"/> is.</exception>
+    public OuladChurnStudy(IReadOnlyList<ChurnTrainerOptions> candidates, int folds = 5, int seed = 42)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (candidates.Count == 0) { throw new ArgumentException("At least one candidate is needed.", nameof(candidates)); }
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(folds, 20);
+        _candidates = [.. candidates.Select(c => new ChurnModelTrainer(c ?? throw new ArgumentException("A candidate is null.", nameof(candidates))))];
+        _folds = folds;
+        _seed = seed;
+    }
+
+    /// <summary>A small grid around the default, for <see cref="OuladChurnStudy(IReadOnlyList{ChurnTrainerOptions}, int, int)"/>:
+    /// the default first (200 trees × 20 leaves, rate 0.05, 50 rows per leaf), then slower and shallower or more regularised
+    /// FastTree ensembles and LightGBM. Fixed in advance, not chosen on any test result.</summary>
+    /// <returns>New option objects.</returns>
+    public static IReadOnlyList<ChurnTrainerOptions> SelectionCandidates() =>
+    [
+        new ChurnTrainerOptions(),
+        new ChurnTrainerOptions { NumberOfTrees = 400, LearningRate = 0.025 },
+        new ChurnTrainerOptions { NumberOfTrees = 400, NumberOfLeaves = 8, MinimumExampleCountPerLeaf = 100 },
+        new ChurnTrainerOptions { NumberOfTrees = 300, NumberOfLeaves = 31, MinimumExampleCountPerLeaf = 200, LearningRate = 0.03 },
+        new ChurnTrainerOptions { ModelType = ChurnModelType.LightGbm },
+    ];
 
     /// <summary>Builds the rows, trains on 2013 and evaluates on 2014.</summary>
     /// <param name="data">The data (<see cref="OuladChurnData.Load"/>).</param>
@@ -56,7 +99,17 @@ public sealed class OuladChurnStudy
         var trainLabels = train.Select(s => s.Label).ToArray();
         var trainFeatures = builder.Build(train);
         cancellationToken.ThrowIfCancellationRequested();
-        var model = _trainer.Fit(trainFeatures, trainLabels);
+        var selection = _candidates.Length > 1 ? Select(train, trainFeatures, trainLabels, cancellationToken) : null;
+        var trainer = _candidates[selection?.SelectedIndex ?? 0];
+        if (selection is not null)
+        {
+            // The chosen settings, refitted with cross-fitted calibration so that the final model sees every 2013 row.
+            var final = trainer.Options;
+            final.CalibrationFolds = _folds;
+            trainer = new ChurnModelTrainer(final);
+        }
+
+        var model = trainer.Fit(trainFeatures, trainLabels);
         cancellationToken.ThrowIfCancellationRequested();
         var testFeatures = builder.Build(test);
         var scores = new double[test.Count];
@@ -73,7 +126,40 @@ public sealed class OuladChurnStudy
             Test = evaluation,
             Auc = AucInterval.Compute(scores, labels, test.Select(s => s.Row).ToArray()),
             LeadTimes = task == OuladChurnTask.EarlyWarning ? LeadTimes(registrations, test, scores) : null,
+            Selection = selection,
         };
+    }
+
+    /// <summary>Cross-validates every candidate on the training rows with folds by registration (shuffled with the seed).</summary>
+    private OuladModelSelection Select(List<OuladSample> train, FeatureMatrix features, bool[] labels, CancellationToken cancellationToken)
+    {
+        var registrations = train.Select(s => s.Row).Distinct().ToArray();
+        new Random(_seed).Shuffle(registrations);
+        var foldOf = new Dictionary<int, int>(registrations.Length);
+        for (var i = 0; i < registrations.Length; i++) { foldOf[registrations[i]] = i % _folds; }
+        var fold = train.Select(s => foldOf[s.Row]).ToArray();
+        var folds = Enumerable.Range(0, _folds).Select(k => (
+            Fit: Enumerable.Range(0, fold.Length).Where(i => fold[i] != k).ToArray(),
+            Held: Enumerable.Range(0, fold.Length).Where(i => fold[i] == k).ToArray())).ToArray();
+        var auc = new double[_candidates.Length];
+        for (var c = 0; c < _candidates.Length; c++)
+        {
+            var sum = 0.0;
+            foreach (var (fit, held) in folds)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var model = _candidates[c].Fit(CrossValidator.Subset(features, fit), [.. fit.Select(i => labels[i])]);
+                var scores = new double[held.Length];
+                model.PredictProbabilities(CrossValidator.Subset(features, held), scores);
+                sum += ChurnMetrics.Evaluate(scores, [.. held.Select(i => labels[i])]).Auc;
+            }
+
+            auc[c] = sum / _folds;
+        }
+
+        var best = 0;
+        for (var c = 1; c < auc.Length; c++) { if (auc[c] > auc[best]) { best = c; } }
+        return new OuladModelSelection { Folds = _folds, CandidateAuc = auc, SelectedIndex = best, Selected = _candidates[best].Options };
     }
 
     private static OuladLeadTimes LeadTimes(OuladRegistrations registrations, List<OuladSample> test, double[] scores)

@@ -26,10 +26,14 @@ internal static class OuladChurnCommand
         task.AcceptOnlyFromAmong("eventual", "early-warning");
         var asOf = new Option<int?>("--as-of") { Description = "The as-of day (from the presentation start) of --task eventual; default 30." };
         var charts = new Option<DirectoryInfo?>("--charts") { Description = "Write roc.png and calibration.png (and lead-time.png for early-warning) into this folder." };
+        var select = new Option<bool>("--select")
+        {
+            Description = "Choose the model among a fixed grid of FastTree and LightGBM settings by 5-fold cross-validation on the 2013 rows (folds by registration); the test set sees only the chosen model.",
+        };
         var json = CommonOptions.Json();
         var command = new Command("oulad", "OULAD withdrawal: eventual (as of day 14/30/60/90) or the 7-14-day early warning; train on 2013, test on 2014, beside the peer's AUC.")
         {
-            path, task, asOf, charts, json,
+            path, task, asOf, charts, select, json,
         };
         command.SetAction(parse =>
         {
@@ -47,7 +51,8 @@ internal static class OuladChurnCommand
             OuladChurnResult result;
             try
             {
-                result = new OuladChurnStudy().Run(data, kind, day ?? 30);
+                var study = parse.GetValue(select) ? new OuladChurnStudy(OuladChurnStudy.SelectionCandidates()) : new OuladChurnStudy();
+                result = study.Run(data, kind, day ?? 30);
             }
             catch (ArgumentOutOfRangeException e) when (e.ParamName == "asOfDay")
             {
@@ -111,6 +116,12 @@ internal static class OuladChurnCommand
             console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Lead time: {l.Alerted:N0} of {l.Withdrawals:N0} withdrawals alerted first {l.Median} days before (quartiles {l.Q1}-{l.Q3}, range {l.Min}-{l.Max})."));
         }
 
+        if (r.Selection is { } s)
+        {
+            var aucs = string.Join(", ", s.CandidateAuc.Select((a, i) => string.Create(CultureInfo.InvariantCulture, $"{s.Candidates[i]} {a:0.0000}")));
+            console.Ansi.WriteLine($"Chosen by {s.Folds}-fold cross-validation on 2013: {s.Candidates[s.SelectedIndex]} (mean fold AUC: {aucs}).");
+        }
+
         foreach (var file in r.Charts ?? []) { console.Ansi.WriteLine($"Wrote {file}"); }
     }
 }
@@ -135,6 +146,8 @@ internal sealed record OuladChurnReport : ChurnMetricFields
 
     public IReadOnlyList<string>? Charts { get; init; }
 
+    public SelectionReport? Selection { get; init; }
+
     [SetsRequiredMembers]
     private OuladChurnReport(OuladChurnResult r, string task)
         : base(r.Test)
@@ -146,9 +159,33 @@ internal sealed record OuladChurnReport : ChurnMetricFields
         AucInterval = new IntervalReport { Low = r.Auc.Interval.Low, High = r.Auc.Interval.High, Level = r.Auc.Interval.Level };
         PeerAuc = OuladChurnCommand.PeerAuc(r.Task, r.AsOfDay);
         LeadTime = r.LeadTimes is { } l ? LeadTimeReport.From(l) : null;
+        Selection = r.Selection is { } s ? SelectionReport.From(s) : null;
     }
 
     public static OuladChurnReport From(OuladChurnResult r, string task) => new(r, task);
+}
+
+/// <summary>How <c>--select</c> chose the model: each candidate's settings and mean fold AUC on the 2013 rows.</summary>
+internal sealed record SelectionReport
+{
+    public required int Folds { get; init; }
+
+    public required IReadOnlyList<string> Candidates { get; init; }
+
+    public required IReadOnlyList<double> CandidateAuc { get; init; }
+
+    public required int SelectedIndex { get; init; }
+
+    public static SelectionReport From(OuladModelSelection s) => new()
+    {
+        Folds = s.Folds,
+        Candidates = [.. OuladChurnStudy.SelectionCandidates().Select(Describe)],
+        CandidateAuc = s.CandidateAuc,
+        SelectedIndex = s.SelectedIndex,
+    };
+
+    private static string Describe(CohortKit.Churn.Models.ChurnTrainerOptions o) => string.Create(
+        CultureInfo.InvariantCulture, $"{o.ModelType} {o.NumberOfTrees}x{o.NumberOfLeaves} rate {o.LearningRate} min-leaf {o.MinimumExampleCountPerLeaf}");
 }
 
 /// <summary>A confidence interval in the JSON.</summary>

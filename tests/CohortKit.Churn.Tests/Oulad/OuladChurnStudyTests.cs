@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CohortKit.Churn.Models;
 using CohortKit.Churn.Oulad;
 using CohortKit.Testing;
 using Xunit.Abstractions;
@@ -40,6 +41,36 @@ public sealed class OuladChurnStudyTests(OuladChurnFixture fixture, ITestOutputH
         result.Test.Auc.Should().BeGreaterThan(0.763, "the peer's AUC is 0.763");
         result.LeadTimes!.Days.Should().OnlyContain(d => d >= 8);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lead: {result.LeadTimes.Alerted}/{result.LeadTimes.Withdrawals} alerted, median {result.LeadTimes.Days[result.LeadTimes.Days.Count / 2]} days"));
+    }
+
+    /// <summary>Selection on the training presentations: every candidate gets a fold-mean AUC, the best is chosen (a candidate
+    /// made constant by a huge leaf minimum scores exactly 0.5 and cannot win), and the test set is scored once, by the chosen settings.</summary>
+    [DataFact("oulad_studentvle_parquet")]
+    public void Run_WithCandidates_ChoosesTheBestFoldMeanAucOnTrainingRowsOnly()
+    {
+        ChurnTrainerOptions[] candidates =
+        [
+            // Two leaves of at least 5,000 rows each cannot be cut from the ~7,800 rows a fold trains on: a constant score, AUC 0.5.
+            new() { NumberOfTrees = 20, NumberOfLeaves = 2, MinimumExampleCountPerLeaf = 5000 },
+            new() { NumberOfTrees = 40 },
+        ];
+        var result = Timed(() => new OuladChurnStudy(candidates, folds: 3).Run(fixture.Data, OuladChurnTask.Eventual, 30), "eventual day 30, selected");
+        var selection = result.Selection!;
+        selection.Folds.Should().Be(3);
+        selection.CandidateAuc.Should().HaveCount(2);
+        selection.CandidateAuc[0].Should().Be(0.5);
+        selection.SelectedIndex.Should().Be(1);
+        selection.CandidateAuc[1].Should().BeGreaterThan(selection.CandidateAuc[0]);
+        selection.Selected.NumberOfTrees.Should().Be(40);
+        result.Test.Auc.Should().BeGreaterThan(0.65);
+    }
+
+    [Fact]
+    public void Constructor_BadCandidatesOrFolds_ThrowsNamingThem()
+    {
+        FluentActions.Invoking(() => new OuladChurnStudy(Array.Empty<ChurnTrainerOptions>())).Should().Throw<ArgumentException>().WithParameterName("candidates");
+        FluentActions.Invoking(() => new OuladChurnStudy([new ChurnTrainerOptions()], folds: 1)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("folds");
+        FluentActions.Invoking(() => new OuladChurnStudy([new ChurnTrainerOptions { NumberOfTrees = 0 }])).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("NumberOfTrees");
     }
 
     private OuladChurnResult Timed(Func<OuladChurnResult> run, string name)
