@@ -23,21 +23,30 @@ internal sealed class QuickScorerEnsemble
     /// <summary>The most leaves a tree may have (one bit each in a 64-bit mask).</summary>
     internal const int MaxLeaves = 64;
 
+    /// <summary>The most trees (a tree index takes 16 bits of an entry).</summary>
+    internal const int MaxTrees = 65_536;
+
     private readonly float[] _threshold;
-    private readonly Entry[] _entry;
+    private readonly uint[] _entry;
     private readonly int[] _featureStart;
     private readonly double[] _value;
     private readonly int _trees;
     private readonly double _bias;
 
     /// <summary>Lays the trees out; they must already be valid trees (checked by <see cref="FlatTreeEnsemble"/>'s constructor).</summary>
-    /// <exception cref="ArgumentException">A tree has more than <see cref="MaxLeaves"/> leaves.</exception>
+    /// <exception cref="ArgumentException">A tree has more than <see cref="MaxLeaves"/> leaves, or there are more than
+    /// <see cref="MaxTrees"/> trees.</exception>
     public QuickScorerEnsemble(IReadOnlyList<TreeEnsembleScorer.Tree> trees, double bias)
     {
         _trees = trees.Count;
         _bias = bias;
         _value = new double[trees.Count * MaxLeaves];
-        var nodes = new List<(int Feature, float Threshold, int Tree, ulong Mask)>();
+        if (trees.Count > MaxTrees)
+        {
+            throw new ArgumentException($"There are {trees.Count} trees; QuickScorer's packed entries hold at most {MaxTrees}.", nameof(trees));
+        }
+
+        var nodes = new List<(int Feature, float Threshold, uint Entry)>();
         var features = 0;
         for (var t = 0; t < trees.Count; t++)
         {
@@ -67,9 +76,8 @@ internal sealed class QuickScorerEnsemble
 
                 var left = Number(tree.Left[node]);
                 var right = Number(tree.Right[node]);
-                var run = left.High - left.Low;
-                var cleared = (run == 64 ? ulong.MaxValue : ((1UL << run) - 1)) << left.Low;
-                nodes.Add((tree.Feature[node], tree.Threshold[node], t, ~cleared));
+                // The left subtree's leaves are positions [Low, High): at most 63 of them (the right has one at least).
+                nodes.Add((tree.Feature[node], tree.Threshold[node], ((uint)t << 16) | ((uint)left.Low << 8) | (uint)(left.High - left.Low)));
                 features = Math.Max(features, tree.Feature[node] + 1);
                 return (left.Low, right.High);
             }
@@ -78,7 +86,7 @@ internal sealed class QuickScorerEnsemble
         // Grouped by feature, ascending threshold within a feature (ties in any order: clearing bits commutes).
         var sorted = nodes.OrderBy(n => n.Feature).ThenBy(n => n.Threshold).ToArray();
         _threshold = [.. sorted.Select(n => n.Threshold)];
-        _entry = [.. sorted.Select(n => new Entry(n.Tree, n.Mask))];
+        _entry = [.. sorted.Select(n => n.Entry)];
         _featureStart = new int[features + 1];
         foreach (var n in sorted) { _featureStart[n.Feature + 1]++; }
         for (var f = 0; f < features; f++) { _featureStart[f + 1] += _featureStart[f]; }
@@ -121,8 +129,9 @@ internal sealed class QuickScorerEnsemble
                     var end = Unsafe.Add(ref starts, f + 1);
                     for (var i = Unsafe.Add(ref starts, f); i < end && !(v <= Unsafe.Add(ref threshold, i)); i++)
                     {
-                        ref readonly var e = ref Unsafe.Add(ref entry, i);
-                        Unsafe.Add(ref mask, e.Tree) &= e.Mask;
+                        // Entry: tree (16 bits), first leaf of the left subtree (8), its leaf count (8): clear those bits.
+                        var e = Unsafe.Add(ref entry, i);
+                        Unsafe.Add(ref mask, (int)(e >> 16)) &= ~((((1UL << (int)(e & 0xFF)) - 1)) << (int)((e >> 8) & 0xFF));
                     }
                 }
 
@@ -144,7 +153,4 @@ internal sealed class QuickScorerEnsemble
         }
     }
 
-    /// <summary>A failed node's tree and the mask that clears its left subtree's leaves.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private readonly record struct Entry(int Tree, ulong Mask);
 }

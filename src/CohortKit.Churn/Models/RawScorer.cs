@@ -18,7 +18,7 @@ internal sealed class TreeEnsembleScorer(TreeEnsembleScorer.Tree[] trees, double
 {
     private readonly FlatTreeEnsemble _flat = new(trees, bias); // first: its constructor refuses what is not a tree
 
-    private readonly bool _quickFits = trees.All(t => t.Leaf.Length <= QuickScorerEnsemble.MaxLeaves);
+    private readonly bool _quickFits = trees.Length <= QuickScorerEnsemble.MaxTrees && trees.All(t => t.Leaf.Length <= QuickScorerEnsemble.MaxLeaves);
 
     private QuickScorerEnsemble? _quick;
 
@@ -51,7 +51,8 @@ internal sealed class TreeEnsembleScorer(TreeEnsembleScorer.Tree[] trees, double
         return sum;
     }
 
-    /// <summary>Scores rows by QuickScorer (<see cref="QuickScorerEnsemble"/>) when every tree has at most 64 leaves, else
+    /// <summary>Scores rows by QuickScorer (<see cref="QuickScorerEnsemble"/>) when every tree has at most 64 leaves (and there
+    /// are at most 65,536 trees), else
     /// blocks of rows tree by tree through the flat layout (<see cref="FlatTreeEnsemble"/>); either equals <see cref="Score"/>
     /// bit for bit.</summary>
     public override void ScoreRows(ReadOnlySpan<float> data, int dimensions, Span<double> destination)
