@@ -7,17 +7,31 @@ namespace CohortKit.Personalization.Engine;
 /// reward (mean) and width √(φᵀA⁻¹φ). The engine uses <see cref="Choose"/> (the propensity of the chosen action); off-policy
 /// evaluation uses <see cref="Probabilities"/> (the whole distribution).</summary>
 /// <remarks>Thompson sampling's probability that an action's draw is the largest,
-/// <c>P(a) = ∫ φ(z) Π_{b≠a} Φ((m_a + s_a z − m_b) / s_b) dz</c> with <c>s = v·width</c>, is computed by Gauss–Hermite quadrature
-/// (<see cref="QuadratureNodes"/> nodes), not by sampling.</remarks>
+/// <c>P(a) = ∫ φ(z) Π_{b≠a} Φ((m_a + s_a z − m_b) / s_b) dz</c> with <c>s = v·width</c>, is computed by composite
+/// Gauss–Legendre quadrature over the range where it is not negligible (see <see cref="ThompsonProbability"/>), not by sampling.</remarks>
 internal static class ActionSelection
 {
-    /// <summary>The number of probabilists' Gauss–Hermite nodes of the Thompson propensity.</summary>
-    public const int QuadratureNodes = 48;
+    /// <summary>The Gauss–Legendre nodes per panel of the Thompson propensity's quadrature.</summary>
+    public const int PanelNodes = 32;
+
+    /// <summary>A panel's width in units of the narrowest rising factor's width (and at most this many standard deviations
+    /// of the chosen action's draw).</summary>
+    private const double PanelWidth = 8;
+
+    /// <summary>Where φ and the factors' tails are cut: Φ(−7.5) ≈ 3.2e-14.</summary>
+    private const double Cutoff = 7.5;
+
+    /// <summary>Points per unit of the tables of Φ and φ behind <see cref="TabulatedNormalCdf"/>.</summary>
+    private const int TableStepsPerUnit = 16;
+
+    private static readonly double InverseSqrt2Pi = 1 / Math.Sqrt(2 * Math.PI);
+    private static readonly double[] CdfTable = Tabulate(density: false);
+    private static readonly double[] DensityTable = Tabulate(density: true);
 
     /// <summary>The smallest width used for a Thompson draw, so that a degenerate (zero) width cannot divide by zero.</summary>
     private const double MinimumSpread = 1e-12;
 
-    private static readonly (double[] Nodes, double[] Weights) Hermite = HermiteRule(QuadratureNodes);
+    private static readonly (double[] Nodes, double[] Weights) Legendre = LegendreRule(PanelNodes);
 
     /// <summary>Chooses an action.</summary>
     /// <param name="options">The policy.</param>
@@ -88,56 +102,198 @@ internal static class ActionSelection
                 SplitTies(means, widths, options.UcbWidth, destination, 1);
                 return;
             default:
+                Span<double> spreads = k <= 64 ? stackalloc double[k] : new double[k];
+                Spreads(widths, options.ThompsonScale, spreads);
                 var total = 0.0;
-                for (var a = 0; a < k; a++) { total += destination[a] = ThompsonProbability(means, widths, options.ThompsonScale, a); }
+                for (var a = 0; a < k; a++) { total += destination[a] = ProbabilityFromSpreads(means, spreads, a); }
                 for (var a = 0; a < k; a++) { destination[a] /= total; }
                 return;
         }
     }
 
-    /// <summary>P(action <paramref name="a"/>'s draw is the largest) under independent normal draws.</summary>
+    /// <summary>P(action <paramref name="a"/>'s draw is the largest) under independent normal draws N(mᵢ, (v·widthᵢ)²).</summary>
+    /// <remarks>
+    /// With z the chosen action's standardised draw, t_b = (m_b − m_a)/s_a and w_b = s_b/s_a,
+    /// P = ∫ φ(z) Π_{b≠a} Φ((z − t_b)/w_b) dz. Every factor rises from 0 to 1 within ±<see cref="Cutoff"/>·w_b of t_b, and
+    /// φ is negligible beyond ±<see cref="Cutoff"/>; so the integral runs from lo = max(−C, max_b t_b − C·w_b) (below lo some
+    /// factor is under Φ(−C) ≈ 3e-14) to C, a factor is dropped once z passes t_b + C·w_b (it is then 1 within 3e-14), and
+    /// the rest is integrated by composite <see cref="PanelNodes"/>-point Gauss–Legendre panels no wider than
+    /// <see cref="PanelWidth"/> times the narrowest width still rising (a sharp factor is resolved where it rises, and
+    /// only there). Against SciPy's adaptive quadrature the error is below 1e-12 absolute (and 1e-9 relative above 1e-4) for
+    /// width ratios from 1 to 1,000
+    /// (tests/reference/personalization/thompson_propensity.json).
+    /// </remarks>
     public static double ThompsonProbability(ReadOnlySpan<double> means, ReadOnlySpan<double> widths, double scale, int a)
     {
         var k = means.Length;
         if (k == 1) { return 1; }
-        var sa = Math.Max(scale * widths[a], MinimumSpread);
-        var (nodes, weights) = Hermite;
-        var p = 0.0;
-        for (var q = 0; q < nodes.Length; q++)
-        {
-            var value = means[a] + (sa * nodes[q]);
-            var product = weights[q];
-            for (var b = 0; b < k && product > 0; b++)
-            {
-                if (b == a) { continue; }
-                product *= NormalCdf((value - means[b]) / Math.Max(scale * widths[b], MinimumSpread));
-            }
-
-            p += product;
-        }
-
-        // The chosen action was drawn, so its probability is positive; quadrature can round a tiny one to 0.
-        return Math.Clamp(p, double.Epsilon, 1);
+        Span<double> spreads = k <= 64 ? stackalloc double[k] : new double[k];
+        Spreads(widths, scale, spreads);
+        return ProbabilityFromSpreads(means, spreads, a);
     }
 
-    /// <summary>Φ(x) through the complementary error function of Numerical Recipes (erfcc, fractional error below 1.2e-7),
-    /// cheap enough for the per-decision quadrature.</summary>
+    /// <summary>The Thompson propensity from the draws' standard deviations s = max(v·width, <see cref="MinimumSpread"/>),
+    /// computed once per decision.</summary>
+    private static double ProbabilityFromSpreads(ReadOnlySpan<double> means, ReadOnlySpan<double> spreads, int a)
+    {
+        var k = means.Length;
+        if (k == 1) { return 1; }
+        var sa = spreads[a];
+        var ma = means[a];
+        Span<double> centres = k <= 64 ? stackalloc double[k] : new double[k];
+        Span<double> inverseWidths = k <= 64 ? stackalloc double[k] : new double[k];
+        Span<double> ends = k <= 64 ? stackalloc double[k] : new double[k];
+        var lo = -Cutoff;
+        var active = 0;
+        for (var b = 0; b < k; b++)
+        {
+            if (b == a) { continue; }
+            var t = (means[b] - ma) / sa;
+            var w = spreads[b] / sa;
+            lo = Math.Max(lo, t - (Cutoff * w));
+            centres[active] = t;
+            inverseWidths[active] = 1 / w;
+            ends[active] = t + (Cutoff * w);
+            active++;
+        }
+
+        if (!(lo < Cutoff)) { return double.Epsilon; } // some factor is below Φ(−C) wherever φ is not negligible
+
+        // Keep only the factors that still rise somewhere in [lo, C], ordered by where they reach 1.
+        var kept = 0;
+        for (var i = 0; i < active; i++)
+        {
+            if (ends[i] > lo) { centres[kept] = centres[i]; inverseWidths[kept] = inverseWidths[i]; ends[kept] = ends[i]; kept++; }
+        }
+
+        var (nodes, weights) = Legendre;
+        var p = 0.0;
+        var z = lo;
+        while (z < Cutoff)
+        {
+            // Drop the factors that have reached 1; the narrowest remaining one sets the panel width.
+            var narrowest = 1.0;
+            var live = 0;
+            for (var i = 0; i < kept; i++)
+            {
+                if (ends[i] <= z) { continue; }
+                centres[live] = centres[i];
+                inverseWidths[live] = inverseWidths[i];
+                ends[live] = ends[i];
+                narrowest = Math.Min(narrowest, 1 / inverseWidths[i]);
+                live++;
+            }
+
+            kept = live;
+            var end = Math.Min(Cutoff, z + (PanelWidth * narrowest));
+            var half = 0.5 * (end - z);
+            var mid = 0.5 * (end + z);
+            var panel = 0.0;
+            for (var q = 0; q < nodes.Length; q++)
+            {
+                var x = mid + (half * nodes[q]);
+                var product = weights[q] * Math.Exp(-0.5 * x * x);
+                for (var i = 0; i < kept; i++)
+                {
+                    var u = (x - centres[i]) * inverseWidths[i];
+                    if (u < Cutoff) { product *= TabulatedNormalCdf(u); }
+                }
+
+                panel += product;
+            }
+
+            p += half * panel;
+            z = end;
+        }
+
+        // The chosen action was drawn, so its probability is positive; a tiny one can round to 0.
+        return Math.Clamp(p * InverseSqrt2Pi, double.Epsilon, 1);
+    }
+
+    /// <summary>Φ(x), the standard normal CDF, by Hart's double-precision rational approximation (algorithm 5666, as
+    /// published by West, "Better approximations to cumulative normal functions", 2005) and a continued fraction beyond
+    /// |x| ≥ 7.07: absolute error below 3e-16 everywhere, relative error below 1e-13 for x ≥ −3 and 1e-8 in the far
+    /// lower tail (checked against SciPy's ndtr in the tests); one exponential per call.</summary>
     internal static double NormalCdf(double x)
     {
-        var z = Math.Abs(x) / Math.Sqrt(2);
-        var t = 1 / (1 + (0.5 * z));
-        var poly = 0.17087277;
-        poly = (poly * t) - 0.82215223;
-        poly = (poly * t) + 1.48851587;
-        poly = (poly * t) - 1.13520398;
-        poly = (poly * t) + 0.27886807;
-        poly = (poly * t) - 0.18628806;
-        poly = (poly * t) + 0.09678418;
-        poly = (poly * t) + 0.37409196;
-        poly = (poly * t) + 1.00002368;
-        poly = (poly * t) - 1.26551223;
-        var erfc = t * Math.Exp(-(z * z) + poly);
-        return x >= 0 ? 1 - (0.5 * erfc) : 0.5 * erfc;
+        var z = Math.Abs(x);
+        double tail;
+        if (z > 38) { tail = 0; } // Φ(−38) ≈ 3e-316, at the end of the subnormals
+        else
+        {
+            var e = Math.Exp(-0.5 * z * z);
+            if (z < 7.07106781186547)
+            {
+                var n = (0.0352624965998911 * z) + 0.700383064443688;
+                n = (n * z) + 6.37396220353165;
+                n = (n * z) + 33.912866078383;
+                n = (n * z) + 112.079291497871;
+                n = (n * z) + 221.213596169931;
+                n = (n * z) + 220.206867912376;
+                var d = (0.0883883476483184 * z) + 1.75566716318264;
+                d = (d * z) + 16.064177579207;
+                d = (d * z) + 86.7807322029461;
+                d = (d * z) + 296.564248779674;
+                d = (d * z) + 637.333633378831;
+                d = (d * z) + 793.826512519948;
+                d = (d * z) + 440.413735824752;
+                tail = e * n / d;
+            }
+            else
+            {
+                var c = z + 0.65;
+                c = z + (4 / c);
+                c = z + (3 / c);
+                c = z + (2 / c);
+                c = z + (1 / c);
+                tail = e / c / 2.506628274631;
+            }
+        }
+
+        return x > 0 ? 1 - tail : tail;
+    }
+
+    /// <summary>Φ(u) for u in [−<see cref="Cutoff"/>, <see cref="Cutoff"/>] (= ±7.5) (the only arguments the propensity's quadrature
+    /// needs) without an exponential: the Taylor series of Φ about the nearest point of a table with spacing 1/16,
+    /// Φ(x₀ + d) = Φ(x₀) + φ(x₀)·Σ_{n=1..9} (−1)^{n−1} He_{n−1}(x₀)·dⁿ/n! (Marsaglia, "Evaluating the normal distribution",
+    /// 2004), |d| ≤ 1/32: the first omitted term is below 1e-16 relative to φ(x₀). The table's values come from MathNet's
+    /// erfc. Arguments outside the range are clamped to its ends.</summary>
+    internal static double TabulatedNormalCdf(double u)
+    {
+        var i = Math.Clamp((int)(((u + Cutoff) * TableStepsPerUnit) + 0.5), 0, CdfTable.Length - 1);
+        var x0 = (i / (double)TableStepsPerUnit) - Cutoff;
+        var d = u - x0;
+        var term = d;       // (−1)^{n−1} dⁿ/n!, n = 1
+        var previous = 0.0; // He_{n−2}
+        var current = 1.0;  // He_{n−1}
+        var sum = d;
+        for (var n = 2; n <= 9; n++)
+        {
+            var next = (x0 * current) - ((n - 2) * previous);
+            previous = current;
+            current = next;
+            term *= -d / n;
+            sum += term * current;
+        }
+
+        return CdfTable[i] + (DensityTable[i] * sum);
+    }
+
+    private static double[] Tabulate(bool density)
+    {
+        var table = new double[(int)(2 * Cutoff * TableStepsPerUnit) + 1];
+        for (var i = 0; i < table.Length; i++)
+        {
+            var x = (i / (double)TableStepsPerUnit) - Cutoff;
+            table[i] = density ? Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI) : 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-x / Math.Sqrt(2));
+        }
+
+        return table;
+    }
+
+    private static void Spreads(ReadOnlySpan<double> widths, double scale, Span<double> spreads)
+    {
+        for (var b = 0; b < spreads.Length; b++) { spreads[b] = Math.Max(scale * widths[b], MinimumSpread); }
     }
 
     private static int ArgMax(ReadOnlySpan<double> means, ReadOnlySpan<double> widths, double width, ref Xoshiro256 random, out int ties)
@@ -173,19 +329,18 @@ internal static class ActionSelection
         for (var a = 0; a < k; a++) { destination[a] = Score(means, widths, width, a) == best ? mass / ties : 0; }
     }
 
-    /// <summary>Golub–Welsch: the nodes and weights of the probabilists' Gauss–Hermite rule (weights sum to 1, so
-    /// <c>Σ w f(x)</c> approximates E f(Z) for a standard normal Z).</summary>
-    private static (double[] Nodes, double[] Weights) HermiteRule(int n)
+    /// <summary>Golub–Welsch: the nodes and weights of the Gauss–Legendre rule on [−1, 1] (weights sum to 2).</summary>
+    private static (double[] Nodes, double[] Weights) LegendreRule(int n)
     {
         var jacobi = Matrix<double>.Build.Dense(n, n);
-        for (var i = 1; i < n; i++) { jacobi[i, i - 1] = jacobi[i - 1, i] = Math.Sqrt(i); }
+        for (var i = 1; i < n; i++) { jacobi[i, i - 1] = jacobi[i - 1, i] = i / Math.Sqrt((4.0 * i * i) - 1); }
         var evd = jacobi.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
         var nodes = new double[n];
         var weights = new double[n];
         for (var i = 0; i < n; i++)
         {
             nodes[i] = evd.EigenValues[i].Real;
-            weights[i] = evd.EigenVectors[0, i] * evd.EigenVectors[0, i];
+            weights[i] = 2 * evd.EigenVectors[0, i] * evd.EigenVectors[0, i];
         }
 
         return (nodes, weights);

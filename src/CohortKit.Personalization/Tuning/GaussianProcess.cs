@@ -1,10 +1,11 @@
-using MathNet.Numerics.LinearAlgebra;
+using System.Numerics.Tensors;
 
 namespace CohortKit.Personalization.Tuning;
 
 /// <summary>A Gaussian-process regression surrogate on the unit cube: zero mean on standardised targets, an ARD Matérn 5/2
 /// kernel <c>k(r) = σ²(1 + √5r + 5r²/3)·e^(−√5r)</c>, <c>r² = Σ((x_j − x'_j)/ℓ_j)²</c>, plus Gaussian noise σ_n² on the
-/// diagonal. ℓ, σ² and σ_n² maximise the log marginal likelihood (Nelder–Mead on their logarithms, within bounds), so the
+/// diagonal. ℓ, σ² and σ_n² maximise the log marginal likelihood (Nelder–Mead on their logarithms, within bounds; each evaluation factors the kernel matrix in place in buffers shared
+/// by the whole fit, with the inputs' squared differences computed once), so the
 /// surrogate is noise-aware: a noisy objective gets a larger σ_n².</summary>
 internal sealed class GaussianProcess
 {
@@ -65,11 +66,12 @@ internal sealed class GaussianProcess
         initial[d] = 0;
         initial[d + 1] = Math.Log(1e-3);
         var start = initial;
-        if (warmStart is { Length: var length } && length == d + 2 && Objective(x, z, warmStart) < Objective(x, z, initial)) { start = warmStart; }
-        var (best, value) = NelderMead.Minimize(p => Objective(x, z, p), start, step: 0.5, maxEvaluations);
+        var workspace = new Workspace(x, z);
+        if (warmStart is { Length: var length } && length == d + 2 && Objective(workspace, warmStart) < Objective(workspace, initial)) { start = warmStart; }
+        var (best, value) = NelderMead.Minimize(p => Objective(workspace, p), start, step: 0.5, maxEvaluations);
         var parameters = Clamp(best);
-        var (alpha, lower, _) = Factor(x, z, parameters) ?? throw new InvalidOperationException("The surrogate's kernel matrix is not positive definite.");
-        return new GaussianProcess(x, alpha, lower, parameters, mean, sd, -value);
+        if (Factor(workspace, parameters) is null) { throw new InvalidOperationException("The surrogate's kernel matrix is not positive definite."); }
+        return new GaussianProcess(x, workspace.Alpha, workspace.Lower, parameters, mean, sd, -value);
     }
 
     /// <summary>The posterior mean and standard deviation of the latent objective at a unit-cube point.</summary>
@@ -84,9 +86,7 @@ internal sealed class GaussianProcess
         var vv = 0.0;
         for (var i = 0; i < n; i++)
         {
-            var row = _lower.AsSpan(i * n, i);
-            var s = k[i];
-            for (var j = 0; j < i; j++) { s -= row[j] * k[j]; }
+            var s = k[i] - TensorPrimitives.Dot(_lower.AsSpan(i * n, i), (ReadOnlySpan<double>)k[..i]);
             k[i] = s / _lower[(i * n) + i];
             vv += k[i] * k[i];
         }
@@ -95,43 +95,120 @@ internal sealed class GaussianProcess
         return ((mean * _yScale) + _yMean, Math.Sqrt(variance) * _yScale);
     }
 
-    private static double Objective(double[][] x, double[] z, double[] logParameters)
+    private static double Objective(Workspace w, double[] logParameters)
     {
         var p = Clamp(logParameters);
         var penalty = 0.0;
         for (var j = 0; j < p.Length; j++) { penalty += (p[j] - logParameters[j]) * (p[j] - logParameters[j]); }
-        return Factor(x, z, p) is { } f ? -f.LogLikelihood + penalty : double.MaxValue;
+        return Factor(w, p) is { } logLikelihood ? -logLikelihood + penalty : double.MaxValue;
     }
 
-    private static (double[] Alpha, double[] Lower, double LogLikelihood)? Factor(double[][] x, double[] z, double[] p)
+    /// <summary>Builds K = k(x_i, x_j) + σ_n²I from the workspace's squared differences, factors it in place (Cholesky,
+    /// lower triangle of <see cref="Workspace.Lower"/>), solves α = K⁻¹z into <see cref="Workspace.Alpha"/> and returns the log
+    /// marginal likelihood, or null when K is not positive definite or the likelihood is not finite.</summary>
+    private static double? Factor(Workspace w, double[] p)
     {
-        var n = z.Length;
-        var d = x[0].Length;
-        var inverseLengths = new double[d];
-        for (var j = 0; j < d; j++) { inverseLengths[j] = Math.Exp(-p[j]); }
+        var n = w.N;
+        var d = w.D;
+        Span<double> inverseSquaredLengths = stackalloc double[d];
+        for (var j = 0; j < d; j++) { inverseSquaredLengths[j] = Math.Exp(-2 * p[j]); }
         var signal = Math.Exp(p[d]);
         var noise = Math.Exp(p[d + 1]) + 1e-10;
-        var storage = new double[n * n]; // column-major for MathNet
+        var lower = w.Lower;
+        var squared = w.SquaredDifferences;
         for (var i = 0; i < n; i++)
         {
-            storage[(i * n) + i] = signal + noise;
-            for (var j = 0; j < i; j++) { storage[(j * n) + i] = storage[(i * n) + j] = Kernel(x[i], x[j], inverseLengths, signal); }
+            lower[(i * n) + i] = signal + noise;
+            for (var j = 0; j < i; j++)
+            {
+                var pair = squared.AsSpan(PairIndex(i, j) * d, d);
+                var r2 = 0.0;
+                for (var c = 0; c < d; c++) { r2 += pair[c] * inverseSquaredLengths[c]; }
+                lower[(i * n) + j] = Matern(r2, signal);
+            }
         }
 
-        var matrix = Matrix<double>.Build.Dense(n, n, storage);
-        MathNet.Numerics.LinearAlgebra.Factorization.Cholesky<double> cholesky;
-        try { cholesky = matrix.Cholesky(); }
-        catch (ArgumentException) { return null; }
+        // Cholesky–Banachiewicz in place, row by row: L[i, j] = (K[i, j] − Σ_{c<j} L[i, c]L[j, c]) / L[j, j].
+        var logDeterminant = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            var rowI = lower.AsSpan(i * n, n);
+            for (var j = 0; j < i; j++)
+            {
+                var rowJ = lower.AsSpan(j * n, j);
+                rowI[j] = (rowI[j] - TensorPrimitives.Dot(rowI[..j], rowJ)) / lower[(j * n) + j];
+            }
 
-        var alpha = cholesky.Solve(Vector<double>.Build.Dense(z)).ToArray();
+            var diagonal = rowI[i] - TensorPrimitives.Dot(rowI[..i], (ReadOnlySpan<double>)rowI[..i]);
+            if (!(diagonal > 0)) { return null; }
+            rowI[i] = Math.Sqrt(diagonal);
+            logDeterminant += 2 * Math.Log(rowI[i]);
+        }
+
+        // α = L⁻ᵀ L⁻¹ z.
+        var alpha = w.Alpha;
+        for (var i = 0; i < n; i++)
+        {
+            var s = w.Z[i] - TensorPrimitives.Dot(lower.AsSpan(i * n, i), (ReadOnlySpan<double>)alpha.AsSpan(0, i));
+            alpha[i] = s / lower[(i * n) + i];
+        }
+
+        for (var i = n - 1; i >= 0; i--)
+        {
+            var s = alpha[i];
+            for (var c = i + 1; c < n; c++) { s -= lower[(c * n) + i] * alpha[c]; }
+            alpha[i] = s / lower[(i * n) + i];
+        }
+
         var fit = 0.0;
-        for (var i = 0; i < n; i++) { fit += z[i] * alpha[i]; }
-        var logLikelihood = (-0.5 * fit) - (0.5 * cholesky.DeterminantLn) - (0.5 * n * Math.Log(2 * Math.PI));
-        if (!double.IsFinite(logLikelihood)) { return null; }
-        var factor = cholesky.Factor;
-        var lower = new double[n * n];
-        for (var i = 0; i < n; i++) { for (var j = 0; j <= i; j++) { lower[(i * n) + j] = factor[i, j]; } }
-        return (alpha, lower, logLikelihood);
+        for (var i = 0; i < n; i++) { fit += w.Z[i] * alpha[i]; }
+        var logLikelihood = (-0.5 * fit) - (0.5 * logDeterminant) - (0.5 * n * Math.Log(2 * Math.PI));
+        return double.IsFinite(logLikelihood) ? logLikelihood : null;
+    }
+
+    private static int PairIndex(int i, int j) => (i * (i - 1) / 2) + j;
+
+    private static double Matern(double r2, double signal)
+    {
+        var r = Math.Sqrt(r2);
+        return signal * (1 + (Sqrt5 * r) + (5.0 / 3 * r2)) * Math.Exp(-Sqrt5 * r);
+    }
+
+    /// <summary>The buffers of one fit, reused by every likelihood evaluation: the per-dimension squared differences of
+    /// each pair of inputs (they do not depend on the hyperparameters), the factor and α.</summary>
+    private sealed class Workspace
+    {
+        public Workspace(double[][] x, double[] z)
+        {
+            N = z.Length;
+            D = x[0].Length;
+            Z = z;
+            SquaredDifferences = new double[N * (N - 1) / 2 * D];
+            for (var i = 0; i < N; i++)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    var pair = SquaredDifferences.AsSpan(PairIndex(i, j) * D, D);
+                    for (var c = 0; c < D; c++) { pair[c] = (x[i][c] - x[j][c]) * (x[i][c] - x[j][c]); }
+                }
+            }
+
+            Lower = new double[N * N];
+            Alpha = new double[N];
+        }
+
+        public int N { get; }
+
+        public int D { get; }
+
+        public double[] Z { get; }
+
+        public double[] SquaredDifferences { get; }
+
+        /// <summary>The Cholesky factor, row-major; only the lower triangle is meaningful.</summary>
+        public double[] Lower { get; }
+
+        public double[] Alpha { get; }
     }
 
     private static double Kernel(ReadOnlySpan<double> a, ReadOnlySpan<double> b, double[] inverseLengths, double signal)
@@ -143,8 +220,7 @@ internal sealed class GaussianProcess
             r2 += t * t;
         }
 
-        var r = Math.Sqrt(r2);
-        return signal * (1 + (Sqrt5 * r) + (5.0 / 3 * r2)) * Math.Exp(-Sqrt5 * r);
+        return Matern(r2, signal);
     }
 
     private static double[] Clamp(double[] p)

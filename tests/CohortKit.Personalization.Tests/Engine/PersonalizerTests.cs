@@ -147,7 +147,7 @@ public sealed class PersonalizerTests
             (count / (double)draws).Should().BeApproximately(p, (3.9 * Math.Sqrt(p * (1 - p) / draws)) + 1e-9, $"action {id} under {policy}");
         }
 
-        propensity.Values.Sum().Should().BeLessThanOrEqualTo(1 + 1e-6, "Thompson's quadrature and Φ approximation are accurate to about 1e-7");
+        propensity.Values.Sum().Should().BeLessThanOrEqualTo(1 + 1e-6, "Thompson's propensities are accurate to 1e-12 (ThompsonPropensityTests)");
     }
 
     [Fact]

@@ -1,0 +1,78 @@
+using CohortKit.Personalization.Engine;
+using CohortKit.Testing;
+
+namespace CohortKit.Personalization.Tests.Engine;
+
+/// <summary>Thompson sampling's propensity and Φ against SciPy (tests/reference/personalization/thompson_propensity.json:
+/// adaptive Gauss–Kronrod quadrature with breakpoints at every factor's transition, and scipy.special.ndtr).</summary>
+public sealed class ThompsonPropensityTests
+{
+    private const string File = "personalization/thompson_propensity.json";
+
+    public static TheoryData<string> Cases() => [.. SharedData.Cases(File).Select(c => c.GetProperty("name").GetString()!)];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ThompsonProbability_ReferenceCase_MatchesAdaptiveQuadratureTo1e12(string name)
+    {
+        var c = SharedData.Cases(File).Single(e => e.GetProperty("name").GetString() == name);
+        var means = c.Doubles("means");
+        var widths = c.Doubles("widths");
+        var scale = c.GetProperty("scale").GetDouble();
+        var expected = c.Doubles("probabilities");
+        for (var a = 0; a < means.Length; a++)
+        {
+            var p = ActionSelection.ThompsonProbability(means, widths, scale, a);
+            p.Should().BeApproximately(expected[a], 1e-12, $"action {a} of '{name}'");
+            if (expected[a] > 1e-4) { (Math.Abs(p - expected[a]) / expected[a]).Should().BeLessThan(1e-9, $"relative error of action {a}"); }
+        }
+    }
+
+    [Fact]
+    public void Probabilities_Thompson_MatchAdaptiveQuadratureForEveryCase()
+    {
+        var options = new BanditPolicyOptions { Policy = BanditPolicy.Thompson };
+        foreach (var c in SharedData.Cases(File))
+        {
+            options.ThompsonScale = c.GetProperty("scale").GetDouble();
+            var expected = c.Doubles("probabilities");
+            var destination = new double[expected.Length];
+            ActionSelection.Probabilities(options, c.Doubles("means"), c.Doubles("widths"), destination);
+            destination.Should().Equal(expected, (p, q) => Math.Abs(p - q) <= 1e-12, c.GetProperty("name").GetString());
+        }
+    }
+
+    [Fact]
+    public void NormalCdf_Grid_MatchesScipyNdtr()
+    {
+        var grid = SharedData.Reference(File).GetProperty("normalCdf");
+        var x = grid.Doubles("x");
+        var phi = grid.Doubles("phi");
+        for (var i = 0; i < x.Length; i++)
+        {
+            var value = ActionSelection.NormalCdf(x[i]);
+            value.Should().BeApproximately(phi[i], 3e-16, $"Φ({x[i]})");
+            var tolerance = x[i] >= -3 ? 1e-13 : 1e-8;
+            if (phi[i] > 0) { (Math.Abs(value - phi[i]) / phi[i]).Should().BeLessThan(tolerance, $"relative error of Φ({x[i]})"); }
+        }
+    }
+
+    [Fact]
+    public void TabulatedNormalCdf_WithinTheQuadraturesRange_MatchesScipyNdtr()
+    {
+        var grid = SharedData.Reference(File).GetProperty("normalCdf");
+        var x = grid.Doubles("x");
+        var phi = grid.Doubles("phi");
+        var checkedPoints = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (x[i] < -7.5 || x[i] > 7.5) { continue; }
+            var value = ActionSelection.TabulatedNormalCdf(x[i]);
+            value.Should().BeApproximately(phi[i], 3e-16, $"Φ({x[i]})");
+            (Math.Abs(value - phi[i]) / phi[i]).Should().BeLessThan(1e-13, $"relative error of Φ({x[i]})");
+            checkedPoints++;
+        }
+
+        checkedPoints.Should().BeGreaterThan(150);
+    }
+}
