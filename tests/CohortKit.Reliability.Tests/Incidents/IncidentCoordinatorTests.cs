@@ -149,6 +149,13 @@ public sealed class IncidentCoordinatorTests
             .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("AcknowledgementDeadline");
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1001)]
+    public void Constructor_MaxEscalationsOutsideZeroToOneThousand_ThrowsNamingIt(int maxEscalations)
+        => new Action(() => _ = new IncidentCoordinator(new IncidentOptions { MaxEscalations = maxEscalations }))
+            .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("MaxEscalations");
+
     [Fact]
     public void PostmortemDraft_HasTheTimelineAndResponseTimes()
     {
