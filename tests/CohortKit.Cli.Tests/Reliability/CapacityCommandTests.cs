@@ -46,6 +46,9 @@ public sealed class CapacityCommandTests
     [InlineData("--service-ms", "0.00004", "--service-ms 4E-05: below 0.0001 ms")]   // said "Actual value was 00:00:00"
     [InlineData("--service-ms", "1e300", "--service-ms 1E+300: must be at most")]     // said "not finite"
     [InlineData("--wait-ms", "1e300", "--wait-ms 1E+300: must be at most")]
+    [InlineData("--arrival-rate", "1,000", "--arrival-rate: '1,000' is not a number")]               // was read as 1000
+    [InlineData("--quantile", "0,99", "--quantile: '0,99' is not a number")]                         // was read as 99
+    [InlineData("--price-per-hour", "1,5", "--price-per-hour: '1,5' is not a number")]
     public void BadInput_ExitsTwoWithOneLineNamingTheOption(string option, string value, string named)
     {
         var args = new List<string> { "capacity", "--arrival-rate", "10", "--service-ms", "200", "--wait-ms", "50", "--json" };
