@@ -149,6 +149,16 @@ public sealed class IncidentCoordinatorTests
             .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("AcknowledgementDeadline");
     }
 
+    [Fact]
+    public async Task UnknownIncident_ThrowsNamingIncidentId()
+    {
+        using var c = new IncidentCoordinator(new IncidentOptions(), [new RecordingAction(RunbookActionKind.DisableModel)]);
+        new Action(() => c.Acknowledge(7, "me")).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("incidentId");
+        new Action(() => c.Resolve(0, "done")).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("incidentId");
+        var execute = () => c.ExecuteAsync(3, RunbookActionKind.DisableModel, "churn");
+        (await execute.Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be("incidentId");
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(1001)]
