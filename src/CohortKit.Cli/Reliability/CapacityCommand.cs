@@ -22,12 +22,12 @@ internal static class CapacityCommand
 {
     public static Command Create(CliConsole console)
     {
-        var rate = new Option<double>("--arrival-rate") { Description = "Arrival rate, requests per second.", Required = true };
-        var service = new Option<double>("--service-ms") { Description = "Mean service time, milliseconds.", Required = true };
-        var wait = new Option<double>("--wait-ms") { Description = "Waiting-time target W, milliseconds.", Required = true };
-        var quantile = new Option<double>("--quantile") { Description = "Share q of requests that must wait at most W: P(wait > W) <= 1 - q.", DefaultValueFactory = _ => 0.99 };
-        var headroom = new Option<double>("--headroom") { Description = "Also size for this multiple of the arrival rate (at least 1).", DefaultValueFactory = _ => 2 };
-        var price = new Option<double?>("--price-per-hour") { Description = "Price of one server-hour; costPerHour = serversWithHeadroom x price." };
+        var rate = CommonOptions.Number("--arrival-rate", "Arrival rate, requests per second.");
+        var service = CommonOptions.Number("--service-ms", "Mean service time, milliseconds.");
+        var wait = CommonOptions.Number("--wait-ms", "Waiting-time target W, milliseconds.");
+        var quantile = CommonOptions.Number("--quantile", "Share q of requests that must wait at most W: P(wait > W) <= 1 - q.", 0.99);
+        var headroom = CommonOptions.Number("--headroom", "Also size for this multiple of the arrival rate (at least 1).", 2);
+        var price = CommonOptions.OptionalNumber("--price-per-hour", "Price of one server-hour; costPerHour = serversWithHeadroom x price.");
         var json = CommonOptions.Json();
         var command = new Command("capacity", "Servers by Erlang C: the smallest c with C(c, a)·exp(-(c·mu - lambda)·W) <= 1 - q, and again at headroom x the arrival rate.")
         {

@@ -42,6 +42,8 @@ internal static class DrDrillCommand
                 throw new ArgumentException($"--data-dir {dir.FullName}: cannot create the directory ({ex.Message})", ex);
             }
 
+            CheckWritable(dir.FullName);
+
             var kind = parse.GetValue(store) == "postgres" ? StateStoreKind.Postgres : StateStoreKind.Sqlite;
             var fromVariable = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 };
             var connection = fromVariable ? Environment.GetEnvironmentVariable(PostgresVariable)! : $"Host=/var/run/postgresql;Username={Environment.UserName};Database=postgres";
@@ -80,6 +82,24 @@ internal static class DrDrillCommand
         {
             var source = fromVariable ? $"{PostgresVariable} (environment variable)" : "the default local-socket connection string";
             throw new ArgumentException($"{source}: not a valid PostgreSQL connection string ({ex.Message.ReplaceLineEndings(" ")}); e.g. Host=/var/run/postgresql;Username=me;Database=postgres.", ex);
+        }
+    }
+
+    /// <summary>Refuses a directory the drill cannot write its database files in (e.g. <c>/proc/self</c>, even as root), before
+    /// the drill starts: otherwise SQLite fails mid-drill with "unable to open database file" and exit 1, which the restore
+    /// runbook reads as a lost or duplicated record.</summary>
+    private static void CheckWritable(string directory)
+    {
+        var probe = Path.Combine(directory, $".cohortkit-dr-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--data-dir {directory}: cannot write files in this directory ({ex.Message})", ex);
         }
     }
 

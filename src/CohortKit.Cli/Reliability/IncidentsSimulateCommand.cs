@@ -11,10 +11,10 @@ using Spectre.Console;
 namespace CohortKit.Cli.Reliability;
 
 /// <summary>One event of a scenario file.</summary>
-internal sealed record ScenarioEvent(double AtSeconds, string Type, string Fingerprint, string? Severity, string? Summary, string? By, string? Action, string? Target, bool? Succeeds);
+internal sealed record ScenarioEvent(double? AtSeconds, string Type, string Fingerprint, string? Severity, string? Summary, string? By, string? Action, string? Target, bool? Succeeds);
 
 /// <summary>A scenario file of <c>cohortkit incidents simulate</c>.</summary>
-internal sealed record Scenario(double? AckDeadlineSeconds, int? MaxEscalations, IReadOnlyList<string>? Handlers, IReadOnlyList<ScenarioEvent> Events);
+internal sealed record Scenario(double? AckDeadlineSeconds, int? MaxEscalations, IReadOnlyList<string>? Handlers, IReadOnlyList<ScenarioEvent?> Events);
 
 /// <summary>One timeline entry in the JSON.</summary>
 internal sealed record TimelineJson(double AtSeconds, string Kind, string Detail);
@@ -40,6 +40,9 @@ internal static class IncidentsSimulateCommand
 {
     private static readonly DateTimeOffset Origin = DateTimeOffset.UnixEpoch;
 
+    /// <summary>The shortest acknowledgement deadline a scenario may set: 1 ms (below it the deadline is not a response time).</summary>
+    private const double MinimumDeadlineSeconds = 0.001;
+
     private static readonly JsonSerializerOptions ReadOptions = new()
     {
         PropertyNameCaseInsensitive = true,
@@ -60,11 +63,17 @@ internal static class IncidentsSimulateCommand
         simulate.SetAction(parse =>
         {
             var file = parse.GetValue(scenario)!;
+            var md = parse.GetValue(postmortem);
+            if (md is not null)
+            {
+                CheckOutputPath(md);
+            }
+
             var s = Load(file);
             var report = Run(s, file.Name, out var incidents);
-            if (parse.GetValue(postmortem) is { } md)
+            if (md is not null)
             {
-                File.WriteAllText(md.FullName, string.Join(Environment.NewLine, incidents.Select(PostmortemWriter.Draft)));
+                WritePostmortem(md, string.Join(Environment.NewLine, incidents.Select(PostmortemWriter.Draft)));
             }
 
             if (parse.GetValue(json))
@@ -81,8 +90,39 @@ internal static class IncidentsSimulateCommand
         return new Command("incidents", "Incident response: deduplication, escalation, runbook actions, MTTA/MTTR.") { simulate };
     }
 
+    /// <summary>Refuses an output path that cannot be a file before anything runs: a directory, or one in a missing directory.</summary>
+    private static void CheckOutputPath(FileInfo md)
+    {
+        if (Directory.Exists(md.FullName))
+        {
+            throw new ArgumentException($"--postmortem {md.FullName}: this is a directory; give the Markdown file's name.");
+        }
+
+        if (md.Directory is { Exists: false } parent)
+        {
+            throw new ArgumentException($"--postmortem {md.FullName}: the directory {parent.FullName} does not exist.");
+        }
+    }
+
+    private static void WritePostmortem(FileInfo md, string text)
+    {
+        try
+        {
+            File.WriteAllText(md.FullName, text);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--postmortem {md.FullName}: cannot write the file ({ex.Message})", ex);
+        }
+    }
+
     private static Scenario Load(FileInfo file)
     {
+        if (Directory.Exists(file.FullName))
+        {
+            throw new ArgumentException($"--scenario {file.FullName}: this is a directory, not a scenario file.");
+        }
+
         if (!file.Exists)
         {
             throw new FileNotFoundException($"--scenario {file.FullName}: the file does not exist.", file.FullName);
@@ -107,24 +147,33 @@ internal static class IncidentsSimulateCommand
         var options = new IncidentOptions();
         if (s.AckDeadlineSeconds is { } d)
         {
-            options.AcknowledgementDeadline = d is > 0 and < 1e9 ? TimeSpan.FromSeconds(d) : throw new ArgumentException($"{name}: ackDeadlineSeconds {d.ToString(CultureInfo.InvariantCulture)} must be positive and below 1e9.");
+            options.AcknowledgementDeadline = d is >= MinimumDeadlineSeconds and < 1e9
+                ? TimeSpan.FromSeconds(d)
+                : throw new ArgumentException($"{name}: ackDeadlineSeconds {d.ToString(CultureInfo.InvariantCulture)} must be at least {MinimumDeadlineSeconds.ToString(CultureInfo.InvariantCulture)} (1 ms) and below 1e9.");
         }
 
-        options.MaxEscalations = s.MaxEscalations ?? options.MaxEscalations;
-        using var coordinator = OptionFlags.Rename(() => new IncidentCoordinator(options, handlers, time), o => o == nameof(IncidentOptions.MaxEscalations) ? $"{name}: maxEscalations" : null);
+        if (s.MaxEscalations is { } m)
+        {
+            options.MaxEscalations = m is >= 0 and <= IncidentOptions.MaxEscalationsLimit
+                ? m
+                : throw new ArgumentException($"{name}: maxEscalations {m.ToString(CultureInfo.InvariantCulture)} must be between 0 and {IncidentOptions.MaxEscalationsLimit.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        using var coordinator = new IncidentCoordinator(options, handlers, time);
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < s.Events.Count; i++)
         {
-            var e = s.Events[i];
             var at = $"{name}: events[{i.ToString(CultureInfo.InvariantCulture)}]";
-            if (!(double.IsFinite(e.AtSeconds) && e.AtSeconds >= 0 && e.AtSeconds < 1e9))
+            var e = s.Events[i] ?? throw new ArgumentException($"{at}: an event must be an object, not null.");
+            var seconds = e.AtSeconds ?? throw new ArgumentException($"{at}: atSeconds is missing; every event needs its time in seconds from the start.");
+            if (!(double.IsFinite(seconds) && seconds >= 0 && seconds < 1e9))
             {
-                throw new ArgumentException($"{at}: atSeconds {e.AtSeconds.ToString(CultureInfo.InvariantCulture)} must be at least 0 and below 1e9 (about 31 years).");
+                throw new ArgumentException($"{at}: atSeconds {seconds.ToString(CultureInfo.InvariantCulture)} must be at least 0 and below 1e9 (about 31 years).");
             }
 
-            if (Origin.AddSeconds(e.AtSeconds) < time.GetUtcNow())
+            if (Origin.AddSeconds(seconds) < time.GetUtcNow())
             {
-                throw new ArgumentException($"{at}: atSeconds {e.AtSeconds.ToString(CultureInfo.InvariantCulture)} is before the previous event; events must be in time order.");
+                throw new ArgumentException($"{at}: atSeconds {seconds.ToString(CultureInfo.InvariantCulture)} is before the previous event; events must be in time order.");
             }
 
             if (string.IsNullOrWhiteSpace(e.Fingerprint))
@@ -132,7 +181,7 @@ internal static class IncidentsSimulateCommand
                 throw new ArgumentException($"{at}: every event needs a fingerprint.");
             }
 
-            time.SetUtcNow(Origin.AddSeconds(e.AtSeconds));
+            time.SetUtcNow(Origin.AddSeconds(seconds));
             switch (e.Type)
             {
                 case "alert":

@@ -25,11 +25,14 @@ internal sealed record SloReplayReport(double Objective, double BudgetConsumed, 
 /// multi-window, multi-burn-rate alerts and reports when each alert fired and cleared.</summary>
 internal static class SloReplayCommand
 {
+    /// <summary>The longest <c>--period</c>: 400 days, 576,000 one-minute buckets (a 36,500-day period took 1.28 GB).</summary>
+    private static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(400);
+
     public static Command Create(CliConsole console)
     {
         var input = new Option<FileInfo>("--input") { Description = "CSV with columns minute,total,errors: request counts per minute from minute 0.", Required = true };
-        var objective = new Option<double>("--objective") { Description = "The objective, strictly between 0 and 1 (e.g. 0.999).", Required = true };
-        var period = new Option<string>("--period") { Description = "The SLO period, e.g. 30d, 4w, 7d.", DefaultValueFactory = _ => "30d" };
+        var objective = CommonOptions.Number("--objective", "The objective, strictly between 0 and 1 (e.g. 0.999).");
+        var period = new Option<string>("--period") { Description = "The SLO period, e.g. 30d, 4w, 7d: whole minutes, from 3d to 400d.", DefaultValueFactory = _ => "30d" };
         var chart = new Option<FileInfo?>("--chart") { Description = "Also draw each rule's per-minute burn rates, thresholds and firing intervals to this PNG file." };
         var json = CommonOptions.Json();
         var replay = new Command("replay", "Replay per-minute counts; page at 14.4x over 1h/5m and 6x over 6h/30m, ticket at 1x over 3d/6h; report when each alert fired and cleared.")
@@ -88,10 +91,25 @@ internal static class SloReplayCommand
         if (top.BurnRate * (1 - value) >= 1)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"--objective {value}: the workbook's page rule ({top.BurnRate}x over {SloDuration.Format(top.LongWindow)}/{SloDuration.Format(top.ShortWindow)}) could never fire, since {top.BurnRate} x (1 - objective) must be below 1; use an objective above {1 - (1 / top.BurnRate):0.####}."));
+                $"--objective {value}: the workbook's page rule ({top.BurnRate}x over {SloDuration.Format(top.LongWindow)}/{SloDuration.Format(top.ShortWindow)}) could never fire, since {top.BurnRate} x (1 - objective) must be below 1; the objective must be above 1 - 1/{top.BurnRate} {SmallestFiring(top.BurnRate)}."));
         }
 
         return value;
+    }
+
+    /// <summary>The boundary 1 − 1/burn to seven decimals and the smallest five-decimal objective at which a rule of this burn
+    /// rate can fire, by the same test as above (for 14.4: 0.9305556 and 0.93056; rounding the boundary to 0.9306 overstated it).</summary>
+    private static string SmallestFiring(double burnRate)
+    {
+        const double scale = 100_000;
+        var boundary = 1 - (1 / burnRate);
+        var candidate = Math.Ceiling(boundary * scale) / scale;
+        while (burnRate * (1 - candidate) >= 1)
+        {
+            candidate = Math.Round(candidate + (1 / scale), 5);
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"= {boundary:0.0000000}…; {candidate:0.#####} is accepted");
     }
 
     /// <summary>The period, refused with the reason when it is not a duration or is shorter than the longest workbook window.</summary>
@@ -111,6 +129,16 @@ internal static class SloReplayCommand
         if (period < longest)
         {
             throw new ArgumentException($"--period {text}: must be at least {SloDuration.Format(longest)}, the longest window of the workbook's alert rules.");
+        }
+
+        if (period > MaxPeriod)
+        {
+            throw new ArgumentException($"--period {text}: must be at most {SloDuration.Format(MaxPeriod)}; the replay keeps one bucket per minute of the period.");
+        }
+
+        if (period.Ticks % TimeSpan.TicksPerMinute != 0)
+        {
+            throw new ArgumentException($"--period {text}: must be a whole number of minutes (the replay counts requests per minute).");
         }
 
         return period;

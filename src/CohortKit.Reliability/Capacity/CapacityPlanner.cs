@@ -1,4 +1,5 @@
 using System.Globalization;
+using CohortKit.Errors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -75,7 +76,7 @@ public sealed class CapacityPlanner
                     Servers = c,
                     ProbabilityOfWaiting = wait,
                     ProbabilityWaitExceedsTarget = exceeds,
-                    WaitQuantile = wait > tail ? TimeSpan.FromSeconds(s / (c - a) * Math.Log(wait / tail)) : TimeSpan.Zero,
+                    WaitQuantile = wait > tail ? NearestTick(s / (c - a) * Math.Log(wait / tail)) : TimeSpan.Zero,
                     Utilization = a / c,
                 };
             }
@@ -100,15 +101,23 @@ public sealed class CapacityPlanner
         {
             withHeadroom = Size(arrivalRatePerSecond * _options.Headroom, serviceTime, waitTarget);
         }
-        catch (ArgumentOutOfRangeException ex)
+        catch (ArgumentOutOfRangeException)
         {
 #pragma warning disable CA2208 // the option at fault is Headroom (as the options validator names it), not an argument of this method
             throw new ArgumentOutOfRangeException(nameof(CapacityOptions.Headroom), _options.Headroom, string.Create(CultureInfo.InvariantCulture,
-                $"Headroom {_options.Headroom} × the arrival rate {arrivalRatePerSecond}/s = {arrivalRatePerSecond * _options.Headroom:G6}/s needs more than MaxServers = {_options.MaxServers} servers; the arrival rate alone needs {baseCount.Servers}. ({ex.Message.ReplaceLineEndings(" ")})"));
+                $"sizing for {_options.Headroom} × the arrival rate {arrivalRatePerSecond}/s = {arrivalRatePerSecond * _options.Headroom:G6}/s (a load of {arrivalRatePerSecond * _options.Headroom * serviceTime.TotalSeconds:G6} erlangs) needs more than MaxServers = {_options.MaxServers} servers; the arrival rate alone needs {baseCount.Servers}."));
 #pragma warning restore CA2208
         }
 
         return new CapacityEstimate { Base = baseCount, WithHeadroom = withHeadroom, CostPerHour = withHeadroom.Servers * _options.OnDemandPricePerHour };
+    }
+
+    /// <summary>Seconds as a <see cref="TimeSpan"/> rounded to the nearest tick (100 ns): <see cref="TimeSpan.FromSeconds(double)"/>
+    /// truncates, which reported 16.105680744 ms as 16.1056.</summary>
+    private static TimeSpan NearestTick(double seconds)
+    {
+        var ticks = Math.Round(seconds * TimeSpan.TicksPerSecond, MidpointRounding.AwayFromZero);
+        return ticks >= TimeSpan.MaxValue.Ticks ? TimeSpan.MaxValue : TimeSpan.FromTicks((long)ticks);
     }
 
     /// <summary>Plans the fleet for N concurrent learners: one pool per region and request class, the purchase mix, the cost per
@@ -173,11 +182,38 @@ public sealed class CapacityPlanner
         };
     }
 
-    private List<PoolPlan> Pools(long learners, IReadOnlyList<RequestClass> mix, IReadOnlyList<RegionShare> regions, double learnerFactor, double serviceFactor)
-        => [.. from region in regions
-               from r in mix
-               let rate = learners * learnerFactor * region.Share * r.RequestsPerLearnerPerSecond
-               select new PoolPlan { Region = region.Name, RequestClass = r.Name, ArrivalRatePerSecond = rate, Estimate = Estimate(rate, r.ServiceTime * serviceFactor, r.WaitTarget) }];
+    /// <summary>One pool per region and request class. A pool that cannot be sized (a service time that is not positive, a
+    /// load beyond every allowed server count) is reported against <c>requestMix</c>, naming the region and request class:
+    /// the parameters of <see cref="Estimate"/> are not this method's.</summary>
+    private List<PoolPlan> Pools(long learners, IReadOnlyList<RequestClass> requestMix, IReadOnlyList<RegionShare> regions, double learnerFactor, double serviceFactor)
+    {
+        var pools = new List<PoolPlan>(regions.Count * requestMix.Count);
+        foreach (var region in regions)
+        {
+            foreach (var r in requestMix)
+            {
+                var rate = learners * learnerFactor * region.Share * r.RequestsPerLearnerPerSecond;
+                CapacityEstimate estimate;
+                try
+                {
+                    estimate = Estimate(rate, r.ServiceTime * serviceFactor, r.WaitTarget);
+                }
+                catch (ArgumentOutOfRangeException ex)
+                {
+                    var scaled = learnerFactor != 1 || serviceFactor != 1
+                        ? string.Create(CultureInfo.InvariantCulture, $" (sensitivity: learners × {learnerFactor}, service time × {serviceFactor})")
+                        : "";
+                    var reason = ex.WithoutParameterName().ReplaceLineEndings("\n").Split('\n')[0];
+                    throw new ArgumentOutOfRangeException(nameof(requestMix), ex.ActualValue, string.Create(CultureInfo.InvariantCulture,
+                        $"Region '{region.Name}', request class '{r.Name}' ({rate:G6} requests/s, service time {r.ServiceTime.TotalMilliseconds} ms, wait target {r.WaitTarget.TotalMilliseconds} ms){scaled}: {reason}"));
+                }
+
+                pools.Add(new PoolPlan { Region = region.Name, RequestClass = r.Name, ArrivalRatePerSecond = rate, Estimate = estimate });
+            }
+        }
+
+        return pools;
+    }
 
     /// <summary>Per pool: reserved = round(ReservedShare × base), the rest of the base on demand; spot = round(SpotShareOfHeadroom ×
     /// headroom servers), the rest of the headroom on demand.</summary>

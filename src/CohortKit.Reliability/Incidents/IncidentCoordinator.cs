@@ -217,9 +217,10 @@ public sealed class IncidentCoordinator : IDisposable
         }
     }
 
-    private State Find(int id) => id >= 1 && id <= _incidents.Count
-        ? _incidents[id - 1]
-        : throw new ArgumentException($"There is no incident {id}.", nameof(id));
+    /// <summary>The incident of this id; the exception names the public methods' parameter, <c>incidentId</c>.</summary>
+    private State Find(int incidentId) => incidentId >= 1 && incidentId <= _incidents.Count
+        ? _incidents[incidentId - 1]
+        : throw new ArgumentException($"There is no incident {incidentId}.", nameof(incidentId));
 
     private sealed class State(int id, string fingerprint, IncidentSeverity severity, string summary, DateTimeOffset openedAt)
     {

@@ -7,7 +7,12 @@ public sealed class IncidentOptions
     /// <value>The default value is 5 minutes.</value>
     public TimeSpan AcknowledgementDeadline { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Gets or sets how many times an unacknowledged incident escalates at most (0 turns escalation off).</summary>
+    /// <summary>The largest <see cref="MaxEscalations"/> accepted: each escalation adds a timeline entry, so an unbounded count
+    /// with a short deadline would grow an incident without limit (100,000 escalations made a 19.6-MB report).</summary>
+    public const int MaxEscalationsLimit = 1000;
+
+    /// <summary>Gets or sets how many times an unacknowledged incident escalates at most (0 turns escalation off, at most
+    /// <see cref="MaxEscalationsLimit"/>).</summary>
     /// <value>The default value is 3.</value>
     public int MaxEscalations { get; set; } = 3;
 

@@ -22,6 +22,9 @@ internal sealed class IncidentOptionsValidator : IValidateOptions<IncidentOption
     public static IEnumerable<OptionFailure> Failures(IncidentOptions o)
     {
         if (o.AcknowledgementDeadline <= TimeSpan.Zero) { yield return new(nameof(o.AcknowledgementDeadline), o.AcknowledgementDeadline, "AcknowledgementDeadline must be positive."); }
-        if (o.MaxEscalations < 0) { yield return new(nameof(o.MaxEscalations), o.MaxEscalations, "MaxEscalations must be at least 0."); }
+        if (o.MaxEscalations is < 0 or > IncidentOptions.MaxEscalationsLimit)
+        {
+            yield return new(nameof(o.MaxEscalations), o.MaxEscalations, $"MaxEscalations must be between 0 and {IncidentOptions.MaxEscalationsLimit} (each escalation is a timeline entry).");
+        }
     }
 }

@@ -104,9 +104,10 @@ public sealed class DisasterRecoveryDrill(DisasterRecoveryDrillOptions options, 
             backupDuration = watch.Elapsed;
         }
 
-        // The disaster: the primary is gone.
-        var disaster = Stopwatch.StartNew();
+        // The disaster: the primary is gone. The RTO runs from then (not counting the deletion itself) to the restore verified.
+        var disasterTicks = _time.GetUtcNow().UtcTicks;
         File.Delete(primaryPath);
+        var recovery = Stopwatch.StartNew();
         List<(long, long)> restoredRows;
         await using (var source = new SqliteConnection($"Data Source={backupPath};Mode=ReadOnly;Pooling=False"))
         await using (var restored = new SqliteConnection($"Data Source={restoredPath};Pooling=False"))
@@ -117,8 +118,7 @@ public sealed class DisasterRecoveryDrill(DisasterRecoveryDrillOptions options, 
             restoredRows = await StateSchema.ReadAllAsync(restored, ct).ConfigureAwait(false);
         }
 
-        var rto = disaster.Elapsed;
-        return Compare(StateStoreKind.Sqlite, committed, restoredRows, rto, backupDuration);
+        return Compare(StateStoreKind.Sqlite, committed, restoredRows, disasterTicks, () => recovery.Elapsed, backupDuration);
     }
 
     private async Task<DrillResult> PostgresAsync(string connectionString, string directory, string database, CancellationToken ct)
@@ -150,8 +150,9 @@ public sealed class DisasterRecoveryDrill(DisasterRecoveryDrillOptions options, 
             var backupDuration = watch.Elapsed;
 
             // The disaster: the primary database is dropped.
-            var disaster = Stopwatch.StartNew();
+            var disasterTicks = _time.GetUtcNow().UtcTicks;
             await ExecAsync(admin.ConnectionString, $"DROP DATABASE {primaryDb} WITH (FORCE)", ct).ConfigureAwait(false);
+            var recovery = Stopwatch.StartNew();
             await ExecAsync(admin.ConnectionString, $"CREATE DATABASE {restoredDb}", ct).ConfigureAwait(false);
             List<(long, long)> restoredRows;
             await using (var restored = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = restoredDb, Pooling = false }.ConnectionString))
@@ -173,7 +174,7 @@ public sealed class DisasterRecoveryDrill(DisasterRecoveryDrillOptions options, 
                 restoredRows = await StateSchema.ReadAllAsync(restored, ct).ConfigureAwait(false);
             }
 
-            return Compare(StateStoreKind.Postgres, committed, restoredRows, disaster.Elapsed, backupDuration);
+            return Compare(StateStoreKind.Postgres, committed, restoredRows, disasterTicks, () => recovery.Elapsed, backupDuration);
         }
         finally
         {
@@ -190,8 +191,17 @@ public sealed class DisasterRecoveryDrill(DisasterRecoveryDrillOptions options, 
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Counts lost and duplicated records by key, and the RPO from the newest committed and newest restored commit times.</summary>
-    internal static DrillResult Compare(StateStoreKind kind, IReadOnlyList<(long Key, long Ticks)> committed, IReadOnlyList<(long Key, long Ticks)> restored, TimeSpan rto, TimeSpan backupDuration)
+    /// <summary>Counts lost and duplicated records by key (the verification), then reads the recovery time, so that it covers
+    /// the verification too. The RPO is 0 when nothing committed was lost; otherwise it runs from the commit time of the
+    /// earliest lost record to the disaster: every record committed since then may be missing, a record lost in the middle
+    /// included (the newest restored record can be as new as the newest committed one and still hide a loss).</summary>
+    internal static DrillResult Compare(
+        StateStoreKind kind,
+        IReadOnlyList<(long Key, long Ticks)> committed,
+        IReadOnlyList<(long Key, long Ticks)> restored,
+        long disasterTicks,
+        Func<TimeSpan> elapsedSinceDisaster,
+        TimeSpan backupDuration)
     {
         var copies = new Dictionary<long, int>(restored.Count);
         foreach (var (key, _) in restored)
@@ -199,10 +209,19 @@ public sealed class DisasterRecoveryDrill(DisasterRecoveryDrillOptions options, 
             copies[key] = copies.GetValueOrDefault(key) + 1;
         }
 
-        var lost = committed.LongCount(c => !copies.ContainsKey(c.Key));
+        long lost = 0;
+        var earliestLost = long.MaxValue;
+        foreach (var (key, ticks) in committed)
+        {
+            if (!copies.ContainsKey(key))
+            {
+                lost++;
+                earliestLost = Math.Min(earliestLost, ticks);
+            }
+        }
+
         var duplicated = copies.Values.Sum(n => (long)(n - 1));
-        var lastCommitted = committed.Count == 0 ? 0 : committed.Max(c => c.Ticks);
-        var lastRestored = restored.Count == 0 ? 0 : restored.Max(r => r.Ticks);
+        var rto = elapsedSinceDisaster();
         return new DrillResult
         {
             Store = kind,
@@ -210,7 +229,7 @@ public sealed class DisasterRecoveryDrill(DisasterRecoveryDrillOptions options, 
             Restored = restored.Count,
             Lost = lost,
             Duplicated = duplicated,
-            RecoveryPoint = lost == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Max(0, lastCommitted - lastRestored)),
+            RecoveryPoint = lost == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Max(0, disasterTicks - earliestLost)),
             RecoveryTime = rto,
             BackupDuration = backupDuration,
         };

@@ -18,11 +18,12 @@ public sealed record DrillResult
     /// <summary>Gets the extra copies of records found more than once in the restored store.</summary>
     public required long Duplicated { get; init; }
 
-    /// <summary>Gets the recovery point: the time between the last committed record and the newest record the restore holds
-    /// (0 when nothing committed was lost).</summary>
+    /// <summary>Gets the recovery point: 0 when nothing committed was lost; otherwise the time from the commit of the earliest
+    /// lost record to the disaster (everything committed since may be missing, so a record lost in the middle counts).</summary>
     public required TimeSpan RecoveryPoint { get; init; }
 
-    /// <summary>Gets the recovery time: from the disaster (the primary destroyed) to the restored store verified and readable.</summary>
+    /// <summary>Gets the recovery time: from the moment the primary is gone (after it was deleted or dropped) to the restored
+    /// store read back and verified by key against the committed records.</summary>
     public required TimeSpan RecoveryTime { get; init; }
 
     /// <summary>Gets how long the backup took.</summary>

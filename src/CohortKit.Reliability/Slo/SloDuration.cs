@@ -38,8 +38,8 @@ public static class SloDuration
         throw new ArgumentException($"'{text}' is not a duration: write a positive whole number and a unit, e.g. 30s, 5m, 1h, 3d or 4w.", nameof(text));
     }
 
-    /// <summary>Formats with the largest unit that divides the duration exactly (<c>1h</c>, <c>90m</c>, <c>3d</c>); falls back to seconds,
-    /// then to the round-trip <see cref="TimeSpan"/> text.</summary>
+    /// <summary>Formats with the largest unit that divides the duration exactly (<c>1h</c>, <c>90m</c>, <c>3d</c>); otherwise in
+    /// seconds with the decimals needed (<c>0.5s</c>, <c>1.0000001s</c>), never in <see cref="TimeSpan"/>'s <c>00:00:00.5</c> form.</summary>
     /// <param name="duration">The duration.</param>
     /// <returns>The text.</returns>
     public static string Format(TimeSpan duration)
@@ -56,7 +56,7 @@ public static class SloDuration
             }
         }
 
-        return duration.ToString("c", CultureInfo.InvariantCulture);
+        return (ticks / (decimal)TimeSpan.TicksPerSecond).ToString("0.#######", CultureInfo.InvariantCulture) + "s";
     }
 
     private const long MaxTicks = 36_500 * TimeSpan.TicksPerDay;

@@ -22,7 +22,9 @@ public sealed class SloMetricSource
     /// <value>The default value is <c>http.response.status_code</c>.</value>
     public string StatusCodeTag { get; set; } = "http.response.status_code";
 
-    /// <summary>Gets or sets the tag whose presence marks a failed request (a transport error, a timeout, an unhandled exception).</summary>
+    /// <summary>Gets or sets the tag whose presence marks a failed request (a transport error, a timeout, an unhandled exception).
+    /// When a status code is present and this tag's value is just that code's text (as HttpClient tags every 4xx and 5xx),
+    /// <see cref="MinimumBadStatusCode"/> decides instead.</summary>
     /// <value>The default value is <c>error.type</c>.</value>
     public string ErrorTypeTag { get; set; } = "error.type";
 
@@ -40,8 +42,10 @@ public sealed class SloMetricSource
 /// Core's <c>http.server.request.duration</c>), through a <see cref="MeterListener"/>: the SLI comes from the same measurements
 /// an OpenTelemetry exporter sends, with no exporter and no extra instrumentation in the request path.</summary>
 /// <remarks>
-/// <para>A measurement is bad when its status code is at least <see cref="SloMetricSource.MinimumBadStatusCode"/> or it
-/// carries the error tag; for <see cref="ServiceLevelIndicator.Latency"/> a good request must also be within
+/// <para>A measurement with a status code is bad when the code is at least <see cref="SloMetricSource.MinimumBadStatusCode"/>,
+/// or when it carries the error tag with a value other than the code's own text (HttpClient tags every 4xx and 5xx with
+/// <c>error.type</c> = the code, so a 404 stays good; an exception type beside a code is bad). With no status code, the error
+/// tag alone makes it bad; for <see cref="ServiceLevelIndicator.Latency"/> a good request must also be within
 /// <see cref="SloOptions.LatencyThreshold"/>, its value read in the instrument's unit (<c>s</c>, <c>ms</c> or <c>us</c>).</para>
 /// <para>An instrument of the right meter and name that cannot serve the indicator (a counter, or a histogram with another
 /// unit, for a latency SLI) is not listened to and is listed in <see cref="RejectedInstruments"/>, rather than counted wrong.</para>
@@ -93,10 +97,15 @@ public sealed class SloMetricsListener : IDisposable
 
         _required = [.. _source.RequiredTags];
         _listener = new MeterListener { InstrumentPublished = OnPublished };
-        _listener.SetMeasurementEventCallback<double>((i, v, t, s) => OnMeasurement(i, v, t, s));
-        _listener.SetMeasurementEventCallback<float>((i, v, t, s) => OnMeasurement(i, v, t, s));
-        _listener.SetMeasurementEventCallback<long>((i, v, t, s) => OnMeasurement(i, v, t, s));
+        // Every measurement type the Meter API allows (byte, short, int, long, float, double, decimal): an instrument of a
+        // type with no callback would be subscribed and silently never counted.
+        _listener.SetMeasurementEventCallback<byte>((i, v, t, s) => OnMeasurement(i, v, t, s));
+        _listener.SetMeasurementEventCallback<short>((i, v, t, s) => OnMeasurement(i, v, t, s));
         _listener.SetMeasurementEventCallback<int>((i, v, t, s) => OnMeasurement(i, v, t, s));
+        _listener.SetMeasurementEventCallback<long>((i, v, t, s) => OnMeasurement(i, v, t, s));
+        _listener.SetMeasurementEventCallback<float>((i, v, t, s) => OnMeasurement(i, v, t, s));
+        _listener.SetMeasurementEventCallback<double>((i, v, t, s) => OnMeasurement(i, v, t, s));
+        _listener.SetMeasurementEventCallback<decimal>((i, v, t, s) => OnMeasurement(i, v, t, s));
         _listener.Start();
     }
 
@@ -237,30 +246,40 @@ public sealed class SloMetricsListener : IDisposable
         return true;
     }
 
+    /// <summary>Classifies one measurement. With a status code, the request is bad when the code is at least the minimum, or
+    /// when it carries an error type that is not just the code's text: the HTTP conventions have HttpClient set
+    /// <c>error.type</c> to the status code for every 4xx and 5xx, so that alone must not make a 404 bad, while an exception
+    /// type beside a status code (a response that failed mid-body, say) still does. With no status code, any error type is bad.</summary>
     private bool IsBad(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
+        long? code = null;
+        string? error = null;
         foreach (var tag in tags)
         {
             if (string.Equals(tag.Key, _source.ErrorTypeTag, StringComparison.Ordinal) && tag.Value is not null)
             {
-                return true;
+                error = Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? string.Empty;
             }
-
-            if (string.Equals(tag.Key, _source.StatusCodeTag, StringComparison.Ordinal) && StatusCode(tag.Value) is { } code
-                && code >= _source.MinimumBadStatusCode)
+            else if (string.Equals(tag.Key, _source.StatusCodeTag, StringComparison.Ordinal))
             {
-                return true;
+                code = StatusCode(tag.Value);
             }
         }
 
-        return false;
+        if (code is not { } status)
+        {
+            return error is not null;
+        }
+
+        return status >= _source.MinimumBadStatusCode
+            || (error is not null && !string.Equals(error, status.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
     }
 
+    /// <summary>A status code boxed as any integral type, or as its invariant text; null when the value is none of these.</summary>
     private static long? StatusCode(object? value) => value switch
     {
-        int i => i,
-        long l => l,
-        short s => s,
+        sbyte or byte or short or ushort or int or uint or long => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+        ulong u when u <= long.MaxValue => (long)u,
         string text when long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
         _ => null,
     };

@@ -7,13 +7,21 @@ public sealed class SloOptions
     /// <value>The default value is 0.999.</value>
     public double Objective { get; set; } = 0.999;
 
-    /// <summary>Gets or sets the SLO period over which the error budget is counted; a multiple of <see cref="BucketWidth"/>
-    /// and at least every alert's long window.</summary>
+    /// <summary>The most buckets a monitor keeps (<see cref="Period"/> / <see cref="BucketWidth"/>): 10,000,000 buckets of 24
+    /// bytes, 240 MB. A longer period needs wider buckets.</summary>
+    public const int MaxBucketCount = 10_000_000;
+
+    /// <summary>The narrowest <see cref="BucketWidth"/> accepted: one millisecond.</summary>
+    public static readonly TimeSpan MinimumBucketWidth = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Gets or sets the SLO period over which the error budget is counted; a multiple of <see cref="BucketWidth"/>,
+    /// at most <see cref="MaxBucketCount"/> buckets, and at least every alert's long window.</summary>
     /// <value>The default value is 30 days.</value>
     public TimeSpan Period { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Gets or sets the width of a time bucket: memory is one bucket per width in the period (30 days of 30-s
-    /// buckets is 86,400 buckets of 24 bytes), whatever the traffic. Every window must be a multiple of it.</summary>
+    /// buckets is 86,400 buckets of 24 bytes), whatever the traffic. Every window must be a multiple of it; at least
+    /// <see cref="MinimumBucketWidth"/>.</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan BucketWidth { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -27,15 +27,20 @@ internal sealed class SloOptionsValidator : IValidateOptions<SloOptions>
             yield return new(nameof(o.Objective), o.Objective, $"Objective must be strictly between 0 and 1 (0.999 is three nines); it was {Text(o.Objective)}.");
         }
 
-        var bucketOk = o.BucketWidth > TimeSpan.Zero;
+        var bucketOk = o.BucketWidth >= SloOptions.MinimumBucketWidth;
         if (!bucketOk)
         {
-            yield return new(nameof(o.BucketWidth), o.BucketWidth, "BucketWidth must be positive.");
+            yield return new(nameof(o.BucketWidth), o.BucketWidth, $"BucketWidth must be at least {SloDuration.Format(SloOptions.MinimumBucketWidth)}; it was {SloDuration.Format(o.BucketWidth)}.");
         }
 
         if (o.Period <= TimeSpan.Zero || (bucketOk && o.Period.Ticks % o.BucketWidth.Ticks != 0))
         {
-            yield return new(nameof(o.Period), o.Period, $"Period must be a positive multiple of BucketWidth ({o.BucketWidth}); it was {o.Period}.");
+            yield return new(nameof(o.Period), o.Period, $"Period must be a positive multiple of BucketWidth ({SloDuration.Format(o.BucketWidth)}); it was {SloDuration.Format(o.Period)}.");
+        }
+        else if (bucketOk && o.Period.Ticks / o.BucketWidth.Ticks > SloOptions.MaxBucketCount)
+        {
+            yield return new(nameof(o.Period), o.Period,
+                $"Period / BucketWidth ({SloDuration.Format(o.Period)} / {SloDuration.Format(o.BucketWidth)}) is {(o.Period.Ticks / o.BucketWidth.Ticks).ToString(CultureInfo.InvariantCulture)} buckets, more than the {SloOptions.MaxBucketCount.ToString(CultureInfo.InvariantCulture)} a monitor keeps in memory; widen BucketWidth or shorten Period.");
         }
 
         if (o.LatencyThreshold <= TimeSpan.Zero)

@@ -25,6 +25,28 @@ public sealed class CapacityCommandTests
         root.GetProperty("costPerHour").GetDouble().Should().BeApproximately(29 * 0.5, 1e-12);
     }
 
+    /// <summary>Every case of reliability/erlang_c.json: <c>waitQuantileMs</c> is the reference rounded to the nearest 0.0001 ms
+    /// (cases 0, 1 and 4 were truncated: 29.4393, 16.1056, 4.8874 instead of 29.4394, 16.1057, 4.8875).</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Json_WaitQuantile_IsTheReferenceRoundedToTheNearestTenthOfAMicrosecond(int index)
+    {
+        var row = SharedData.Reference("reliability/erlang_c.json").GetProperty("cases")[index];
+        string Arg(string name) => row.GetProperty(name).GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var (code, stdout, stderr) = CliRunner.Run("capacity", "--arrival-rate", Arg("arrivalRate"), "--service-ms", Arg("serviceMs"), "--wait-ms", Arg("waitMs"),
+            "--quantile", Arg("quantile"), "--headroom", Arg("headroom"), "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var expected = Math.Round(row.GetProperty("waitQuantileMs").GetDouble(), 4, MidpointRounding.AwayFromZero);
+        doc.RootElement.GetProperty("waitQuantileMs").GetDouble().Should().BeApproximately(expected, 1e-9);
+    }
+
     [Fact]
     public void Json_WithoutPrice_HasNullCost()
     {
@@ -46,6 +68,9 @@ public sealed class CapacityCommandTests
     [InlineData("--service-ms", "0.00004", "--service-ms 4E-05: below 0.0001 ms")]   // said "Actual value was 00:00:00"
     [InlineData("--service-ms", "1e300", "--service-ms 1E+300: must be at most")]     // said "not finite"
     [InlineData("--wait-ms", "1e300", "--wait-ms 1E+300: must be at most")]
+    [InlineData("--arrival-rate", "1,000", "--arrival-rate: '1,000' is not a number")]               // was read as 1000
+    [InlineData("--quantile", "0,99", "--quantile: '0,99' is not a number")]                         // was read as 99
+    [InlineData("--price-per-hour", "1,5", "--price-per-hour: '1,5' is not a number")]
     public void BadInput_ExitsTwoWithOneLineNamingTheOption(string option, string value, string named)
     {
         var args = new List<string> { "capacity", "--arrival-rate", "10", "--service-ms", "200", "--wait-ms", "50", "--json" };
@@ -63,7 +88,8 @@ public sealed class CapacityCommandTests
         // 6e6/s × 100 ms = 600,000 erlangs fits under the 1,000,000-server limit; × 2 = 1.2e6 erlangs does not.
         var (code, _, stderr) = CliRunner.Run("capacity", "--arrival-rate", "6000000", "--service-ms", "100", "--wait-ms", "1", "--headroom", "2");
         code.Should().Be(2);
-        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().StartWith("cohortkit: --headroom 2:");
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().StartWith("cohortkit: --headroom 2: sizing for 2 ×")
+            .And.NotContain("Parameter").And.NotContain("Actual value").And.NotContain("arrivalRatePerSecond");
     }
 
     [Fact]

@@ -45,4 +45,17 @@ public sealed class DrDrillCommandTests : IDisposable
         code.Should().Be(2);
         stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--data-dir");
     }
+
+    [Theory]
+    [InlineData("/proc/self")]
+    [InlineData("/sys/kernel")]
+    public void DataDirThatExistsButIsNotWritable_ExitsTwoNamingTheOption(string directory)
+    {
+        // Linux pseudo-filesystems refuse new files even to root; the drill failed inside SQLite with exit 1 ("lost or
+        // duplicated" to the restore runbook) instead of refusing the option.
+        Directory.Exists(directory).Should().BeTrue("the test needs a Linux pseudo-filesystem directory");
+        var (code, _, stderr) = CliRunner.Run("dr", "drill", "--data-dir", directory, "--json");
+        code.Should().Be(2, stderr);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--data-dir").And.Contain("cannot write");
+    }
 }

@@ -91,6 +91,44 @@ public sealed class SloReplayCommandTests : IDisposable
         stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain(flag);
     }
 
+    /// <summary>The review's cases: a comma read as a thousands separator (0,999 became 999, then "outside (0, 1)" about a
+    /// number never written), a period of 100 years (1.28 GB), 3 days and 30 s (a TimeSpan and an internal option name in the
+    /// message), and the boundary hint: 1 − 1/14.4 = 0.930555…, so 0.93056 can fire and is the example to give, not 0.9306.</summary>
+    [Theory]
+    [InlineData("0,999", "30d", "--objective: '0,999' is not a number")]
+    [InlineData("0.999", "36500d", "--period 36500d: must be at most 400d")]
+    [InlineData("0.999", "401d", "--period 401d: must be at most 400d")]
+    [InlineData("0.999", "259230s", "--period 259230s: must be a whole number of minutes")]
+    [InlineData("0.93", "30d", "above 1 - 1/14.4 = 0.9305556…; 0.93056 is accepted")]
+    public void BadOption_ReviewCases_ExitTwoWithTheReasonInTheUsersTerms(string objective, string period, string expected)
+    {
+        var input = Csv("ok.csv", ["0,10,0"]);
+        var (code, stdout, stderr) = CliRunner.Run("slo", "replay", "--input", input, "--objective", objective, "--period", period, "--json");
+        code.Should().Be(2);
+        stdout.Should().BeEmpty();
+        var line = stderr.Trim().Split('\n').Should().ContainSingle().Subject;
+        line.Should().Contain(expected).And.NotContain("BucketWidth").And.NotContain("00:");
+    }
+
+    [Theory]
+    [InlineData("0.93056", "400d")]
+    [InlineData("1e-1", "3d")]
+    public void BoundaryOptions_AreAccepted(string objective, string period)
+    {
+        // 14.4 x (1 − 0.93056) = 0.999936 < 1: the page rule can fire, so 0.93056 is accepted; 400 days is the longest period.
+        // 1e-1 is an invariant number (it is below 1 − 1/14.4, so refused for that reason, not as text).
+        var input = Csv("ok.csv", ["0,10,0"]);
+        var (code, _, stderr) = CliRunner.Run("slo", "replay", "--input", input, "--objective", objective, "--period", period, "--json");
+        if (objective == "1e-1")
+        {
+            (code, stderr).Should().Match<(int, string)>(r => r.Item1 == 2 && r.Item2.Contains("could never fire"));
+        }
+        else
+        {
+            code.Should().Be(0, stderr);
+        }
+    }
+
     [Theory]
     [InlineData("0,10,11", "errors")]
     [InlineData("0,-1,0", "total")]

@@ -92,6 +92,22 @@ public sealed class CapacityPlannerTests
         => new Action(() => _ = new CapacityPlanner(new CapacityOptions { SpotPricePerHour = -0.01 }))
             .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("SpotPricePerHour");
 
+    /// <summary>A pool that cannot be sized names the PlanFleet parameter (requestMix, not Estimate's serviceTime or
+    /// arrivalRatePerSecond) and the region and request class at fault. 1,000,000 learners × 0.5 × 100 requests/s × 100 ms =
+    /// 5,000,000 erlangs in "us" is beyond the 1,000,000-server limit; a zero service time cannot be sized at all.</summary>
+    [Fact]
+    public void PlanFleet_PoolThatCannotBeSized_NamesRequestMixRegionAndClass()
+    {
+        var planner = new CapacityPlanner(new CapacityOptions());
+        RegionShare[] regions = [new("eu", 0.5), new("us", 0.5)];
+        var tooBig = () => planner.PlanFleet(1_000_000, [new RequestClass("page", 0.001, TimeSpan.FromMilliseconds(10), TimeSpan.Zero), new RequestClass("video", 100, TimeSpan.FromMilliseconds(100), TimeSpan.Zero)], regions);
+        tooBig.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "requestMix")
+            .WithMessage("Region 'eu', request class 'video'*at or above the capacity*");
+        var zero = () => planner.PlanFleet(10, [new RequestClass("quiz", 1, TimeSpan.Zero, TimeSpan.Zero)], regions);
+        zero.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "requestMix")
+            .WithMessage("Region 'eu', request class 'quiz'*service time must be positive*");
+    }
+
     [Fact]
     public void PlanFleet_SharesNotAddingUpToOne_Throws()
         => new Action(() => new CapacityPlanner(new CapacityOptions()).PlanFleet(10, [new RequestClass("p", 1, TimeSpan.FromMilliseconds(1), TimeSpan.Zero)], [new RegionShare("eu", 0.5)]))

@@ -150,6 +150,23 @@ public sealed class IncidentCoordinatorTests
     }
 
     [Fact]
+    public async Task UnknownIncident_ThrowsNamingIncidentId()
+    {
+        using var c = new IncidentCoordinator(new IncidentOptions(), [new RecordingAction(RunbookActionKind.DisableModel)]);
+        new Action(() => c.Acknowledge(7, "me")).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("incidentId");
+        new Action(() => c.Resolve(0, "done")).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("incidentId");
+        var execute = () => c.ExecuteAsync(3, RunbookActionKind.DisableModel, "churn");
+        (await execute.Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be("incidentId");
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1001)]
+    public void Constructor_MaxEscalationsOutsideZeroToOneThousand_ThrowsNamingIt(int maxEscalations)
+        => new Action(() => _ = new IncidentCoordinator(new IncidentOptions { MaxEscalations = maxEscalations }))
+            .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("MaxEscalations");
+
+    [Fact]
     public void PostmortemDraft_HasTheTimelineAndResponseTimes()
     {
         var time = new FakeTimeProvider(Start);

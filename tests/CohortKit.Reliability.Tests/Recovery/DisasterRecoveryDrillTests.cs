@@ -49,12 +49,32 @@ public sealed class DisasterRecoveryDrillTests : IDisposable
     [Fact]
     public void Compare_LostAndDuplicatedRecords_CountedByKey_RpoFromCommitTimes()
     {
-        // Committed keys 1–5 at ticks 10…50; restored 1, 2, 2, 3 (5 and 4 lost, 2 duplicated): lost 2, duplicated 1,
-        // RPO = last committed 50 − newest restored 30 = 20 ticks.
+        // Committed keys 1–5 at ticks 10…50, the disaster at tick 60; restored 1, 2, 2, 3 (5 and 4 lost, 2 duplicated):
+        // lost 2, duplicated 1, RPO = disaster 60 − earliest lost commit 40 = 20 ticks.
         var committed = new List<(long, long)> { (1, 10), (2, 20), (3, 30), (4, 40), (5, 50) };
         var restored = new List<(long, long)> { (1, 10), (2, 20), (2, 20), (3, 30) };
-        var r = DisasterRecoveryDrill.Compare(StateStoreKind.Sqlite, committed, restored, TimeSpan.FromSeconds(1), TimeSpan.Zero);
-        (r.Committed, r.Restored, r.Lost, r.Duplicated, r.RecoveryPoint).Should().Be((5, 4, 2, 1, TimeSpan.FromTicks(20)));
+        var r = DisasterRecoveryDrill.Compare(StateStoreKind.Sqlite, committed, restored, 60, () => TimeSpan.FromSeconds(1), TimeSpan.Zero);
+        (r.Committed, r.Restored, r.Lost, r.Duplicated, r.RecoveryPoint, r.RecoveryTime).Should().Be((5, 4, 2, 1, TimeSpan.FromTicks(20), TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void Compare_RecordLostInTheMiddle_RpoRunsFromItsCommitToTheDisaster()
+    {
+        // Key 2 (committed at tick 20) is lost while the newest record (5, tick 50) is restored; the disaster is at tick 60:
+        // RPO = 60 − 20 = 40 ticks, not 0 (newest committed − newest restored would say nothing was lost).
+        var committed = new List<(long, long)> { (1, 10), (2, 20), (3, 30), (4, 40), (5, 50) };
+        var restored = new List<(long, long)> { (1, 10), (3, 30), (4, 40), (5, 50) };
+        var r = DisasterRecoveryDrill.Compare(StateStoreKind.Sqlite, committed, restored, 60, () => TimeSpan.FromSeconds(1), TimeSpan.Zero);
+        (r.Lost, r.RecoveryPoint).Should().Be((1, TimeSpan.FromTicks(40)));
+    }
+
+    [Fact]
+    public void Compare_ReadsTheRecoveryTimeAfterVerifying()
+    {
+        // The elapsed time is read once, after the by-key comparison: a clock read before it would not cover the verification.
+        var reads = 0;
+        var r = DisasterRecoveryDrill.Compare(StateStoreKind.Sqlite, [(1, 10)], [(1, 10)], 20, () => TimeSpan.FromTicks(++reads), TimeSpan.Zero);
+        (reads, r.RecoveryTime, r.RecoveryPoint).Should().Be((1, TimeSpan.FromTicks(1), TimeSpan.Zero));
     }
 
     [Fact]

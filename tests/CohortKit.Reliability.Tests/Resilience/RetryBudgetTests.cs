@@ -34,6 +34,46 @@ public sealed class RetryBudgetTests
         return retries <= bound + 1e-9 && retries >= Math.Min(Math.Floor(bound) - 1, n * 5.0);
     }
 
+    /// <summary>Every request asks for as many retries as the budget grants (a total outage with unlimited attempts): the
+    /// retries after N requests are exactly floor(burst + ratio × N), with the ratio read as the decimal written (for a ratio
+    /// below 1; at 1 the first deposit finds the bucket full). Ratios of the form k × 10^-e (k up to 99, e from 2 to 10) are those the former millionth-rounded deposit got wrong in both directions
+    /// (1.5e-6 deposited 2 millionths, granting a third too many; 4e-7 deposited none, ignoring the ratio).</summary>
+    [Property(MaxTest = 40)]
+    public bool TotalOutage_DecimalRatios_RetriesAreExactlyTheFloorOfTheBound(PositiveInt calls, NonNegativeInt burst, PositiveInt digits, PositiveInt exponent)
+    {
+        var n = (calls.Get % 2_000_000) + 1;
+        var b = burst.Get % 20;
+        var k = (digits.Get % 99) + 1;
+        var e = (exponent.Get % 9) + 2;
+        var ratioDecimal = k / (decimal)Math.Pow(10, e);
+        var budget = new RetryBudget((double)ratioDecimal, b);
+        return DrainEachRequest(budget, n) == (long)decimal.Floor(b + (ratioDecimal * n));
+    }
+
+    /// <summary>The reviewer's cases, worked out by hand: floor(0 + 1.5e-6 × 10^7) = 15; floor(10 + 0.1234567 × 10^7) =
+    /// 1,234,577; floor(5 + 4e-7 × 10^7) = 9. The millionth-rounded budget granted 20, 1,234,579 and 5.</summary>
+    [Theory]
+    [InlineData(1.5e-6, 0, 15)]
+    [InlineData(0.1234567, 10, 1_234_577)]
+    [InlineData(4e-7, 5, 9)]
+    public void TotalOutage_TenMillionRequests_RetriesAreExactlyTheFloorOfTheBound(double ratio, int burst, long expected)
+        => DrainEachRequest(new RetryBudget(ratio, burst), 10_000_000).Should().Be(expected);
+
+    private static long DrainEachRequest(RetryBudget budget, int requests)
+    {
+        long granted = 0;
+        for (var i = 0; i < requests; i++)
+        {
+            budget.RecordRequest();
+            while (budget.TryRetry())
+            {
+                granted++;
+            }
+        }
+
+        return granted;
+    }
+
     [Fact]
     public void TotalOutage_ThousandCallsAtTenPercent_AboutOneHundredRetries()
     {
@@ -62,6 +102,7 @@ public sealed class RetryBudgetTests
 
     [Theory]
     [InlineData(0.0)]
+    [InlineData(9e-13)]
     [InlineData(1.5)]
     [InlineData(double.NaN)]
     public void Constructor_RatioOutside_ThrowsNamingRatio(double ratio)

@@ -37,5 +37,8 @@ public sealed class SloDurationTests
         SloDuration.Format(TimeSpan.FromMinutes(90)).Should().Be("90m");
         SloDuration.Format(TimeSpan.FromHours(1)).Should().Be("1h");
         SloDuration.Format(TimeSpan.FromSeconds(45)).Should().Be("45s");
+        SloDuration.Format(TimeSpan.FromMilliseconds(500)).Should().Be("0.5s");
+        SloDuration.Format(TimeSpan.FromTicks(10_000_001)).Should().Be("1.0000001s");
+        SloDuration.Format(TimeSpan.Zero).Should().Be("0s");
     }
 }

@@ -43,6 +43,66 @@ public sealed class SloMetricsListenerTests
         (status.Requests, status.BadRequests).Should().Be((6, expectedBad));
     }
 
+    /// <summary>The error tag beside a status code: HttpClient's convention sets <c>error.type</c> to the code's text on every
+    /// 4xx/5xx, which alone must not make a 404 bad; an exception type beside a status code is bad. Requests: 404 + "404" (good),
+    /// 404 as text + "404" (good), 500 + "500" (bad), 200 + an exception type (bad), 404 + an exception type (bad) = 3 of 5.</summary>
+    [Fact]
+    public void Histogram_ErrorTypeEqualToTheStatusCode_IsJudgedByTheCode()
+    {
+        using var meter = new Meter($"test.http.{Guid.NewGuid():N}");
+        var duration = meter.CreateHistogram<double>("http.client.request.duration", "s");
+        var monitor = Monitor();
+        using var listener = new SloMetricsListener(monitor, new SloMetricSource { MeterName = meter.Name, InstrumentName = "http.client.request.duration" });
+        KeyValuePair<string, object?> Error(string type) => new("error.type", type);
+
+        duration.Record(0.01, Status(404), Error("404"));
+        duration.Record(0.01, Status("404"), Error("404"));
+        duration.Record(0.01, Status(500), Error("500"));
+        duration.Record(0.01, Status(200), Error("System.IO.IOException"));
+        duration.Record(0.01, Status(404), Error("response_ended"));
+
+        var status = monitor.Evaluate();
+        (status.Requests, status.BadRequests).Should().Be((5, 3));
+    }
+
+    /// <summary>Every measurement type the Meter API allows is counted (byte, short and decimal histograms were subscribed but
+    /// had no callback), and a status code boxed as any integral type is read: per instrument one bad code (503) and one good
+    /// one (200), each boxed as a different integral type: 7 instruments, 14 requests, 7 bad.</summary>
+    [Fact]
+    public void Histogram_OfEveryMeasurementType_WithStatusCodesOfEveryIntegralType_IsCounted()
+    {
+        using var meter = new Meter($"test.http.{Guid.NewGuid():N}");
+        var monitor = Monitor();
+        using var listener = new SloMetricsListener(monitor, new SloMetricSource { MeterName = meter.Name });
+        const string name = "http.server.request.duration";
+        var byteHistogram = meter.CreateHistogram<byte>(name, "s");
+        var shortHistogram = meter.CreateHistogram<short>(name, "s");
+        var intHistogram = meter.CreateHistogram<int>(name, "s");
+        var longHistogram = meter.CreateHistogram<long>(name, "s");
+        var floatHistogram = meter.CreateHistogram<float>(name, "s");
+        var doubleHistogram = meter.CreateHistogram<double>(name, "s");
+        var decimalHistogram = meter.CreateHistogram<decimal>(name, "s");
+        listener.SubscribedInstruments.Should().Be(7);
+
+        byteHistogram.Record(1, Status((ushort)503));
+        byteHistogram.Record(1, Status((byte)200));
+        shortHistogram.Record(1, Status(503u));
+        shortHistogram.Record(1, Status((ushort)200));
+        intHistogram.Record(1, Status(503UL));
+        intHistogram.Record(1, Status(200u));
+        longHistogram.Record(1, Status((short)503));
+        longHistogram.Record(1, Status(200UL));
+        floatHistogram.Record(1, Status(503L));
+        floatHistogram.Record(1, Status((short)200));
+        doubleHistogram.Record(1, Status(503));
+        doubleHistogram.Record(1, Status(200L));
+        decimalHistogram.Record(1, Status("503"));
+        decimalHistogram.Record(1, Status(200));
+
+        var status = monitor.Evaluate();
+        (status.Requests, status.BadRequests).Should().Be((14, 7));
+    }
+
     [Fact]
     public void Histogram_InMilliseconds_ReadsTheValueInItsUnit()
     {
@@ -123,7 +183,7 @@ public sealed class SloMetricsListenerTests
     }
 
     /// <summary>End to end with a real emitter: HttpClient's own <c>http.client.request.duration</c> (meter
-    /// <c>System.Net.Http</c>) against a loopback server that answers 500 to every third request. The listener is narrowed to
+    /// <c>System.Net.Http</c>) against a loopback server that answers 500 to every third request and 404 to some others. The listener is narrowed to
     /// this test's server port, so HTTP calls elsewhere in the process do not count.</summary>
     [Fact]
     public async Task HttpClientMetrics_OnLoopback_SloCountsEqualTheClientsOwn()
@@ -138,7 +198,7 @@ public sealed class SloMetricsListenerTests
             for (var i = 0; i < calls; i++)
             {
                 var context = await server.GetContextAsync();
-                context.Response.StatusCode = i % 3 == 2 ? 500 : 200;
+                context.Response.StatusCode = i % 3 == 2 ? 500 : i % 4 == 1 ? 404 : 200;
                 context.Response.Close();
             }
         });
@@ -148,15 +208,19 @@ public sealed class SloMetricsListenerTests
         source.RequiredTags["server.port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var listener = new SloMetricsListener(monitor, source);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-        var failed = 0;
+        var (failed, notFound) = (0, 0);
         for (var i = 0; i < calls; i++)
         {
             using var response = await http.GetAsync("lesson");
             failed += (int)response.StatusCode >= 500 ? 1 : 0;
+            notFound += response.StatusCode == HttpStatusCode.NotFound ? 1 : 0;
         }
 
         await serving;
-        failed.Should().Be(calls / 3);
+
+        // i % 3 == 2 -> 500 (20 of 60); of the rest, i % 4 == 1 -> 404: i = 1, 9, 13, 21, 25, 33, 37, 45, 49, 57 (10).
+        // HttpClient tags each 404 with error.type = "404"; a 404 is still good (below MinimumBadStatusCode).
+        (failed, notFound).Should().Be((calls / 3, 10));
         var status = monitor.Evaluate();
         (status.Requests, status.BadRequests).Should().Be((calls, failed));
     }

@@ -193,6 +193,25 @@ public sealed class SloMonitorTests
     }
 
     [Theory]
+    [InlineData(1L, "BucketWidth")]                           // 1 tick: below the 1-ms minimum (was an OverflowException)
+    [InlineData(TimeSpan.TicksPerMillisecond, "Period")]      // 1 ms over 30 days: 2,592,000,000 buckets (was an OverflowException)
+    [InlineData(TimeSpan.TicksPerMillisecond / 2, "BucketWidth")]
+    public void Constructor_BucketTooNarrowOrTooMany_ThrowsNamingTheOption(long widthTicks, string option)
+        => new Action(() => _ = new SloMonitor(new SloOptions { BucketWidth = TimeSpan.FromTicks(widthTicks) }))
+            .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(option);
+
+    [Fact]
+    public void Constructor_TenMillionBuckets_IsTheLimit()
+    {
+        // 1-s buckets: a period of 10,000,000 s is accepted, one more second (10,000,001 buckets) is not.
+        var rule = new BurnRateAlertRule { LongWindow = TimeSpan.FromMinutes(2), ShortWindow = TimeSpan.FromMinutes(1), BurnRate = 2 };
+        SloOptions Options(long seconds) => new() { BucketWidth = TimeSpan.FromSeconds(1), Period = TimeSpan.FromSeconds(seconds), Alerts = { rule } };
+        new SloMonitor(Options(10_000_000)).BucketCount.Should().Be(10_000_000);
+        new Action(() => _ = new SloMonitor(Options(10_000_001))).Should().Throw<ArgumentOutOfRangeException>()
+            .Where(e => e.ParamName == "Period").WithMessage("*10000001 buckets*");
+    }
+
+    [Theory]
     [InlineData(0.0)]
     [InlineData(1.0)]
     [InlineData(1.5)]
