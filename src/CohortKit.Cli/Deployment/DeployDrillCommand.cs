@@ -7,7 +7,9 @@ using Spectre.Console;
 
 namespace CohortKit.Cli.Deployment;
 
-/// <summary>The JSON document of <c>cohortkit deploy drill</c> (a contract: scripts depend on it exactly; absent values are null, never omitted).</summary>
+/// <summary>The JSON document of <c>cohortkit deploy drill</c> (a contract: scripts depend on it exactly; absent values are null,
+/// never omitted). <c>p99LatencyMs</c> is from each request's intended send time (open loop, as wrk2), <c>p99ServiceLatencyMs</c>
+/// from its actual send.</summary>
 internal sealed record DeployDrillReport(
     int Requests,
     int Failed,
@@ -15,7 +17,8 @@ internal sealed record DeployDrillReport(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? SwitchedAtMs,
     bool RolledBack,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? RollbackMs,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Verdict);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Verdict,
+    double P99ServiceLatencyMs);
 
 /// <summary><c>cohortkit deploy drill</c>: blue and green sample hosts on loopback behind the YARP switch, a bounded load,
 /// a blue-green deployment mid-load (with <c>--fail-green</c>, green turns unhealthy after the switch and is rolled back).</summary>
@@ -64,7 +67,7 @@ internal static class DeployDrillCommand
                 }
 
                 var report = new DeployDrillReport(result.Requests.Count, result.Failed, result.P99LatencyMs, result.SwitchedAtMs, result.RolledBack, result.RollbackMs,
-                    result.State.Verdict?.ToString().ToLowerInvariant());
+                    result.State.Verdict?.ToString().ToLowerInvariant(), result.P99ServiceLatencyMs);
                 if (parse.GetValue(json))
                 {
                     console.WriteJson(report);
@@ -79,7 +82,7 @@ internal static class DeployDrillCommand
 
                     console.Ansi.Write(table);
                     console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"requests {report.Requests:N0}, failed {report.Failed}, p99 {report.P99LatencyMs:F1} ms, switched at {Text(report.SwitchedAtMs)} ms, rolled back {report.RolledBack} ({Text(report.RollbackMs)} ms), canary {report.Verdict ?? "-"}"));
+                        $"requests {report.Requests:N0}, failed {report.Failed}, p99 {report.P99LatencyMs:F1} ms from the intended send ({report.P99ServiceLatencyMs:F1} ms from the actual send), switched at {Text(report.SwitchedAtMs)} ms, rolled back {report.RolledBack} ({Text(report.RollbackMs)} ms), canary {report.Verdict ?? "-"}"));
                 }
 
                 return result.Failed == 0 ? 0 : CliConsole.Failure;

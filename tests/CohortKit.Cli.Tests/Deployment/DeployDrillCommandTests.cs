@@ -29,7 +29,7 @@ public sealed class DeployDrillCommandTests : IDisposable
         var chart = Path.Combine(_dir, "drill.png");
         var (root, rows, state) = await RunAsync("--chart", chart);
 
-        root.EnumerateObject().Select(p => p.Name).Should().Equal("requests", "failed", "p99LatencyMs", "switchedAtMs", "rolledBack", "rollbackMs", "verdict");
+        root.EnumerateObject().Select(p => p.Name).Should().Equal("requests", "failed", "p99LatencyMs", "switchedAtMs", "rolledBack", "rollbackMs", "verdict", "p99ServiceLatencyMs");
         root.GetProperty("requests").GetInt32().Should().Be(Requests);
         root.GetProperty("failed").GetInt32().Should().Be(0);
         rows.Should().HaveCount(Requests).And.OnlyContain(r => r.Status == 200);
@@ -46,7 +46,10 @@ public sealed class DeployDrillCommandTests : IDisposable
         state.Timeline.Select(e => e.Step).Should().Equal([.. Switch, DeploymentStep.BlueDrained, DeploymentStep.Done], string.Join("; ", state.Timeline.Select(e => e.Detail)));
         var switchedAt = root.GetProperty("switchedAtMs").GetDouble();
         var deployedAt = switchedAt - Ms(state, DeploymentStep.Idle, DeploymentStep.Switched);
-        rows.Where(r => r.SentAtMs < deployedAt).Should().HaveCountGreaterThanOrEqualTo(SentBeforeDeployment).And.OnlyContain(r => r.Version == "blue");
+        // sent_at_ms is the intended send time (the actual one is at or after it, later when the load generator fell behind), and
+        // sent_at_ms + latency_ms is when the response was read: a request answered before the deployment started went to blue,
+        // one due after the switch was sent after it and went to green.
+        rows.Where(r => r.SentAtMs + r.LatencyMs < deployedAt).Should().HaveCountGreaterThanOrEqualTo(SentBeforeDeployment).And.OnlyContain(r => r.Version == "blue");
         // All() rather than OnlyContain(): on a loaded machine the load may end before the switch, leaving no such row.
         rows.Where(r => r.SentAtMs > switchedAt).All(r => r.Version == "green").Should().BeTrue();
     }
@@ -74,7 +77,7 @@ public sealed class DeployDrillCommandTests : IDisposable
         state.FailedInProduction.Should().BeTrue();
         var switchedAt = root.GetProperty("switchedAtMs").GetDouble();
         var rolledBackAt = switchedAt + Ms(state, DeploymentStep.Switched, DeploymentStep.RolledBack);
-        rows.Where(r => r.SentAtMs < switchedAt - Ms(state, DeploymentStep.Idle, DeploymentStep.Switched)).Should().OnlyContain(r => r.Version == "blue");
+        rows.Where(r => r.SentAtMs + r.LatencyMs < switchedAt - Ms(state, DeploymentStep.Idle, DeploymentStep.Switched)).Should().OnlyContain(r => r.Version == "blue");
         rows.Where(r => r.SentAtMs > rolledBackAt).All(r => r.Version == "blue").Should().BeTrue();
     }
 
@@ -132,6 +135,8 @@ public sealed class DeployDrillCommandTests : IDisposable
         var sorted = rows.Select(r => r.LatencyMs).Order().ToArray();
         var p99 = sorted[(int)Math.Ceiling(0.99 * sorted.Length) - 1];
         root.GetProperty("p99LatencyMs").GetDouble().Should().BeApproximately(p99, 0.0005);
+        // From the intended send time, so never below the service latency (from the actual send).
+        root.GetProperty("p99LatencyMs").GetDouble().Should().BeGreaterThanOrEqualTo(root.GetProperty("p99ServiceLatencyMs").GetDouble());
     }
 
     private static double Ms(DeploymentState state, DeploymentStep from, DeploymentStep to) =>
