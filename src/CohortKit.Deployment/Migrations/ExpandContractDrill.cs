@@ -50,6 +50,23 @@ public sealed record ExpandContractDrillResult
 
     /// <summary>Gets the expand, migrate and contract phases, in order.</summary>
     public required IReadOnlyList<MigrationPhaseResult> Phases { get; init; }
+
+    /// <summary>Gets what went wrong, one sentence per finding (failed writes, lost rows, unfilled rows, wrong values, an early
+    /// contract that was not refused); empty for a sound migration.</summary>
+    public IReadOnlyList<string> Problems
+    {
+        get
+        {
+            var problems = new List<string>();
+            if (FailedWrites > 0) { problems.Add($"{FailedWrites} writes failed"); }
+            if (LostRows > 0) { problems.Add($"{LostRows} rows lost ({Rows} seeded + {Inserted} inserted, {FinalRows} in the table)"); }
+            if (LostRows < 0) { problems.Add($"{-LostRows} rows more than written ({Rows} seeded + {Inserted} inserted, {FinalRows} in the table)"); }
+            if (UnfilledRows > 0) { problems.Add($"{UnfilledRows} rows with score_band NULL after the backfill"); }
+            if (MismatchedRows > 0) { problems.Add($"{MismatchedRows} rows whose score_band disagrees with their score"); }
+            if (!EarlyContractRefused) { problems.Add("the contract was not refused while app version 1 still wrote"); }
+            return problems;
+        }
+    }
 }
 
 /// <summary>

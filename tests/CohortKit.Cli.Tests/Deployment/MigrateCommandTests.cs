@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CohortKit.Cli.Deployment;
+using CohortKit.Cli.Output;
 using CohortKit.Deployment.Migrations;
 using CohortKit.Testing;
 using Microsoft.Data.Sqlite;
@@ -25,7 +27,8 @@ public sealed class MigrateCommandTests : IDisposable
         code.Should().Be(0, stderr);
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
-        root.EnumerateObject().Select(p => p.Name).Should().Equal("rows", "writesV1", "writesV2", "failedWrites", "backfillSeconds", "phases");
+        root.EnumerateObject().Select(p => p.Name).Should().Equal("rows", "writesV1", "writesV2", "failedWrites", "backfillSeconds", "phases", "problems");
+        root.GetProperty("problems").GetArrayLength().Should().Be(0);
         root.GetProperty("rows").GetInt64().Should().Be(3000);
         root.GetProperty("failedWrites").GetInt64().Should().Be(0);
         // How many writes the two versions get in during a 3,000-row backfill depends on the scheduler: on a loaded CI
@@ -51,6 +54,42 @@ public sealed class MigrateCommandTests : IDisposable
                 (1L, "drill_learners_score_band", "expand", ExpandContractDrill.Migration(SqlDialect.Sqlite).Checksum),
                 (1L, "drill_learners_score_band", "migrate", ExpandContractDrill.Migration(SqlDialect.Sqlite).Checksum),
                 (1L, "drill_learners_score_band", "contract", ExpandContractDrill.Migration(SqlDialect.Sqlite).Checksum));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Write_UnsoundDrill_ExitsOneAndSaysWhy(bool json)
+    {
+        // 1,000 seeded + 40 inserted = 1,040 expected, 1,037 in the table: 3 lost; 2 failed writes, 5 unfilled, 1 wrong value,
+        // and an early contract that went through.
+        var result = new ExpandContractDrillResult
+        {
+            Rows = 1000, FinalRows = 1037, WritesV1 = 50, WritesV2 = 30, Inserted = 40, FailedWrites = 2, UnfilledRows = 5, MismatchedRows = 1,
+            EarlyContractRefused = false, BackfillDuration = TimeSpan.FromSeconds(1.5), V1StoppedAt = DateTimeOffset.UnixEpoch, Phases = [],
+        };
+        var stdout = new StringWriter();
+
+        var code = MigrateDrillCommand.Write(new CliConsole(stdout, new StringWriter(), interactive: false), result, json);
+
+        code.Should().Be(1);
+        string[] expected =
+        [
+            "2 writes failed",
+            "3 rows lost (1000 seeded + 40 inserted, 1037 in the table)",
+            "5 rows with score_band NULL after the backfill",
+            "1 rows whose score_band disagrees with their score",
+            "the contract was not refused while app version 1 still wrote",
+        ];
+        if (json)
+        {
+            using var doc = JsonDocument.Parse(stdout.ToString());
+            doc.RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetString()).Should().Equal(expected);
+        }
+        else
+        {
+            stdout.ToString().Should().Contain("problems: " + string.Join("; ", expected));
+        }
     }
 
     [PostgresFact]
