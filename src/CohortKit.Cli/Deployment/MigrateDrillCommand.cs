@@ -26,17 +26,17 @@ internal static class MigrateDrillCommand
         {
             connection, rows, json,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            var cs = parse.GetValue(connection)!;
-            var dialect = MigrationConnection.Dialect(cs);
+            MigrationConnection.Dialect(parse.GetValue(connection));
             var n = parse.GetValue(rows);
             if (n < 1)
             {
                 throw new ArgumentException($"--rows: must be at least 1, got {n}.");
             }
 
-            var result = new ExpandContractDrill(dialect, cs).RunAsync(n).GetAwaiter().GetResult();
+            var (dialect, cs) = await MigrationConnection.CheckAsync(parse.GetValue(connection), readOnly: false, cancellationToken).ConfigureAwait(false);
+            var result = await new ExpandContractDrill(dialect, cs).RunAsync(n, cancellationToken: cancellationToken).ConfigureAwait(false);
             return Write(console, result, parse.GetValue(json));
         });
         return command;

@@ -51,14 +51,10 @@ public sealed class MigrationController
     {
     }
 
-    /// <summary>Reads the history.</summary>
+    /// <summary>Reads the history, changing nothing (a missing history table reads as an empty history and is not created).</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>Every history row, oldest first (empty before the first migration).</returns>
-    public async Task<IReadOnlyList<MigrationHistoryEntry>> StatusAsync(CancellationToken cancellationToken = default)
-    {
-        await _store.EnsureHistoryAsync(cancellationToken).ConfigureAwait(false);
-        return await _store.ReadHistoryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task<IReadOnlyList<MigrationHistoryEntry>> StatusAsync(CancellationToken cancellationToken = default) => _store.ReadHistoryAsync(cancellationToken);
 
     /// <summary>Runs the expand phase in one transaction.</summary>
     /// <param name="migration">The migration.</param>

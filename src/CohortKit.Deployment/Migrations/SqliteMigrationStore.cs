@@ -48,6 +48,8 @@ public sealed class SqliteMigrationStore : SqlMigrationStore
 
     private protected override string TimestampType => "TEXT";
 
+    private protected override string HistoryExistsSql => $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{HistoryTable}'";
+
     /// <inheritdoc />
     /// <exception cref="MigrationRefusedException">Another runner holds an unexpired lease (<see cref="MigrationRefusal.Locked"/>;
     /// the message names it, its process id and when the lease expires).</exception>

@@ -105,11 +105,70 @@ public sealed class MigrateCommandTests : IDisposable
     }
 
     [Fact]
-    public void Status_EmptyDatabase_SaysNoMigrations()
+    public void Status_EmptySqliteFile_SaysNoMigrationsApplied_CreatesNoTable()
     {
-        var (code, stdout, _) = CliRunner.Run("migrate", "status", "--connection", Sqlite);
-        code.Should().Be(0);
-        stdout.Should().Contain("no migrations have run");
+        using (var create = new SqliteConnection(Sqlite))
+        {
+            create.Open();
+        }
+
+        var (code, stdout, stderr) = CliRunner.Run("migrate", "status", "--connection", Sqlite);
+
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("no migrations applied");
+        using var connection = new SqliteConnection(Sqlite);
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+        Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).Should().Be(0, "migrate status is read-only");
+    }
+
+    [Fact]
+    public void Status_MissingSqliteFile_ExitsTwoNamingConnection_CreatesNoFile()
+    {
+        var (code, _, stderr) = CliRunner.Run("migrate", "status", "--connection", Sqlite, "--json");
+
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--connection").And.Contain("does not exist");
+        File.Exists(Path.Combine(_dir, "drill.db")).Should().BeFalse();
+    }
+
+    [PostgresFact]
+    public void Status_Postgres_WithoutHistory_CreatesNoTable()
+    {
+        using var db = new ScratchDatabase();
+
+        var (code, stdout, stderr) = CliRunner.Run("migrate", "status", "--connection", db.ConnectionString, "--json");
+
+        code.Should().Be(0, stderr);
+        stdout.Trim().Should().Be("[]");
+        db.Scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'cohortkit_migrations'").Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData("status", "Host=127.0.0.1;Port=1;Username=nobody;Database=nothing;Timeout=5")]
+    [InlineData("drill", "Host=127.0.0.1;Port=1;Username=nobody;Database=nothing;Timeout=5")]
+    [InlineData("status", "Host=localhost;Port=not-a-port")]
+    [InlineData("drill", "Host=localhost;Colour=blue")]
+    [InlineData("drill", "Data Source=/no/such/folder/drill.db")]
+    public void UnreachableOrUnparsableConnection_ExitsTwo_OneLineNamingConnection(string command, string connection)
+    {
+        var (code, _, stderr) = CliRunner.Run(["migrate", command, "--connection", connection, "--json", .. command == "drill" ? ["--rows", "10"] : Array.Empty<string>()]);
+
+        code.Should().Be(2, stderr);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--connection").And.NotContain("Exception");
+    }
+
+    [PostgresFact]
+    public void RefusedCredentials_ExitsTwo_OneLineNamingConnection()
+    {
+        foreach (var command in new[] { "status", "drill" })
+        {
+            var (code, _, stderr) = CliRunner.Run("migrate", command, "--connection", "Host=/var/run/postgresql;Username=cohortkit_no_such_role;Database=postgres");
+
+            code.Should().Be(2, stderr);
+            stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--connection").And.Contain("cohortkit_no_such_role").And.NotContain("Exception");
+        }
     }
 
     [Theory]
