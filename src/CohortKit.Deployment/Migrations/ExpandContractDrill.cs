@@ -76,7 +76,10 @@ public sealed record ExpandContractDrillResult
 /// stops version 1, contracts, lets version 2 write on, and counts writes, failures, lost and unfilled rows.
 /// </summary>
 /// <remarks>Run it on a scratch database: it drops <c>drill_learners</c> and the drill migration's history rows first, and
-/// leaves the table and the history for inspection. Not thread-safe (one drill at a time per database).</remarks>
+/// leaves the table and the history for inspection. It takes the store's single-runner lock before touching anything and
+/// holds it to the end, so a second drill (or a migration) on the same database is refused at once
+/// (<see cref="MigrationRefusal.Locked"/>), as is a history the drill's expand would refuse (checksum mismatch, out of order):
+/// nothing is created or dropped then.</remarks>
 public sealed class ExpandContractDrill
 {
     /// <summary>The drill's table.</summary>
@@ -170,13 +173,38 @@ public sealed class ExpandContractDrill
     /// <param name="cancellationToken">Cancels the drill.</param>
     /// <returns>The counts; a sound migration has no failed write, no lost, unfilled or mismatched row, and a refused early contract.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="writersPerVersion"/> is below 1.</exception>
+    /// <exception cref="MigrationRefusedException">Another runner holds the lock, or the history has another migration of version
+    /// 1 (checksum mismatch), a later one, or one not contracted; nothing was created.</exception>
     public async Task<ExpandContractDrillResult> RunAsync(long rows, int writersPerVersion = 2, long seed = 42, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(writersPerVersion, 1);
         var migration = Migration(Dialect);
-        var controller = new MigrationController(_options, _store, _time);
+
+        // The single-runner lock first, held for the whole drill (its phases run under it), then the history checks an expand
+        // would make: a second drill or a migration in progress, a checksum mismatch or an out-of-order history is refused
+        // before anything is created or dropped.
+        await using var held = await _store.AcquireLockAsync(migration.Version, MigrationPhase.Expand, cancellationToken).ConfigureAwait(false);
+        var others = (await _store.ReadHistoryAsync(cancellationToken).ConfigureAwait(false)).Where(h => h.Name != MigrationName).ToList();
+        MigrationController.CheckChecksum(migration, MigrationPhase.Expand, others);
+        MigrationController.CheckExpandOrder(migration, others);
+        var controller = new MigrationController(_options, new LockHeldStore(_store), _time);
         await PrepareAsync(rows, seed, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunPhasesAsync(controller, migration, rows, writersPerVersion, seed, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MigrationRefusedException)
+        {
+            // Nothing half-applied: what this run created goes (the refused phase itself rolled back).
+            await DropAsync(cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<ExpandContractDrillResult> RunPhasesAsync(MigrationController controller, Migration migration, long rows, int writersPerVersion, long seed,
+        IProgress<double>? progress, CancellationToken cancellationToken)
+    {
 
         var phases = new List<MigrationPhaseResult>();
         using var v1 = new WriterGroup(this, 1, writersPerVersion, rows, seed);
@@ -235,14 +263,14 @@ public sealed class ExpandContractDrill
         return connection;
     }
 
-    private async Task PrepareAsync(long rows, long seed, CancellationToken cancellationToken)
+    /// <summary>Drops the drill's table, trigger(s) and function and its history rows (those of <see cref="MigrationName"/>).</summary>
+    private async Task DropAsync(CancellationToken cancellationToken)
     {
         await _store.EnsureHistoryAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var pg = Dialect == SqlDialect.Postgres;
         if (!pg)
         {
-            await ExecAsync(connection, "PRAGMA journal_mode=WAL", cancellationToken).ConfigureAwait(false);
             await ExecAsync(connection, $"DROP TRIGGER IF EXISTS {Table}_score_band_insert", cancellationToken).ConfigureAwait(false);
             await ExecAsync(connection, $"DROP TRIGGER IF EXISTS {Table}_score_band_update", cancellationToken).ConfigureAwait(false);
         }
@@ -254,6 +282,18 @@ public sealed class ExpandContractDrill
         }
 
         await ExecAsync(connection, $"DELETE FROM {SqlMigrationStore.HistoryTable} WHERE name = '{MigrationName}'", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PrepareAsync(long rows, long seed, CancellationToken cancellationToken)
+    {
+        await DropAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var pg = Dialect == SqlDialect.Postgres;
+        if (!pg)
+        {
+            await ExecAsync(connection, "PRAGMA journal_mode=WAL", cancellationToken).ConfigureAwait(false);
+        }
+
         await ExecAsync(connection, pg
             ? $"CREATE TABLE {Table} (id BIGSERIAL PRIMARY KEY, score DOUBLE PRECISION NOT NULL, writer_version INT NOT NULL)"
             : $"CREATE TABLE {Table} (id INTEGER PRIMARY KEY AUTOINCREMENT, score REAL NOT NULL, writer_version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);

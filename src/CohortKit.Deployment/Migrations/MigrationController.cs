@@ -79,16 +79,7 @@ public sealed class MigrationController
         RequireSupported(migration, MigrationPhase.Expand, migration.ExpandedSupports, runningAppVersions);
         return await RunAsync(migration, MigrationPhase.Expand, async (history, started) =>
         {
-            if (history.FirstOrDefault(h => h.Version > migration.Version) is { } later)
-            {
-                throw Refused(migration, MigrationPhase.Expand, MigrationRefusal.OutOfOrder, $"version {later.Version} ('{later.Name}') is already in the history.");
-            }
-
-            if (history.Where(h => h.Version < migration.Version).GroupBy(h => h.Version).FirstOrDefault(g => g.All(h => h.Phase != MigrationPhase.Contract)) is { } open)
-            {
-                throw Refused(migration, MigrationPhase.Expand, MigrationRefusal.OutOfOrder, $"version {open.Key} is not contracted yet; one migration is in flight at a time.");
-            }
-
+            CheckExpandOrder(migration, history);
             await ApplyAsync(migration, MigrationPhase.Expand, migration.Expand, started, cancellationToken).ConfigureAwait(false);
             return (0L, 0);
         }, cancellationToken).ConfigureAwait(false);
@@ -271,7 +262,22 @@ public sealed class MigrationController
         }
     }
 
-    private static void CheckChecksum(Migration migration, MigrationPhase phase, IReadOnlyList<MigrationHistoryEntry> history)
+    /// <summary>Refuses an expand when a later version is in the history or an earlier one is not contracted.</summary>
+    internal static void CheckExpandOrder(Migration migration, IReadOnlyList<MigrationHistoryEntry> history)
+    {
+        if (history.FirstOrDefault(h => h.Version > migration.Version) is { } later)
+        {
+            throw Refused(migration, MigrationPhase.Expand, MigrationRefusal.OutOfOrder, $"version {later.Version} ('{later.Name}') is already in the history.");
+        }
+
+        if (history.Where(h => h.Version < migration.Version).GroupBy(h => h.Version).FirstOrDefault(g => g.All(h => h.Phase != MigrationPhase.Contract)) is { } open)
+        {
+            throw Refused(migration, MigrationPhase.Expand, MigrationRefusal.OutOfOrder, $"version {open.Key} is not contracted yet; one migration is in flight at a time.");
+        }
+    }
+
+    /// <summary>Refuses a phase when the history holds another checksum for the migration's version.</summary>
+    internal static void CheckChecksum(Migration migration, MigrationPhase phase, IReadOnlyList<MigrationHistoryEntry> history)
     {
         var checksum = migration.Checksum;
         if (history.FirstOrDefault(h => h.Version == migration.Version && h.Checksum != checksum) is { } ran)

@@ -92,6 +92,24 @@ public sealed class MigrateCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Drill_LockHeldByAnotherRunner_ExitsTwoSayingSo_CreatesNoTable()
+    {
+        await using (await new SqliteMigrationStore(Sqlite).AcquireLockAsync(1, MigrationPhase.Expand, default))
+        {
+            var (code, _, stderr) = CliRunner.Run("migrate", "drill", "--connection", Sqlite, "--rows", "1000", "--json");
+
+            code.Should().Be(2, stderr);
+            stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("holds the lock");
+        }
+
+        using var connection = new SqliteConnection(Sqlite);
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'drill_learners'";
+        Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).Should().Be(0);
+    }
+
     [PostgresFact]
     public void Drill_Postgres_NoFailedWrite()
     {
