@@ -28,6 +28,9 @@ internal static class MigrateDrillCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            // Return the task to System.CommandLine at once: its Ctrl-C/SIGTERM handler is registered only when the action
+            // first yields, and SQLite's "async" calls complete synchronously (a 3M-row fill would otherwise ignore SIGTERM).
+            await Task.Yield();
             MigrationConnection.Dialect(parse.GetValue(connection));
             var n = parse.GetValue(rows);
             if (n < 1)
@@ -36,7 +39,16 @@ internal static class MigrateDrillCommand
             }
 
             var (dialect, cs) = await MigrationConnection.CheckAsync(parse.GetValue(connection), readOnly: false, cancellationToken).ConfigureAwait(false);
-            var result = await new ExpandContractDrill(dialect, cs).RunAsync(n, cancellationToken: cancellationToken).ConfigureAwait(false);
+            ExpandContractDrillResult result;
+            try
+            {
+                result = await new ExpandContractDrill(dialect, cs).RunAsync(n, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return console.Fail(CliConsole.Cancelled, "cancelled: the writers stopped and the lock was released; a phase in progress rolled back, drill_learners is left as it was");
+            }
+
             return Write(console, result, parse.GetValue(json));
         });
         return command;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CohortKit.Cli.Deployment;
 using CohortKit.Deployment.BlueGreen;
 
 namespace CohortKit.Cli.Tests.Deployment;
@@ -84,11 +85,45 @@ public sealed class DeployDrillCommandTests : IDisposable
     [Theory]
     [InlineData("--concurrency", "0")]
     [InlineData("--requests", "10")]
+    [InlineData("--requests", "1000001")]
+    [InlineData("--requests", "2147483647")]
     public void Drill_BadNumber_ExitsTwoNamingTheOption(string option, string value)
     {
         var (code, _, stderr) = CliRunner.Run("deploy", "drill", option, value, "--json");
         code.Should().Be(2);
         stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain(option);
+    }
+
+    [Fact]
+    public void Drill_ChartIsAFolder_ExitsTwoNamingTheOption_BeforeStartingAnything()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (code, _, stderr) = CliRunner.Run("deploy", "drill", "--out", _dir, "--chart", _dir, "--json");
+
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--chart");
+        File.Exists(Path.Combine(_dir, "state.json")).Should().BeFalse("the drill never started");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Drill_ChartInAMissingFolder_ExitsTwoNamingTheOption()
+    {
+        var (code, _, stderr) = CliRunner.Run("deploy", "drill", "--chart", Path.Combine(_dir, "no", "such", "drill.png"), "--json");
+
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--chart").And.Contain("does not exist");
+    }
+
+    [Theory]
+    [InlineData(false, null, "rolled back: no, canary pass")]
+    [InlineData(true, 123.4, "rolled back: yes in 123 ms, canary pass")]
+    public void Summary_SaysRolledBackInWords(bool rolledBack, double? rollbackMs, string expected)
+    {
+        var line = DeployDrillCommand.Summary(new DeployDrillReport(2000, 0, 12.5, 3000, rolledBack, rollbackMs, "pass", 4.25));
+
+        line.Should().EndWith(expected).And.NotContain("True").And.NotContain("False");
+        line.Should().StartWith("requests 2,000, failed 0, p99 12.5 ms from the intended send (4.2 ms from the actual send), switched at 3000 ms");
     }
 
     private async Task<(JsonElement Root, List<CsvRow> Rows, DeploymentState State)> RunAsync(params string[] extra)
