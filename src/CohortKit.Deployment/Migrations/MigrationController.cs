@@ -80,7 +80,7 @@ public sealed class MigrationController
         return await RunAsync(migration, MigrationPhase.Expand, async (history, started) =>
         {
             CheckExpandOrder(migration, history);
-            await ApplyAsync(migration, MigrationPhase.Expand, migration.Expand, started, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(migration, MigrationPhase.Expand, migration.Expand, cancellationToken).ConfigureAwait(false);
             return (0L, 0);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -142,7 +142,7 @@ public sealed class MigrationController
                 }
             }
 
-            await ApplyAsync(migration, MigrationPhase.Migrate, [], started, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(migration, MigrationPhase.Migrate, [], cancellationToken).ConfigureAwait(false);
             return (rows, batches);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -161,7 +161,7 @@ public sealed class MigrationController
         return await RunAsync(migration, MigrationPhase.Contract, async (history, started) =>
         {
             RequirePhase(migration, MigrationPhase.Contract, history, MigrationPhase.Migrate);
-            await ApplyAsync(migration, MigrationPhase.Contract, migration.Contract, started, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(migration, MigrationPhase.Contract, migration.Contract, cancellationToken).ConfigureAwait(false);
             return (0L, 0);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -218,8 +218,10 @@ public sealed class MigrationController
         return new MigrationPhaseResult { Version = migration.Version, Phase = phase, Applied = true, StartedAt = started, Duration = clock.Elapsed, RowsUpdated = rows, Batches = batches };
     }
 
-    private Task ApplyAsync(Migration migration, MigrationPhase phase, IReadOnlyList<string> statements, DateTimeOffset started, CancellationToken cancellationToken) =>
-        _store.ApplyAsync(Entry(migration, phase, started), statements, removeEntry: false, _options.LockTimeout, cancellationToken);
+    /// <summary>Runs the phase's statements with its history row; <c>applied_at</c> is now, when the phase completes (for the
+    /// backfill, after its last batch), not when it started.</summary>
+    private Task ApplyAsync(Migration migration, MigrationPhase phase, IReadOnlyList<string> statements, CancellationToken cancellationToken) =>
+        _store.ApplyAsync(Entry(migration, phase, _time.GetUtcNow()), statements, removeEntry: false, _options.LockTimeout, cancellationToken);
 
     private static MigrationHistoryEntry Entry(Migration migration, MigrationPhase phase, DateTimeOffset at) =>
         new() { Version = migration.Version, Name = migration.Name, Checksum = migration.Checksum, Phase = phase, AppliedAt = at };
