@@ -17,7 +17,7 @@ public sealed class AppliedAtTests : IDisposable
         // 2,500 rows in batches of 300 keys: 9 batches, and the clock moves one minute per batch.
         MigrationControllerTests.CreateLearners(_db);
         var time = new FakeTimeProvider(Start);
-        var store = new MinutePerBatchStore(new SqliteMigrationStore(_db.ConnectionString, time), time);
+        var store = new AfterBatchStore(new SqliteMigrationStore(_db.ConnectionString, time), _ => time.Advance(TimeSpan.FromMinutes(1)));
         var controller = new MigrationController(new MigrationOptions { BatchSize = 300, BatchDelay = TimeSpan.Zero }, store, time);
         var m = MigrationControllerTests.AddBand();
 
@@ -29,30 +29,5 @@ public sealed class AppliedAtTests : IDisposable
         history.Single(h => h.Phase == MigrationPhase.Expand).AppliedAt.Should().Be(Start);
         history.Single(h => h.Phase == MigrationPhase.Migrate).AppliedAt.Should().Be(Start + TimeSpan.FromMinutes(9));
         backfill.StartedAt.Should().Be(Start);
-    }
-
-    private sealed class MinutePerBatchStore(IMigrationStore inner, FakeTimeProvider time) : IMigrationStore
-    {
-        public SqlDialect Dialect => inner.Dialect;
-
-        public Task<IAsyncDisposable> AcquireLockAsync(long version, MigrationPhase phase, CancellationToken cancellationToken) => inner.AcquireLockAsync(version, phase, cancellationToken);
-
-        public Task EnsureHistoryAsync(CancellationToken cancellationToken) => inner.EnsureHistoryAsync(cancellationToken);
-
-        public Task<IReadOnlyList<MigrationHistoryEntry>> ReadHistoryAsync(CancellationToken cancellationToken) => inner.ReadHistoryAsync(cancellationToken);
-
-        public Task ApplyAsync(MigrationHistoryEntry entry, IReadOnlyList<string> statements, bool removeEntry, TimeSpan lockTimeout, CancellationToken cancellationToken) =>
-            inner.ApplyAsync(entry, statements, removeEntry, lockTimeout, cancellationToken);
-
-        public Task<(long Min, long Max)?> KeyRangeAsync(BackfillStep backfill, CancellationToken cancellationToken) => inner.KeyRangeAsync(backfill, cancellationToken);
-
-        public async Task<long> BackfillBatchAsync(BackfillStep backfill, long afterKey, long lastKey, CancellationToken cancellationToken)
-        {
-            var rows = await inner.BackfillBatchAsync(backfill, afterKey, lastKey, cancellationToken);
-            time.Advance(TimeSpan.FromMinutes(1));
-            return rows;
-        }
-
-        public Task<long> CountPendingAsync(BackfillStep backfill, CancellationToken cancellationToken) => inner.CountPendingAsync(backfill, cancellationToken);
     }
 }
