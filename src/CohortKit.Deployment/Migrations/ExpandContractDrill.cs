@@ -119,8 +119,8 @@ public sealed class ExpandContractDrill
 
     /// <summary>Gets the drill migration (version 1) for a dialect.</summary>
     /// <param name="dialect">The dialect.</param>
-    /// <returns>The migration: expand adds <c>score_band</c> and its trigger, the backfill fills it, contract drops the trigger
-    /// (and on PostgreSQL makes the column NOT NULL).</returns>
+    /// <returns>The migration: expand adds <c>score_band</c> and its trigger, the backfill fills it, contract drops the trigger and
+    /// makes the column NOT NULL (PostgreSQL: <c>SET NOT NULL</c>; SQLite, which cannot alter a column: a rebuild of the table).</returns>
     public static Migration Migration(SqlDialect dialect) => dialect == SqlDialect.Postgres
         ? new Migration
         {
@@ -161,7 +161,17 @@ public sealed class ExpandContractDrill
                 $"CREATE TRIGGER {Table}_score_band_update AFTER UPDATE OF score ON {Table} BEGIN UPDATE {Table} SET score_band = CAST(NEW.score / 10 AS INTEGER) WHERE id = NEW.id; END",
             ],
             Backfill = new BackfillStep { Table = Table, KeyColumn = "id", Assignments = "score_band = CAST(score / 10 AS INTEGER)", PendingPredicate = "score_band IS NULL" },
-            Contract = [$"DROP TRIGGER {Table}_score_band_insert", $"DROP TRIGGER {Table}_score_band_update"],
+            // SQLite cannot ALTER COLUMN … SET NOT NULL: the contract rebuilds the table with score_band NOT NULL, copies the rows
+            // (ids and the AUTOINCREMENT counter kept) and swaps it in, in the phase's one transaction.
+            Contract =
+            [
+                $"DROP TRIGGER {Table}_score_band_insert",
+                $"DROP TRIGGER {Table}_score_band_update",
+                $"CREATE TABLE {Table}_contracted (id INTEGER PRIMARY KEY AUTOINCREMENT, score REAL NOT NULL, writer_version INTEGER NOT NULL, score_band INTEGER NOT NULL)",
+                $"INSERT INTO {Table}_contracted (id, score, writer_version, score_band) SELECT id, score, writer_version, score_band FROM {Table}",
+                $"DROP TABLE {Table}",
+                $"ALTER TABLE {Table}_contracted RENAME TO {Table}",
+            ],
             RollbackExpand = [$"DROP TRIGGER IF EXISTS {Table}_score_band_insert", $"DROP TRIGGER IF EXISTS {Table}_score_band_update", $"ALTER TABLE {Table} DROP COLUMN score_band"],
         };
 

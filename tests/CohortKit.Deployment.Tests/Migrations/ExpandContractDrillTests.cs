@@ -23,11 +23,16 @@ public sealed class ExpandContractDrillTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task RunAsync_Sqlite_NoFailedWriteNoLostRowEveryRowFilled()
+    public async Task RunAsync_Sqlite_NoFailedWriteNoLostRowEveryRowFilled_ContractMakesScoreBandNotNull()
     {
         using var db = new SqliteScratch();
         var result = await new ExpandContractDrill(SqlDialect.Sqlite, db.ConnectionString, new MigrationOptions { BatchSize = 2_000 }).RunAsync(10_000, writersPerVersion: 1);
         Sound(result, 10_000);
+        // The contract made score_band NOT NULL as on PostgreSQL (by a rebuild: SQLite cannot alter a column), triggers gone.
+        db.Scalar($"SELECT \"notnull\" FROM pragma_table_info('{ExpandContractDrill.Table}') WHERE name = 'score_band'").Should().Be(1);
+        db.Scalar($"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'").Should().Be(0);
+        var nullBand = () => db.Execute($"INSERT INTO {ExpandContractDrill.Table} (score, writer_version) VALUES (1, 2)");
+        nullBand.Should().Throw<Microsoft.Data.Sqlite.SqliteException>().WithMessage("*NOT NULL*");
     }
 
     [PostgresFact]
