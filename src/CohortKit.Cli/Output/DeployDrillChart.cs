@@ -32,12 +32,18 @@ internal static class DeployDrillChart
             dots.LegendText = $"failed ({failed.Length:N0})";
         }
 
-        // Steps reached after the switch are labelled below the plot, the others above, so that close steps do not overlap.
+        // The steps go in the legend with their times (labels on the axes overlapped the title and the tick labels).
         foreach (var (step, atMs) in result.Timeline.Where(t => t.Step is DeploymentStep.HealthGated or DeploymentStep.Switched or DeploymentStep.RolledBack or DeploymentStep.Done))
         {
-            var line = plot.Add.VerticalLine(atMs / 1000, 1, step == DeploymentStep.RolledBack ? Colors.OrangeRed : Colors.Gray);
-            line.Text = step.ToString();
-            line.LabelOppositeAxis = step is DeploymentStep.HealthGated or DeploymentStep.Switched;
+            var line = plot.Add.VerticalLine(atMs / 1000, 1.5f, step switch
+            {
+                DeploymentStep.RolledBack => Colors.OrangeRed,
+                DeploymentStep.Switched => Colors.DarkGreen,
+                DeploymentStep.Done => Colors.Black,
+                _ => Colors.Gray,
+            });
+            line.LinePattern = LinePattern.Dashed;
+            line.LegendText = $"{step} at {atMs / 1000:F2} s";
         }
 
         // The first requests of a cold process can take a second; the axis shows the 99.5th percentile with room to spare.
