@@ -60,7 +60,9 @@ internal static class CliApp
 
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            // Ctrl-C / SIGTERM cancel an async command's token; it gets 10 s (not the default 2) to stop its child processes
+            // and say so before System.CommandLine gives up on it (drills: docs/cli.md, exit 130).
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });
         }
         catch (Exception ex)
         {

@@ -9,7 +9,8 @@ namespace CohortKit.Cli.Deployment;
 /// <summary>One row of the JSON of <c>cohortkit migrate status</c>.</summary>
 internal sealed record MigrateStatusRow(long Version, string Name, string Checksum, string Phase, DateTimeOffset AppliedAt);
 
-/// <summary><c>cohortkit migrate status</c>: the history table <c>cohortkit_migrations</c> with checksums.</summary>
+/// <summary><c>cohortkit migrate status</c>: the history table <c>cohortkit_migrations</c> with checksums; read-only (a missing
+/// table is "no migrations applied", a missing SQLite file is bad input; neither is created).</summary>
 internal static class MigrateStatusCommand
 {
     public static Command Create(CliConsole console)
@@ -17,11 +18,12 @@ internal static class MigrateStatusCommand
         var connection = MigrateCommand.Connection();
         var json = CommonOptions.Json();
         var command = new Command("status", "Print the migration history (cohortkit_migrations) with checksums.") { connection, json };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            var cs = parse.GetValue(connection)!;
-            var controller = new MigrationController(new MigrationOptions(), MigrationConnection.Store(cs));
-            var rows = controller.StatusAsync().GetAwaiter().GetResult()
+            // Read-only: a missing SQLite file is reported (exit 2), a missing history table reads as no history; nothing is created.
+            var (dialect, cs) = await MigrationConnection.CheckAsync(parse.GetValue(connection), readOnly: true, cancellationToken).ConfigureAwait(false);
+            var controller = new MigrationController(new MigrationOptions(), MigrationConnection.Store(dialect, cs));
+            var rows = (await controller.StatusAsync(cancellationToken).ConfigureAwait(false))
                 .Select(h => new MigrateStatusRow(h.Version, h.Name, h.Checksum, h.Phase.ToString().ToLowerInvariant(), h.AppliedAt)).ToList();
             if (parse.GetValue(json))
             {
@@ -38,7 +40,7 @@ internal static class MigrateStatusCommand
             console.Ansi.Write(table);
             if (rows.Count == 0)
             {
-                console.Out.WriteLine("no migrations have run");
+                console.Out.WriteLine("no migrations applied");
             }
 
             return 0;

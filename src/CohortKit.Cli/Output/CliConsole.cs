@@ -13,6 +13,9 @@ internal sealed class CliConsole(TextWriter stdout, TextWriter stderr, bool inte
     /// <summary>Exit code for a failure that is not the input's fault.</summary>
     public const int Failure = 1;
 
+    /// <summary>Exit code for a run cancelled by Ctrl-C or SIGTERM that stopped cleanly (128 + SIGINT, the shell's convention).</summary>
+    public const int Cancelled = 130;
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

@@ -36,14 +36,19 @@ public sealed record BlueGreenDrillOptions
 /// <summary>What a drill measured.</summary>
 public sealed record BlueGreenDrillResult
 {
-    /// <summary>Gets every request, in the order sent.</summary>
+    /// <summary>Gets every request, in the order they were due.</summary>
     public required IReadOnlyList<RequestSample> Requests { get; init; }
 
     /// <summary>Gets the requests that failed (transport failure or 5xx).</summary>
     public int Failed => Requests.Count(r => r.Failed);
 
-    /// <summary>Gets the 99th percentile latency of successful requests, in milliseconds.</summary>
+    /// <summary>Gets the 99th percentile latency of successful requests, in milliseconds, measured from each request's intended
+    /// send time (<see cref="RequestSample.LatencyMs"/>): a request the load generator sent late counts its wait.</summary>
     public double P99LatencyMs => LoadGenerator.LatencyQuantile(Requests, 0.99);
+
+    /// <summary>Gets the 99th percentile service latency of successful requests (from the actual send,
+    /// <see cref="RequestSample.ServiceLatencyMs"/>), in milliseconds; below <see cref="P99LatencyMs"/> by the load generator's own queueing.</summary>
+    public double P99ServiceLatencyMs => LoadGenerator.LatencyQuantile(Requests, 0.99, service: true);
 
     /// <summary>Gets when the switch to green took effect, in milliseconds from the start of the load, if it did.</summary>
     public double? SwitchedAtMs { get; init; }

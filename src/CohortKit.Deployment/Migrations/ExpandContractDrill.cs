@@ -50,6 +50,23 @@ public sealed record ExpandContractDrillResult
 
     /// <summary>Gets the expand, migrate and contract phases, in order.</summary>
     public required IReadOnlyList<MigrationPhaseResult> Phases { get; init; }
+
+    /// <summary>Gets what went wrong, one sentence per finding (failed writes, lost rows, unfilled rows, wrong values, an early
+    /// contract that was not refused); empty for a sound migration.</summary>
+    public IReadOnlyList<string> Problems
+    {
+        get
+        {
+            var problems = new List<string>();
+            if (FailedWrites > 0) { problems.Add($"{FailedWrites} writes failed"); }
+            if (LostRows > 0) { problems.Add($"{LostRows} rows lost ({Rows} seeded + {Inserted} inserted, {FinalRows} in the table)"); }
+            if (LostRows < 0) { problems.Add($"{-LostRows} rows more than written ({Rows} seeded + {Inserted} inserted, {FinalRows} in the table)"); }
+            if (UnfilledRows > 0) { problems.Add($"{UnfilledRows} rows with score_band NULL after the backfill"); }
+            if (MismatchedRows > 0) { problems.Add($"{MismatchedRows} rows whose score_band disagrees with their score"); }
+            if (!EarlyContractRefused) { problems.Add("the contract was not refused while app version 1 still wrote"); }
+            return problems;
+        }
+    }
 }
 
 /// <summary>
@@ -59,7 +76,10 @@ public sealed record ExpandContractDrillResult
 /// stops version 1, contracts, lets version 2 write on, and counts writes, failures, lost and unfilled rows.
 /// </summary>
 /// <remarks>Run it on a scratch database: it drops <c>drill_learners</c> and the drill migration's history rows first, and
-/// leaves the table and the history for inspection. Not thread-safe (one drill at a time per database).</remarks>
+/// leaves the table and the history for inspection. It takes the store's single-runner lock before touching anything and
+/// holds it to the end, so a second drill (or a migration) on the same database is refused at once
+/// (<see cref="MigrationRefusal.Locked"/>), as is a history the drill's expand would refuse (checksum mismatch, out of order):
+/// nothing is created or dropped then.</remarks>
 public sealed class ExpandContractDrill
 {
     /// <summary>The drill's table.</summary>
@@ -99,8 +119,8 @@ public sealed class ExpandContractDrill
 
     /// <summary>Gets the drill migration (version 1) for a dialect.</summary>
     /// <param name="dialect">The dialect.</param>
-    /// <returns>The migration: expand adds <c>score_band</c> and its trigger, the backfill fills it, contract drops the trigger
-    /// (and on PostgreSQL makes the column NOT NULL).</returns>
+    /// <returns>The migration: expand adds <c>score_band</c> and its trigger, the backfill fills it, contract drops the trigger and
+    /// makes the column NOT NULL (PostgreSQL: <c>SET NOT NULL</c>; SQLite, which cannot alter a column: a rebuild of the table).</returns>
     public static Migration Migration(SqlDialect dialect) => dialect == SqlDialect.Postgres
         ? new Migration
         {
@@ -141,7 +161,17 @@ public sealed class ExpandContractDrill
                 $"CREATE TRIGGER {Table}_score_band_update AFTER UPDATE OF score ON {Table} BEGIN UPDATE {Table} SET score_band = CAST(NEW.score / 10 AS INTEGER) WHERE id = NEW.id; END",
             ],
             Backfill = new BackfillStep { Table = Table, KeyColumn = "id", Assignments = "score_band = CAST(score / 10 AS INTEGER)", PendingPredicate = "score_band IS NULL" },
-            Contract = [$"DROP TRIGGER {Table}_score_band_insert", $"DROP TRIGGER {Table}_score_band_update"],
+            // SQLite cannot ALTER COLUMN … SET NOT NULL: the contract rebuilds the table with score_band NOT NULL, copies the rows
+            // (ids and the AUTOINCREMENT counter kept) and swaps it in, in the phase's one transaction.
+            Contract =
+            [
+                $"DROP TRIGGER {Table}_score_band_insert",
+                $"DROP TRIGGER {Table}_score_band_update",
+                $"CREATE TABLE {Table}_contracted (id INTEGER PRIMARY KEY AUTOINCREMENT, score REAL NOT NULL, writer_version INTEGER NOT NULL, score_band INTEGER NOT NULL)",
+                $"INSERT INTO {Table}_contracted (id, score, writer_version, score_band) SELECT id, score, writer_version, score_band FROM {Table}",
+                $"DROP TABLE {Table}",
+                $"ALTER TABLE {Table}_contracted RENAME TO {Table}",
+            ],
             RollbackExpand = [$"DROP TRIGGER IF EXISTS {Table}_score_band_insert", $"DROP TRIGGER IF EXISTS {Table}_score_band_update", $"ALTER TABLE {Table} DROP COLUMN score_band"],
         };
 
@@ -153,13 +183,38 @@ public sealed class ExpandContractDrill
     /// <param name="cancellationToken">Cancels the drill.</param>
     /// <returns>The counts; a sound migration has no failed write, no lost, unfilled or mismatched row, and a refused early contract.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="writersPerVersion"/> is below 1.</exception>
+    /// <exception cref="MigrationRefusedException">Another runner holds the lock, or the history has another migration of version
+    /// 1 (checksum mismatch), a later one, or one not contracted; nothing was created.</exception>
     public async Task<ExpandContractDrillResult> RunAsync(long rows, int writersPerVersion = 2, long seed = 42, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(writersPerVersion, 1);
         var migration = Migration(Dialect);
-        var controller = new MigrationController(_options, _store, _time);
+
+        // The single-runner lock first, held for the whole drill (its phases run under it), then the history checks an expand
+        // would make: a second drill or a migration in progress, a checksum mismatch or an out-of-order history is refused
+        // before anything is created or dropped.
+        await using var held = await _store.AcquireLockAsync(migration.Version, MigrationPhase.Expand, cancellationToken).ConfigureAwait(false);
+        var others = (await _store.ReadHistoryAsync(cancellationToken).ConfigureAwait(false)).Where(h => h.Name != MigrationName).ToList();
+        MigrationController.CheckChecksum(migration, MigrationPhase.Expand, others);
+        MigrationController.CheckExpandOrder(migration, others);
+        var controller = new MigrationController(_options, new LockHeldStore(_store), _time);
         await PrepareAsync(rows, seed, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunPhasesAsync(controller, migration, rows, writersPerVersion, seed, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MigrationRefusedException)
+        {
+            // Nothing half-applied: what this run created goes (the refused phase itself rolled back).
+            await DropAsync(cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<ExpandContractDrillResult> RunPhasesAsync(MigrationController controller, Migration migration, long rows, int writersPerVersion, long seed,
+        IProgress<double>? progress, CancellationToken cancellationToken)
+    {
 
         var phases = new List<MigrationPhaseResult>();
         using var v1 = new WriterGroup(this, 1, writersPerVersion, rows, seed);
@@ -218,14 +273,14 @@ public sealed class ExpandContractDrill
         return connection;
     }
 
-    private async Task PrepareAsync(long rows, long seed, CancellationToken cancellationToken)
+    /// <summary>Drops the drill's table, trigger(s) and function and its history rows (those of <see cref="MigrationName"/>).</summary>
+    private async Task DropAsync(CancellationToken cancellationToken)
     {
         await _store.EnsureHistoryAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var pg = Dialect == SqlDialect.Postgres;
         if (!pg)
         {
-            await ExecAsync(connection, "PRAGMA journal_mode=WAL", cancellationToken).ConfigureAwait(false);
             await ExecAsync(connection, $"DROP TRIGGER IF EXISTS {Table}_score_band_insert", cancellationToken).ConfigureAwait(false);
             await ExecAsync(connection, $"DROP TRIGGER IF EXISTS {Table}_score_band_update", cancellationToken).ConfigureAwait(false);
         }
@@ -237,6 +292,18 @@ public sealed class ExpandContractDrill
         }
 
         await ExecAsync(connection, $"DELETE FROM {SqlMigrationStore.HistoryTable} WHERE name = '{MigrationName}'", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PrepareAsync(long rows, long seed, CancellationToken cancellationToken)
+    {
+        await DropAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var pg = Dialect == SqlDialect.Postgres;
+        if (!pg)
+        {
+            await ExecAsync(connection, "PRAGMA journal_mode=WAL", cancellationToken).ConfigureAwait(false);
+        }
+
         await ExecAsync(connection, pg
             ? $"CREATE TABLE {Table} (id BIGSERIAL PRIMARY KEY, score DOUBLE PRECISION NOT NULL, writer_version INT NOT NULL)"
             : $"CREATE TABLE {Table} (id INTEGER PRIMARY KEY AUTOINCREMENT, score REAL NOT NULL, writer_version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);

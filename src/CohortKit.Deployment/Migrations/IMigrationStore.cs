@@ -39,7 +39,7 @@ public interface IMigrationStore
     /// <returns>A task.</returns>
     Task EnsureHistoryAsync(CancellationToken cancellationToken);
 
-    /// <summary>Reads the history, oldest first.</summary>
+    /// <summary>Reads the history, oldest first, changing nothing: a missing history table reads as an empty history.</summary>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The rows.</returns>
     Task<IReadOnlyList<MigrationHistoryEntry>> ReadHistoryAsync(CancellationToken cancellationToken);

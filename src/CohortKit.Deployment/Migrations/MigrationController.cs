@@ -51,14 +51,10 @@ public sealed class MigrationController
     {
     }
 
-    /// <summary>Reads the history.</summary>
+    /// <summary>Reads the history, changing nothing (a missing history table reads as an empty history and is not created).</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>Every history row, oldest first (empty before the first migration).</returns>
-    public async Task<IReadOnlyList<MigrationHistoryEntry>> StatusAsync(CancellationToken cancellationToken = default)
-    {
-        await _store.EnsureHistoryAsync(cancellationToken).ConfigureAwait(false);
-        return await _store.ReadHistoryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task<IReadOnlyList<MigrationHistoryEntry>> StatusAsync(CancellationToken cancellationToken = default) => _store.ReadHistoryAsync(cancellationToken);
 
     /// <summary>Runs the expand phase in one transaction.</summary>
     /// <param name="migration">The migration.</param>
@@ -83,17 +79,8 @@ public sealed class MigrationController
         RequireSupported(migration, MigrationPhase.Expand, migration.ExpandedSupports, runningAppVersions);
         return await RunAsync(migration, MigrationPhase.Expand, async (history, started) =>
         {
-            if (history.FirstOrDefault(h => h.Version > migration.Version) is { } later)
-            {
-                throw Refused(migration, MigrationPhase.Expand, MigrationRefusal.OutOfOrder, $"version {later.Version} ('{later.Name}') is already in the history.");
-            }
-
-            if (history.Where(h => h.Version < migration.Version).GroupBy(h => h.Version).FirstOrDefault(g => g.All(h => h.Phase != MigrationPhase.Contract)) is { } open)
-            {
-                throw Refused(migration, MigrationPhase.Expand, MigrationRefusal.OutOfOrder, $"version {open.Key} is not contracted yet; one migration is in flight at a time.");
-            }
-
-            await ApplyAsync(migration, MigrationPhase.Expand, migration.Expand, started, cancellationToken).ConfigureAwait(false);
+            CheckExpandOrder(migration, history);
+            await ApplyAsync(migration, MigrationPhase.Expand, migration.Expand, cancellationToken).ConfigureAwait(false);
             return (0L, 0);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -155,7 +142,7 @@ public sealed class MigrationController
                 }
             }
 
-            await ApplyAsync(migration, MigrationPhase.Migrate, [], started, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(migration, MigrationPhase.Migrate, [], cancellationToken).ConfigureAwait(false);
             return (rows, batches);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -174,7 +161,7 @@ public sealed class MigrationController
         return await RunAsync(migration, MigrationPhase.Contract, async (history, started) =>
         {
             RequirePhase(migration, MigrationPhase.Contract, history, MigrationPhase.Migrate);
-            await ApplyAsync(migration, MigrationPhase.Contract, migration.Contract, started, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(migration, MigrationPhase.Contract, migration.Contract, cancellationToken).ConfigureAwait(false);
             return (0L, 0);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -231,8 +218,10 @@ public sealed class MigrationController
         return new MigrationPhaseResult { Version = migration.Version, Phase = phase, Applied = true, StartedAt = started, Duration = clock.Elapsed, RowsUpdated = rows, Batches = batches };
     }
 
-    private Task ApplyAsync(Migration migration, MigrationPhase phase, IReadOnlyList<string> statements, DateTimeOffset started, CancellationToken cancellationToken) =>
-        _store.ApplyAsync(Entry(migration, phase, started), statements, removeEntry: false, _options.LockTimeout, cancellationToken);
+    /// <summary>Runs the phase's statements with its history row; <c>applied_at</c> is now, when the phase completes (for the
+    /// backfill, after its last batch), not when it started.</summary>
+    private Task ApplyAsync(Migration migration, MigrationPhase phase, IReadOnlyList<string> statements, CancellationToken cancellationToken) =>
+        _store.ApplyAsync(Entry(migration, phase, _time.GetUtcNow()), statements, removeEntry: false, _options.LockTimeout, cancellationToken);
 
     private static MigrationHistoryEntry Entry(Migration migration, MigrationPhase phase, DateTimeOffset at) =>
         new() { Version = migration.Version, Name = migration.Name, Checksum = migration.Checksum, Phase = phase, AppliedAt = at };
@@ -275,7 +264,22 @@ public sealed class MigrationController
         }
     }
 
-    private static void CheckChecksum(Migration migration, MigrationPhase phase, IReadOnlyList<MigrationHistoryEntry> history)
+    /// <summary>Refuses an expand when a later version is in the history or an earlier one is not contracted.</summary>
+    internal static void CheckExpandOrder(Migration migration, IReadOnlyList<MigrationHistoryEntry> history)
+    {
+        if (history.FirstOrDefault(h => h.Version > migration.Version) is { } later)
+        {
+            throw Refused(migration, MigrationPhase.Expand, MigrationRefusal.OutOfOrder, $"version {later.Version} ('{later.Name}') is already in the history.");
+        }
+
+        if (history.Where(h => h.Version < migration.Version).GroupBy(h => h.Version).FirstOrDefault(g => g.All(h => h.Phase != MigrationPhase.Contract)) is { } open)
+        {
+            throw Refused(migration, MigrationPhase.Expand, MigrationRefusal.OutOfOrder, $"version {open.Key} is not contracted yet; one migration is in flight at a time.");
+        }
+    }
+
+    /// <summary>Refuses a phase when the history holds another checksum for the migration's version.</summary>
+    internal static void CheckChecksum(Migration migration, MigrationPhase phase, IReadOnlyList<MigrationHistoryEntry> history)
     {
         var checksum = migration.Checksum;
         if (history.FirstOrDefault(h => h.Version == migration.Version && h.Checksum != checksum) is { } ran)

@@ -30,6 +30,8 @@ public sealed class PostgresMigrationStore : SqlMigrationStore
 
     private protected override string TimestampType => "TIMESTAMPTZ";
 
+    private protected override string HistoryExistsSql => $"SELECT CASE WHEN to_regclass('{HistoryTable}') IS NULL THEN 0 ELSE 1 END";
+
     /// <inheritdoc />
     public override async Task<IAsyncDisposable> AcquireLockAsync(long version, MigrationPhase phase, CancellationToken cancellationToken)
     {

@@ -19,6 +19,9 @@ public abstract class SqlMigrationStore : IMigrationStore
     /// <inheritdoc />
     public abstract SqlDialect Dialect { get; }
 
+    /// <summary>A query returning 1 when the history table exists, 0 when it does not.</summary>
+    private protected abstract string HistoryExistsSql { get; }
+
     /// <summary>The column type of <c>applied_at</c>.</summary>
     private protected abstract string TimestampType { get; }
 
@@ -45,6 +48,12 @@ public abstract class SqlMigrationStore : IMigrationStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = connection.CreateCommand();
+        cmd.CommandText = HistoryExistsSql;
+        if (Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+        {
+            return [];
+        }
+
         cmd.CommandText = $"SELECT version, name, checksum, phase, applied_at FROM {HistoryTable} ORDER BY applied_at, version";
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<MigrationHistoryEntry>();

@@ -48,6 +48,8 @@ public sealed class SqliteMigrationStore : SqlMigrationStore
 
     private protected override string TimestampType => "TEXT";
 
+    private protected override string HistoryExistsSql => $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{HistoryTable}'";
+
     /// <inheritdoc />
     /// <exception cref="MigrationRefusedException">Another runner holds an unexpired lease (<see cref="MigrationRefusal.Locked"/>;
     /// the message names it, its process id and when the lease expires).</exception>
@@ -57,8 +59,9 @@ public sealed class SqliteMigrationStore : SqlMigrationStore
         await ExecuteAsync(connection, null,
             $"CREATE TABLE IF NOT EXISTS {LockTable} (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, pid INTEGER NOT NULL, acquired_at TEXT NOT NULL, expires_at_ms INTEGER NOT NULL)",
             cancellationToken).ConfigureAwait(false);
-        var holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
         var now = _time.GetUtcNow();
+        await UpgradeLockTableAsync(connection, now, cancellationToken).ConfigureAwait(false);
+        var holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
         await using (var take = connection.CreateCommand())
         {
             // Insert the row, or take over one whose lease has expired; an unexpired row is left alone (0 rows changed).
@@ -83,6 +86,47 @@ public sealed class SqliteMigrationStore : SqlMigrationStore
             ? string.Create(CultureInfo.InvariantCulture, $"runner {reader.GetString(0)} (process {reader.GetInt64(1)}) holds the lock row in {LockTable} until {DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)):O}; the row is taken over if its lease is not renewed by then.")
             : $"another runner holds the lock row in {LockTable}.";
         throw new MigrationRefusedException(version, phase, MigrationRefusal.Locked, who);
+    }
+
+    /// <summary>Adds the lease columns to a lock table made by an earlier version (<c>id, holder, acquired_at</c>), in one
+    /// transaction. A row already there (an earlier runner, perhaps still alive) gets a full lease from now: it blocks for one
+    /// lease at most, as a killed runner's row does.</summary>
+    private async Task UpgradeLockTableAsync(DbConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var columns = connection.CreateCommand();
+        columns.Transaction = tx;
+        columns.CommandText = $"SELECT name FROM pragma_table_info('{LockTable}')";
+        var have = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await using (var reader = await columns.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                have.Add(reader.GetString(0));
+            }
+        }
+
+        if (have.Contains("pid") && have.Contains("expires_at_ms"))
+        {
+            return;
+        }
+
+        if (!have.Contains("pid"))
+        {
+            await ExecuteAsync(connection, tx, $"ALTER TABLE {LockTable} ADD COLUMN pid INTEGER NOT NULL DEFAULT 0", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!have.Contains("expires_at_ms"))
+        {
+            await ExecuteAsync(connection, tx, $"ALTER TABLE {LockTable} ADD COLUMN expires_at_ms INTEGER NOT NULL DEFAULT 0", cancellationToken).ConfigureAwait(false);
+            await using var grace = connection.CreateCommand();
+            grace.Transaction = tx;
+            grace.CommandText = $"UPDATE {LockTable} SET expires_at_ms = @e";
+            Add(grace, "@e", ExpiresAtMs(now));
+            await grace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private long ExpiresAtMs(DateTimeOffset now) => (now + Lease).ToUnixTimeMilliseconds();

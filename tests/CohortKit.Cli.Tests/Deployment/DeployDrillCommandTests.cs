@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CohortKit.Cli.Deployment;
 using CohortKit.Deployment.BlueGreen;
 
 namespace CohortKit.Cli.Tests.Deployment;
@@ -29,7 +30,7 @@ public sealed class DeployDrillCommandTests : IDisposable
         var chart = Path.Combine(_dir, "drill.png");
         var (root, rows, state) = await RunAsync("--chart", chart);
 
-        root.EnumerateObject().Select(p => p.Name).Should().Equal("requests", "failed", "p99LatencyMs", "switchedAtMs", "rolledBack", "rollbackMs", "verdict");
+        root.EnumerateObject().Select(p => p.Name).Should().Equal("requests", "failed", "p99LatencyMs", "switchedAtMs", "rolledBack", "rollbackMs", "verdict", "p99ServiceLatencyMs");
         root.GetProperty("requests").GetInt32().Should().Be(Requests);
         root.GetProperty("failed").GetInt32().Should().Be(0);
         rows.Should().HaveCount(Requests).And.OnlyContain(r => r.Status == 200);
@@ -46,7 +47,10 @@ public sealed class DeployDrillCommandTests : IDisposable
         state.Timeline.Select(e => e.Step).Should().Equal([.. Switch, DeploymentStep.BlueDrained, DeploymentStep.Done], string.Join("; ", state.Timeline.Select(e => e.Detail)));
         var switchedAt = root.GetProperty("switchedAtMs").GetDouble();
         var deployedAt = switchedAt - Ms(state, DeploymentStep.Idle, DeploymentStep.Switched);
-        rows.Where(r => r.SentAtMs < deployedAt).Should().HaveCountGreaterThanOrEqualTo(SentBeforeDeployment).And.OnlyContain(r => r.Version == "blue");
+        // sent_at_ms is the intended send time (the actual one is at or after it, later when the load generator fell behind), and
+        // sent_at_ms + latency_ms is when the response was read: a request answered before the deployment started went to blue,
+        // one due after the switch was sent after it and went to green.
+        rows.Where(r => r.SentAtMs + r.LatencyMs < deployedAt).Should().HaveCountGreaterThanOrEqualTo(SentBeforeDeployment).And.OnlyContain(r => r.Version == "blue");
         // All() rather than OnlyContain(): on a loaded machine the load may end before the switch, leaving no such row.
         rows.Where(r => r.SentAtMs > switchedAt).All(r => r.Version == "green").Should().BeTrue();
     }
@@ -74,18 +78,52 @@ public sealed class DeployDrillCommandTests : IDisposable
         state.FailedInProduction.Should().BeTrue();
         var switchedAt = root.GetProperty("switchedAtMs").GetDouble();
         var rolledBackAt = switchedAt + Ms(state, DeploymentStep.Switched, DeploymentStep.RolledBack);
-        rows.Where(r => r.SentAtMs < switchedAt - Ms(state, DeploymentStep.Idle, DeploymentStep.Switched)).Should().OnlyContain(r => r.Version == "blue");
+        rows.Where(r => r.SentAtMs + r.LatencyMs < switchedAt - Ms(state, DeploymentStep.Idle, DeploymentStep.Switched)).Should().OnlyContain(r => r.Version == "blue");
         rows.Where(r => r.SentAtMs > rolledBackAt).All(r => r.Version == "blue").Should().BeTrue();
     }
 
     [Theory]
     [InlineData("--concurrency", "0")]
     [InlineData("--requests", "10")]
+    [InlineData("--requests", "1000001")]
+    [InlineData("--requests", "2147483647")]
     public void Drill_BadNumber_ExitsTwoNamingTheOption(string option, string value)
     {
         var (code, _, stderr) = CliRunner.Run("deploy", "drill", option, value, "--json");
         code.Should().Be(2);
         stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain(option);
+    }
+
+    [Fact]
+    public void Drill_ChartIsAFolder_ExitsTwoNamingTheOption_BeforeStartingAnything()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (code, _, stderr) = CliRunner.Run("deploy", "drill", "--out", _dir, "--chart", _dir, "--json");
+
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--chart");
+        File.Exists(Path.Combine(_dir, "state.json")).Should().BeFalse("the drill never started");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Drill_ChartInAMissingFolder_ExitsTwoNamingTheOption()
+    {
+        var (code, _, stderr) = CliRunner.Run("deploy", "drill", "--chart", Path.Combine(_dir, "no", "such", "drill.png"), "--json");
+
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--chart").And.Contain("does not exist");
+    }
+
+    [Theory]
+    [InlineData(false, null, "rolled back: no, canary pass")]
+    [InlineData(true, 123.4, "rolled back: yes in 123 ms, canary pass")]
+    public void Summary_SaysRolledBackInWords(bool rolledBack, double? rollbackMs, string expected)
+    {
+        var line = DeployDrillCommand.Summary(new DeployDrillReport(2000, 0, 12.5, 3000, rolledBack, rollbackMs, "pass", 4.25));
+
+        line.Should().EndWith(expected).And.NotContain("True").And.NotContain("False");
+        line.Should().StartWith("requests 2,000, failed 0, p99 12.5 ms from the intended send (4.2 ms from the actual send), switched at 3000 ms");
     }
 
     private async Task<(JsonElement Root, List<CsvRow> Rows, DeploymentState State)> RunAsync(params string[] extra)
@@ -132,6 +170,8 @@ public sealed class DeployDrillCommandTests : IDisposable
         var sorted = rows.Select(r => r.LatencyMs).Order().ToArray();
         var p99 = sorted[(int)Math.Ceiling(0.99 * sorted.Length) - 1];
         root.GetProperty("p99LatencyMs").GetDouble().Should().BeApproximately(p99, 0.0005);
+        // From the intended send time, so never below the service latency (from the actual send).
+        root.GetProperty("p99LatencyMs").GetDouble().Should().BeGreaterThanOrEqualTo(root.GetProperty("p99ServiceLatencyMs").GetDouble());
     }
 
     private static double Ms(DeploymentState state, DeploymentStep from, DeploymentStep to) =>

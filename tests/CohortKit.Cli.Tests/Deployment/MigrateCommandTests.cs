@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CohortKit.Cli.Deployment;
+using CohortKit.Cli.Output;
 using CohortKit.Deployment.Migrations;
 using CohortKit.Testing;
 using Microsoft.Data.Sqlite;
@@ -25,7 +27,8 @@ public sealed class MigrateCommandTests : IDisposable
         code.Should().Be(0, stderr);
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
-        root.EnumerateObject().Select(p => p.Name).Should().Equal("rows", "writesV1", "writesV2", "failedWrites", "backfillSeconds", "phases");
+        root.EnumerateObject().Select(p => p.Name).Should().Equal("rows", "writesV1", "writesV2", "failedWrites", "backfillSeconds", "phases", "problems");
+        root.GetProperty("problems").GetArrayLength().Should().Be(0);
         root.GetProperty("rows").GetInt64().Should().Be(3000);
         root.GetProperty("failedWrites").GetInt64().Should().Be(0);
         // How many writes the two versions get in during a 3,000-row backfill depends on the scheduler: on a loaded CI
@@ -53,6 +56,60 @@ public sealed class MigrateCommandTests : IDisposable
                 (1L, "drill_learners_score_band", "contract", ExpandContractDrill.Migration(SqlDialect.Sqlite).Checksum));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Write_UnsoundDrill_ExitsOneAndSaysWhy(bool json)
+    {
+        // 1,000 seeded + 40 inserted = 1,040 expected, 1,037 in the table: 3 lost; 2 failed writes, 5 unfilled, 1 wrong value,
+        // and an early contract that went through.
+        var result = new ExpandContractDrillResult
+        {
+            Rows = 1000, FinalRows = 1037, WritesV1 = 50, WritesV2 = 30, Inserted = 40, FailedWrites = 2, UnfilledRows = 5, MismatchedRows = 1,
+            EarlyContractRefused = false, BackfillDuration = TimeSpan.FromSeconds(1.5), V1StoppedAt = DateTimeOffset.UnixEpoch, Phases = [],
+        };
+        var stdout = new StringWriter();
+
+        var code = MigrateDrillCommand.Write(new CliConsole(stdout, new StringWriter(), interactive: false), result, json);
+
+        code.Should().Be(1);
+        string[] expected =
+        [
+            "2 writes failed",
+            "3 rows lost (1000 seeded + 40 inserted, 1037 in the table)",
+            "5 rows with score_band NULL after the backfill",
+            "1 rows whose score_band disagrees with their score",
+            "the contract was not refused while app version 1 still wrote",
+        ];
+        if (json)
+        {
+            using var doc = JsonDocument.Parse(stdout.ToString());
+            doc.RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetString()).Should().Equal(expected);
+        }
+        else
+        {
+            stdout.ToString().Should().Contain("problems: " + string.Join("; ", expected));
+        }
+    }
+
+    [Fact]
+    public async Task Drill_LockHeldByAnotherRunner_ExitsTwoSayingSo_CreatesNoTable()
+    {
+        await using (await new SqliteMigrationStore(Sqlite).AcquireLockAsync(1, MigrationPhase.Expand, default))
+        {
+            var (code, _, stderr) = CliRunner.Run("migrate", "drill", "--connection", Sqlite, "--rows", "1000", "--json");
+
+            code.Should().Be(2, stderr);
+            stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("holds the lock");
+        }
+
+        using var connection = new SqliteConnection(Sqlite);
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'drill_learners'";
+        Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).Should().Be(0);
+    }
+
     [PostgresFact]
     public void Drill_Postgres_NoFailedWrite()
     {
@@ -66,11 +123,70 @@ public sealed class MigrateCommandTests : IDisposable
     }
 
     [Fact]
-    public void Status_EmptyDatabase_SaysNoMigrations()
+    public void Status_EmptySqliteFile_SaysNoMigrationsApplied_CreatesNoTable()
     {
-        var (code, stdout, _) = CliRunner.Run("migrate", "status", "--connection", Sqlite);
-        code.Should().Be(0);
-        stdout.Should().Contain("no migrations have run");
+        using (var create = new SqliteConnection(Sqlite))
+        {
+            create.Open();
+        }
+
+        var (code, stdout, stderr) = CliRunner.Run("migrate", "status", "--connection", Sqlite);
+
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("no migrations applied");
+        using var connection = new SqliteConnection(Sqlite);
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+        Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).Should().Be(0, "migrate status is read-only");
+    }
+
+    [Fact]
+    public void Status_MissingSqliteFile_ExitsTwoNamingConnection_CreatesNoFile()
+    {
+        var (code, _, stderr) = CliRunner.Run("migrate", "status", "--connection", Sqlite, "--json");
+
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--connection").And.Contain("does not exist");
+        File.Exists(Path.Combine(_dir, "drill.db")).Should().BeFalse();
+    }
+
+    [PostgresFact]
+    public void Status_Postgres_WithoutHistory_CreatesNoTable()
+    {
+        using var db = new ScratchDatabase();
+
+        var (code, stdout, stderr) = CliRunner.Run("migrate", "status", "--connection", db.ConnectionString, "--json");
+
+        code.Should().Be(0, stderr);
+        stdout.Trim().Should().Be("[]");
+        db.Scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'cohortkit_migrations'").Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData("status", "Host=127.0.0.1;Port=1;Username=nobody;Database=nothing;Timeout=5")]
+    [InlineData("drill", "Host=127.0.0.1;Port=1;Username=nobody;Database=nothing;Timeout=5")]
+    [InlineData("status", "Host=localhost;Port=not-a-port")]
+    [InlineData("drill", "Host=localhost;Colour=blue")]
+    [InlineData("drill", "Data Source=/no/such/folder/drill.db")]
+    public void UnreachableOrUnparsableConnection_ExitsTwo_OneLineNamingConnection(string command, string connection)
+    {
+        var (code, _, stderr) = CliRunner.Run(["migrate", command, "--connection", connection, "--json", .. command == "drill" ? ["--rows", "10"] : Array.Empty<string>()]);
+
+        code.Should().Be(2, stderr);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--connection").And.NotContain("Exception");
+    }
+
+    [PostgresFact]
+    public void RefusedCredentials_ExitsTwo_OneLineNamingConnection()
+    {
+        foreach (var command in new[] { "status", "drill" })
+        {
+            var (code, _, stderr) = CliRunner.Run("migrate", command, "--connection", "Host=/var/run/postgresql;Username=cohortkit_no_such_role;Database=postgres");
+
+            code.Should().Be(2, stderr);
+            stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("--connection").And.Contain("cohortkit_no_such_role").And.NotContain("Exception");
+        }
     }
 
     [Theory]

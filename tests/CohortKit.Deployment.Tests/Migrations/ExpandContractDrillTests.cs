@@ -23,11 +23,16 @@ public sealed class ExpandContractDrillTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task RunAsync_Sqlite_NoFailedWriteNoLostRowEveryRowFilled()
+    public async Task RunAsync_Sqlite_NoFailedWriteNoLostRowEveryRowFilled_ContractMakesScoreBandNotNull()
     {
         using var db = new SqliteScratch();
         var result = await new ExpandContractDrill(SqlDialect.Sqlite, db.ConnectionString, new MigrationOptions { BatchSize = 2_000 }).RunAsync(10_000, writersPerVersion: 1);
         Sound(result, 10_000);
+        // The contract made score_band NOT NULL as on PostgreSQL (by a rebuild: SQLite cannot alter a column), triggers gone.
+        db.Scalar($"SELECT \"notnull\" FROM pragma_table_info('{ExpandContractDrill.Table}') WHERE name = 'score_band'").Should().Be(1);
+        db.Scalar($"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'").Should().Be(0);
+        var nullBand = () => db.Execute($"INSERT INTO {ExpandContractDrill.Table} (score, writer_version) VALUES (1, 2)");
+        nullBand.Should().Throw<Microsoft.Data.Sqlite.SqliteException>().WithMessage("*NOT NULL*");
     }
 
     [PostgresFact]
@@ -57,6 +62,54 @@ public sealed class ExpandContractDrillTests(ITestOutputHelper output)
         await act.Should().ThrowAsync<Npgsql.PostgresException>();
         db.Scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'cohortkit_test_t'").Should().Be(0);
         (await controller.StatusAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task RunAsync_SqliteLockHeldByAnotherRunner_RefusedBeforeCreatingTheTable()
+    {
+        using var db = new SqliteScratch();
+        await using (await new SqliteMigrationStore(db.ConnectionString).AcquireLockAsync(9, MigrationPhase.Expand, default))
+        {
+            var act = () => new ExpandContractDrill(SqlDialect.Sqlite, db.ConnectionString).RunAsync(1_000);
+
+            (await act.Should().ThrowAsync<MigrationRefusedException>()).Which.Reason.Should().Be(MigrationRefusal.Locked);
+            db.Scalar($"SELECT COUNT(*) FROM sqlite_master WHERE name = '{ExpandContractDrill.Table}'").Should().Be(0);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_SqliteHistoryHasAnotherVersion1_ChecksumMismatchRefusedBeforeCreatingTheTable()
+    {
+        using var db = new SqliteScratch();
+        db.Execute("CREATE TABLE cohortkit_migrations (version BIGINT NOT NULL, name TEXT NOT NULL, checksum TEXT NOT NULL, phase TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (version, phase))");
+        db.Execute("INSERT INTO cohortkit_migrations VALUES (1, 'someone_elses_migration', 'abc', 'expand', '2026-01-01T00:00:00.0000000+00:00')");
+
+        var act = () => new ExpandContractDrill(SqlDialect.Sqlite, db.ConnectionString).RunAsync(1_000);
+
+        (await act.Should().ThrowAsync<MigrationRefusedException>()).Which.Reason.Should().Be(MigrationRefusal.ChecksumMismatch);
+        db.Scalar($"SELECT COUNT(*) FROM sqlite_master WHERE name = '{ExpandContractDrill.Table}'").Should().Be(0);
+        db.Scalar("SELECT COUNT(*) FROM cohortkit_migrations").Should().Be(1);
+    }
+
+    /// <summary>Two drills on one database: the second is refused at once on the lock (before the fix both created the table
+    /// and one failed with SQLSTATE 23505, or dropped the other's table), and the first finishes sound.</summary>
+    [PostgresFact]
+    public async Task RunAsync_SecondDrillOnTheSameDatabase_RefusedOnTheLock_FirstFinishesSound()
+    {
+        using var db = new ScratchDatabase();
+        var first = Task.Run(() => new ExpandContractDrill(SqlDialect.Postgres, db.ConnectionString).RunAsync(100_000, writersPerVersion: 1));
+        var waited = Stopwatch.StartNew();
+        while (db.Scalar($"SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = '{db.Name}'") == 0)
+        {
+            first.IsCompleted.Should().BeFalse("the first drill must still hold the lock");
+            waited.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(60));
+            await Task.Delay(20);
+        }
+
+        var second = () => new ExpandContractDrill(SqlDialect.Postgres, db.ConnectionString).RunAsync(1_000, writersPerVersion: 1);
+
+        (await second.Should().ThrowAsync<MigrationRefusedException>()).Which.Reason.Should().Be(MigrationRefusal.Locked);
+        Sound(await first, 100_000);
     }
 
     private static void Sound(ExpandContractDrillResult result, long rows)

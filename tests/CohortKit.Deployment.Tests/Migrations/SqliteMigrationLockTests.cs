@@ -14,6 +14,39 @@ public sealed class SqliteMigrationLockTests : IDisposable
 
     public void Dispose() => _db.Dispose();
 
+    /// <summary>A lock table from before the lease (<c>id, holder, acquired_at</c>) is upgraded in place: empty, it is taken at
+    /// once; holding an old runner's row, that row gets one lease from the upgrade and is then taken over.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AcquireLock_OldLockTableWithoutLeaseColumns_UpgradedInPlace(bool oldRowHeld)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero));
+        _db.Execute($"CREATE TABLE {SqliteMigrationStore.LockTable} (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, acquired_at TEXT NOT NULL)");
+        if (oldRowHeld)
+        {
+            _db.Execute($"INSERT INTO {SqliteMigrationStore.LockTable} VALUES (1, 'old-runner', '2026-11-01T00:00:00Z')");
+        }
+
+        var store = new SqliteMigrationStore(_db.ConnectionString, time, Lease);
+        if (oldRowHeld)
+        {
+            var act = () => store.AcquireLockAsync(1, MigrationPhase.Expand, default);
+            (await act.Should().ThrowAsync<MigrationRefusedException>()).Which.Reason.Should().Be(MigrationRefusal.Locked);
+            _db.Scalar($"SELECT expires_at_ms FROM {SqliteMigrationStore.LockTable}").Should().Be((time.GetUtcNow() + Lease).ToUnixTimeMilliseconds());
+            time.Advance(Lease);
+        }
+
+        await using (await store.AcquireLockAsync(1, MigrationPhase.Expand, default))
+        {
+            _db.HasColumn(SqliteMigrationStore.LockTable, "pid").Should().BeTrue();
+            _db.Scalar($"SELECT pid FROM {SqliteMigrationStore.LockTable}").Should().Be(Environment.ProcessId);
+            _db.Scalar($"SELECT expires_at_ms FROM {SqliteMigrationStore.LockTable}").Should().Be((time.GetUtcNow() + Lease).ToUnixTimeMilliseconds());
+        }
+
+        _db.Scalar($"SELECT COUNT(*) FROM {SqliteMigrationStore.LockTable}").Should().Be(0);
+    }
+
     [Fact]
     public async Task AcquireLock_LiveHolderRenewsEveryThirdOfTheLease_IsNotTakenOver_UntilItReleases()
     {
