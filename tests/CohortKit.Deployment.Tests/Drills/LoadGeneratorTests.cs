@@ -13,7 +13,7 @@ public sealed class LoadGeneratorTests
     {
         // One worker, a server that takes S = 50 ms, requests due every D = 10 ms: request i is due at i·D but cannot be sent
         // before the previous ones are answered, i.e. not before i·S, so its latency from the due time is at least
-        // i·(S − D) + S. The service latency (from the actual send) stays about S.
+        // i·(S − D) + S. The service latency (from the actual send) is at least S and leaves that wait out.
         const int n = 20;
         const double serviceMs = 50, intervalMs = 10;
         using var http = new HttpClient(new DelayHandler(TimeSpan.FromMilliseconds(serviceMs)));
@@ -27,10 +27,13 @@ public sealed class LoadGeneratorTests
             (samples[i].SentAtMs - samples[0].SentAtMs).Should().BeApproximately(i * intervalMs, 0.01, "request {0} is stamped with its intended send time", i);
             samples[i].LatencyMs.Should().BeGreaterThanOrEqualTo(i * (serviceMs - intervalMs) + serviceMs - 1, "request {0} waited for the worker", i);
             samples[i].ServiceLatencyMs.Should().BeGreaterThanOrEqualTo(serviceMs - 1).And.BeLessThan(samples[i].LatencyMs + 1e-9);
+
+            // The queue is in the latency and not in the service latency: their difference, the wait before the actual send,
+            // is at least i·(S − D) (a lower bound, so a stalled machine cannot break it; no upper bound on any time).
+            (samples[i].LatencyMs - samples[i].ServiceLatencyMs).Should().BeGreaterThanOrEqualTo(i * (serviceMs - intervalMs) - 1, "request {0} waited before it was sent", i);
         }
 
         LoadGenerator.LatencyQuantile(samples, 0.99).Should().BeGreaterThanOrEqualTo((n - 1) * (serviceMs - intervalMs) + serviceMs - 1);
-        LoadGenerator.LatencyQuantile(samples, 0.99, service: true).Should().BeLessThan((n - 1) * (serviceMs - intervalMs));
     }
 
     [Fact]
@@ -47,7 +50,14 @@ public sealed class LoadGeneratorTests
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            await Task.Delay(delay, cancellationToken);
+            // Task.Delay's timer runs on a millisecond tick and can end up to a tick or two early by the Stopwatch (a 50-ms
+            // delay measured 48.2 ms on a loaded CI run): wait until the Stopwatch itself says the delay has passed.
+            var start = Stopwatch.GetTimestamp();
+            for (var left = delay; left > TimeSpan.Zero; left = delay - Stopwatch.GetElapsedTime(start))
+            {
+                await Task.Delay(left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left, cancellationToken);
+            }
+
             var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("ok") };
             response.Headers.Add(LoadGenerator.VersionHeader, "blue");
             return response;
