@@ -95,10 +95,35 @@ public sealed class PostgresRegionStore : SqlRegionStore
             return;
         }
 
+        WaitForOlderSnapshots();
         using var vacuum = Command($"VACUUM FULL {string.Join(", ", RegionSchema.LearnerTables)}");
         vacuum.CommandTimeout = 0;
         vacuum.ExecuteNonQuery();
     }
+
+    /// <summary>VACUUM FULL copies a deleted row that another transaction of this database may still see, so it would keep
+    /// an erased learner's bytes while any snapshot older than the erasure lives (an auto-analyze that began before it did, in
+    /// a CI run; sessions of other databases count too, e.g. one creating a database). Waits, up to <see cref="SnapshotWait"/>,
+    /// until no other session of the cluster holds a snapshot or runs a transaction older than a transaction id taken now
+    /// (an older running transaction anywhere would put the rewrite's own snapshot before the erasure), after the erasure committed; past that the rewrite runs anyway and a row still
+    /// visible to that old snapshot survives it until the next erasure's rewrite (docs/regions.md).</summary>
+    private void WaitForOlderSnapshots()
+    {
+        using var now = Command("SELECT txid_current() % 4294967296");
+        var xid = Convert.ToInt64(now.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        using var older = Command(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() " +
+            "AND (age(backend_xmin) > age(@xid::text::xid) OR age(backend_xid) > age(@xid::text::xid))");
+        older.Parameters.Add(new NpgsqlParameter("xid", xid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (Convert.ToInt64(older.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0 && clock.Elapsed < SnapshotWait)
+        {
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>The longest <see cref="WaitForOlderSnapshots"/> waits.</summary>
+    private static readonly TimeSpan SnapshotWait = TimeSpan.FromSeconds(30);
 
     private protected override object ToDb(DateTimeOffset value) => value.UtcDateTime;
 
