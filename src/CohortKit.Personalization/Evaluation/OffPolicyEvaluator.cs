@@ -79,7 +79,7 @@ public sealed class OffPolicyEvaluator
     private OffPolicyReport Run(InteractionLog log, BanditPolicyOptions? candidate, TargetProbabilities target)
     {
         var n = log.Count;
-        if (n < 2) { throw new ArgumentException($"The log has {n} rows; at least 2 are needed for an interval.", nameof(log)); }
+        ThrowIfTooFew(log);
         using var activity = PersonalizationTelemetry.ActivitySource.StartActivity("OffPolicyEvaluator.Evaluate");
         var k = log.Actions.Count;
         var d = log.FeatureNames.Count + 1;
@@ -110,10 +110,15 @@ public sealed class OffPolicyEvaluator
         }
 
         var sumW = 0.0;
-        var sumW2 = 0.0;
         var sumWr = 0.0;
-        for (var i = 0; i < n; i++) { sumW += w[i]; sumW2 += w[i] * w[i]; sumWr += w[i] * r[i]; }
-        if (sumW <= 0) { throw new ArgumentException("The target policy gives probability 0 to every logged action; no estimate is possible from this log.", nameof(log)); }
+        var maxW = 0.0;
+        for (var i = 0; i < n; i++) { sumW += w[i]; sumWr += w[i] * r[i]; maxW = Math.Max(maxW, w[i]); }
+        if (maxW <= 0) { throw new ArgumentException("The target policy gives probability 0 to every logged action; no estimate is possible from this log.", nameof(log)); }
+
+        // (Σw)²/Σw² on weights scaled by the largest, so that a weight above ~1e154 cannot overflow w² (the ratio is scale-free).
+        var scaledSum = 0.0;
+        var scaledSum2 = 0.0;
+        for (var i = 0; i < n; i++) { var v = w[i] / maxW; scaledSum += v; scaledSum2 += v * v; }
         var snipsValue = sumWr / sumW;
         var meanW = sumW / n;
         var snipsTerms = new double[n];
@@ -123,16 +128,51 @@ public sealed class OffPolicyEvaluator
         {
             Rows = n,
             Actions = log.Actions,
-            EffectiveSampleSize = sumW * sumW / sumW2,
+            EffectiveSampleSize = scaledSum * scaledSum / scaledSum2,
             Logged = Estimate(Mean(r), r, z, 1 - _options.Alpha),
             Ips = Estimate(Mean(ips), ips, z, 1 - _options.Alpha),
             Snips = Estimate(snipsValue, snipsTerms, z, 1 - _options.Alpha),
             DoublyRobust = Estimate(Mean(dr), dr, z, 1 - _options.Alpha),
             Alpha = _options.Alpha,
         };
+        ThrowIfNotFinite(report, log, w);
         PersonalizationTelemetry.Evaluations.Add(1);
         PersonalizationLog.Evaluated(_logger, n, k, report.EffectiveSampleSize);
         return report;
+    }
+
+    /// <summary>Refuses a log too short for an interval (before anything else is read from it).</summary>
+    /// <param name="log">The log.</param>
+    /// <exception cref="ArgumentException">Fewer than 2 rows.</exception>
+    internal static void ThrowIfTooFew(InteractionLog log)
+    {
+        if (log.Count < 2)
+        {
+            throw new ArgumentException($"The log has {log.Count} {(log.Count == 1 ? "row" : "rows")}; at least 2 are needed for an interval.", nameof(log));
+        }
+    }
+
+    /// <summary>Refuses a result that overflowed double precision (finite inputs whose weights or rewards are so large that a
+    /// sum or a square is infinite), naming the largest weight and reward, instead of reporting NaN or infinity.</summary>
+    private static void ThrowIfNotFinite(OffPolicyReport report, InteractionLog log, double[] w)
+    {
+        PolicyValueEstimate[] all = [report.Logged, report.Ips, report.Snips, report.DoublyRobust];
+        if (all.All(e => double.IsFinite(e.Value) && double.IsFinite(e.StandardError) && double.IsFinite(e.Interval.Low) && double.IsFinite(e.Interval.High)))
+        {
+            return;
+        }
+
+        var heaviest = 0;
+        var largestReward = 0;
+        for (var i = 1; i < w.Length; i++)
+        {
+            if (w[i] > w[heaviest]) { heaviest = i; }
+            if (Math.Abs(log.Rewards[i]) > Math.Abs(log.Rewards[largestReward])) { largestReward = i; }
+        }
+
+        throw new ArgumentException(
+            $"The estimates overflow double precision: the largest importance weight π/propensity is {w[heaviest]:G6} (event_id '{log.EventIds[heaviest]}', propensity {log.Propensities[heaviest]:G6}) and the largest |reward| is {Math.Abs(log.Rewards[largestReward]):G6} (event_id '{log.EventIds[largestReward]}'); rescale the rewards or drop rows whose propensity is this small.",
+            nameof(log));
     }
 
     /// <summary>φ = [1, x]: the intercept and the context features.</summary>
@@ -176,9 +216,44 @@ public sealed class OffPolicyEvaluator
             }
         }
 
+        for (var action = 0; action < k; action++)
+        {
+            if (!a[action].All(double.IsFinite)) { throw Overflow(log, action, features: true); }
+            if (!b[action].All(double.IsFinite)) { throw Overflow(log, action, features: false); }
+        }
+
         var arms = new LinearArm[k];
         for (var action = 0; action < k; action++) { arms[action] = LinearArm.FromSums(a[action], b[action], counts[action]); }
         return arms;
+    }
+
+    /// <summary>The error for a reward model whose sums φφᵀ (<paramref name="features"/>) or rφ overflowed: names the feature
+    /// column, or the reward, with the largest magnitude among the action's rows.</summary>
+    private static ArgumentException Overflow(InteractionLog log, int action, bool features)
+    {
+        var names = log.FeatureNames;
+        var column = "reward";
+        var largest = 0.0;
+        var at = "";
+        for (var i = 0; i < log.Count; i++)
+        {
+            if (log.ActionCodes[i] != action) { continue; }
+            if (!features)
+            {
+                if (Math.Abs(log.Rewards[i]) > largest) { largest = Math.Abs(log.Rewards[i]); at = log.EventIds[i]; }
+                continue;
+            }
+
+            var x = log.Context(i);
+            for (var f = 0; f < x.Length; f++)
+            {
+                if (Math.Abs(x[f]) > largest) { largest = Math.Abs(x[f]); column = names[f]; at = log.EventIds[i]; }
+            }
+        }
+
+        return new ArgumentException(
+            $"The reward model of action '{log.Actions[action]}' overflows double precision: column '{column}' holds {largest:G6} (event_id '{at}'), whose square or product with a feature is not finite; rescale it.",
+            nameof(log));
     }
 
     /// <summary>A seeded random partition of the rows into <paramref name="count"/> folds of near-equal size.</summary>

@@ -72,6 +72,7 @@ public sealed class TargetPolicy
     public static TargetPolicy ReadCsv(string path, InteractionLog log)
     {
         ArgumentNullException.ThrowIfNull(log);
+        if (log.Count == 0) { throw new ArgumentException("The log has no rows; there is nothing to evaluate.", nameof(log)); }
         var table = CsvTable.Load(path);
         var events = table.Categorical("event_id");
         var actions = table.Categorical("action");

@@ -137,7 +137,34 @@ public sealed class OffPolicyEvaluatorTests
     {
         var log = new InteractionLog(["e1"], ["a"], [0.5], [1], [], []);
         var act = () => new OffPolicyEvaluator(new OffPolicyOptions()).Evaluate(log, new TargetPolicy(log, [1]));
-        act.Should().Throw<ArgumentException>().WithMessage("*at least 2*");
+        act.Should().Throw<ArgumentException>().WithMessage("The log has 1 row; at least 2*");
+    }
+
+    [Fact]
+    public void Evaluate_WeightTooLargeToSquare_EffectiveSampleSizeIsStillTheRatio()
+    {
+        // w = π/p = 1, 1e300, 2, 1: w² overflows, but (Σw)²/Σw² = (1e300 + 4)² / (1e600 + 6) = 1 to double precision.
+        var log = new InteractionLog(["e1", "e2", "e3", "e4"], ["a", "a", "a", "a"], [1, 1e-300, 0.5, 1], [0, 0, 0, 0], [], []);
+        var report = new OffPolicyEvaluator(new OffPolicyOptions()).Evaluate(log, new TargetPolicy(log, [1, 1, 1, 1]));
+        report.EffectiveSampleSize.Should().BeApproximately(1.0, 1e-12);
+        report.Ips.Value.Should().Be(0);
+    }
+
+    [Fact]
+    public void Evaluate_RewardsWhoseWeightedSumOverflows_AreRefusedNamingTheEvent_NotReportedAsInfinity()
+    {
+        var log = new InteractionLog(["e1", "e2", "e3", "e4"], ["a", "a", "b", "b"], [0.5, 0.5, 0.5, 0.5], [1e308, 1e308, 0, 1], [], []);
+        var act = () => new OffPolicyEvaluator(new OffPolicyOptions()).Evaluate(log, new TargetPolicy(log, [1, 0, 1, 0, 1, 0, 1, 0]));
+        act.Should().Throw<ArgumentException>().WithMessage("*overflow*event_id 'e1'*");
+    }
+
+    [Fact]
+    public void Evaluate_FeatureWhoseSquareOverflows_IsRefusedNamingTheColumn()
+    {
+        var log = new InteractionLog(["e1", "e2", "e3", "e4"], ["a", "a", "b", "b"], [0.5, 0.5, 0.5, 0.5], [1, 0, 1, 0],
+            ["x_small", "x_big"], [1, 2, 3, 1e200, 5, 6, 7, 8]);
+        var act = () => new OffPolicyEvaluator(new OffPolicyOptions()).Evaluate(log, new TargetPolicy(log, [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]));
+        act.Should().Throw<ArgumentException>().WithMessage("*action 'a'*column 'x_big'*1e+200*event_id 'e2'*");
     }
 
     [Theory]
