@@ -79,6 +79,7 @@ internal static class CliApp
     internal static int Report(CliConsole console, Exception ex, string note = "") => ex switch
     {
         ArgumentException or CsvFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or CohortKitException
+            or UnauthorizedAccessException
             => console.Fail(CliConsole.BadInput, OneLine(ex is ArgumentException a ? ArgumentLine(a) : ex.Message) + note),
         OperationCanceledException => console.Fail(CliConsole.Failure, "cancelled" + note),
         OutOfMemoryException => console.Fail(CliConsole.Failure, "out of memory: " + OneLine(ex.Message) + note),

@@ -26,6 +26,14 @@ public sealed class SimulatePolicyCommandTests : IDisposable
     }
 
     [Fact]
+    public void BadInput_LogOutIsAFolder_ExitsTwoNamingThePath()
+    {
+        var (code, _, stderr) = CliRunner.Run("personalize", "simulate", "--policy", "random", "--rounds", "100", "--log-out", _dir);
+        code.Should().Be(2, stderr);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain(_dir).And.NotContain("Exception");
+    }
+
+    [Fact]
     public void Chart_WritesAPng()
     {
         var png = Path.Combine(_dir, "regret.png");
