@@ -1,0 +1,133 @@
+using CohortKit.Randomness;
+
+namespace CohortKit.Personalization.Tuning;
+
+/// <summary>Maximises expected improvement, <c>EI(x) = (f* − μ)Φ(z) + σφ(z)</c>, <c>z = (f* − μ)/σ</c> (minimisation, on the
+/// surrogate's standardised scale), over the unit cube: random candidates and Gaussian perturbations of the observed points
+/// of best posterior mean are scored, then the best few are refined by BFGS on −log EI with its analytic gradient
+/// (<c>∂EI/∂x = −Φ(z)∂μ/∂x + φ(z)∂σ/∂x</c>). Every point is scored where the trial will really be: decoded to the space's
+/// parameters (integers rounded, one category) and encoded back.</summary>
+internal static class ExpectedImprovementSearch
+{
+    private const int RefinedStarts = 5;
+    private const int PerturbedIncumbents = 5;
+    private const int PerturbationsPerIncumbent = 20;
+    private static readonly double[] PerturbationScales = [0.05, 0.01];
+    private const int RefinementEvaluations = 40;
+    private static readonly double InverseSqrtTwoPi = 1 / Math.Sqrt(2 * Math.PI);
+
+    /// <summary>The noise-aware incumbent f*: the lowest standardised posterior mean at an observed point.</summary>
+    /// <param name="gp">The surrogate.</param>
+    /// <param name="observed">The observed unit-cube points.</param>
+    /// <param name="scratch">At least n doubles.</param>
+    /// <returns>The index of the observed point of lowest posterior mean, and that mean.</returns>
+    public static (int Index, double Mean) Incumbent(GaussianProcess gp, double[][] observed, Span<double> scratch)
+    {
+        var best = (Index: -1, Mean: double.PositiveInfinity);
+        for (var i = 0; i < observed.Length; i++)
+        {
+            var mean = gp.PredictStandardized(observed[i], scratch, [], []).Mean;
+            if (mean < best.Mean) { best = (i, mean); }
+        }
+
+        return best;
+    }
+
+    /// <summary>Finds the point of largest expected improvement.</summary>
+    /// <param name="gp">The surrogate, fitted to <paramref name="observed"/>.</param>
+    /// <param name="space">The search space (for sampling, rounding and categories).</param>
+    /// <param name="random">The tuner's generator.</param>
+    /// <param name="observed">The observed unit-cube points.</param>
+    /// <param name="candidates">The number of random candidates.</param>
+    /// <returns>The unit-cube encoding of the best point found.</returns>
+    public static double[] Maximize(GaussianProcess gp, SearchSpace space, ref Xoshiro256 random, double[][] observed, int candidates)
+    {
+        var d = space.Dimension;
+        var scratch = new double[3 * gp.Count];
+        var means = new double[observed.Length];
+        for (var i = 0; i < observed.Length; i++) { means[i] = gp.PredictStandardized(observed[i], scratch, [], []).Mean; }
+        var incumbent = means.Min();
+        var best = new double[d];
+        var bestEi = double.NegativeInfinity;
+        var top = new List<(double Ei, double[] Point)>();
+        var candidate = new double[d];
+        for (var c = 0; c < candidates; c++)
+        {
+            space.Encode(space.Sample(ref random), candidate);
+            Score(candidate);
+        }
+
+        foreach (var i in Enumerable.Range(0, observed.Length).OrderBy(i => means[i]).Take(PerturbedIncumbents))
+        {
+            foreach (var scale in PerturbationScales)
+            {
+                for (var k = 0; k < PerturbationsPerIncumbent / PerturbationScales.Length; k++)
+                {
+                    for (var j = 0; j < d; j++) { candidate[j] = Math.Clamp(observed[i][j] + (scale * random.NextGaussian()), 0, 1); }
+                    Snap(space, candidate);
+                    Score(candidate);
+                }
+            }
+        }
+
+        var meanGradient = new double[d];
+        var varianceGradient = new double[d];
+        var lower = new double[d];
+        var upper = new double[d];
+        Array.Fill(upper, 1.0);
+        foreach (var (_, start) in top.ToList())
+        {
+            Bfgs.Minimize((x, gradient) => NegativeLogExpectedImprovement(gp, x, incumbent, scratch, meanGradient, varianceGradient, gradient), start, lower, upper, RefinementEvaluations);
+            Snap(space, start);
+            Score(start);
+        }
+
+        return best;
+
+        void Score(double[] point)
+        {
+            var ei = Value(gp, point, incumbent, scratch);
+            if (ei > bestEi) { bestEi = ei; point.CopyTo(best, 0); }
+            if (top.Count < RefinedStarts || ei > top[^1].Ei)
+            {
+                top.Add((ei, (double[])point.Clone()));
+                top.Sort((a, b) => b.Ei.CompareTo(a.Ei));
+                if (top.Count > RefinedStarts) { top.RemoveAt(top.Count - 1); }
+            }
+        }
+    }
+
+    /// <summary>EI at a point, standardised scale.</summary>
+    private static double Value(GaussianProcess gp, ReadOnlySpan<double> point, double incumbent, Span<double> scratch)
+    {
+        var (mean, variance) = gp.PredictStandardized(point, scratch, [], []);
+        var sd = Math.Sqrt(variance);
+        var z = (incumbent - mean) / sd;
+        return ((incumbent - mean) * Engine.ActionSelection.NormalCdf(z)) + (sd * Density(z));
+    }
+
+    /// <summary>−log EI and its gradient; +∞ where EI underflows to 0.</summary>
+    private static double NegativeLogExpectedImprovement(GaussianProcess gp, ReadOnlySpan<double> point, double incumbent, Span<double> scratch,
+        Span<double> meanGradient, Span<double> varianceGradient, Span<double> gradient)
+    {
+        var (mean, variance) = gp.PredictStandardized(point, scratch, meanGradient, varianceGradient);
+        var sd = Math.Sqrt(variance);
+        var z = (incumbent - mean) / sd;
+        var cdf = Engine.ActionSelection.NormalCdf(z);
+        var density = Density(z);
+        var ei = ((incumbent - mean) * cdf) + (sd * density);
+        if (!(ei > 0)) { return double.PositiveInfinity; }
+        for (var j = 0; j < gradient.Length; j++)
+        {
+            var eiGradient = (-cdf * meanGradient[j]) + (density * varianceGradient[j] / (2 * sd));
+            gradient[j] = -eiGradient / ei;
+        }
+
+        return -Math.Log(ei);
+    }
+
+    private static double Density(double z) => Math.Exp(-0.5 * z * z) * InverseSqrtTwoPi;
+
+    /// <summary>Moves a unit-cube point to where its trial would be (integers rounded, one category).</summary>
+    private static void Snap(SearchSpace space, double[] point) => space.Encode(space.Decode(point), point);
+}

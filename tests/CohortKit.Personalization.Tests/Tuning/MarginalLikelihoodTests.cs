@@ -1,0 +1,94 @@
+using System.Text.Json;
+using CohortKit.Personalization.Tuning;
+using CohortKit.Randomness;
+using CohortKit.Testing;
+
+namespace CohortKit.Personalization.Tests.Tuning;
+
+/// <summary>The surrogate's log marginal likelihood and its analytic gradient against scikit-learn
+/// (tests/reference/personalization/gp_marginal_likelihood.json) and against central finite differences.</summary>
+public sealed class MarginalLikelihoodTests
+{
+    private const string File = "personalization/gp_marginal_likelihood.json";
+
+    [Fact]
+    public void Evaluate_ReferenceCases_MatchScikitLearnValueAndGradient()
+    {
+        var cases = SharedData.Cases(File).ToList();
+        cases.Should().HaveCount(9);
+        foreach (var c in cases)
+        {
+            var (x, z) = TrainingSet(c);
+            var theta = c.Doubles("theta");
+            var gradient = new double[theta.Length];
+            var value = new MarginalLikelihood(x, z).Evaluate(theta, gradient);
+            value.Should().NotBeNull();
+            var expected = c.GetProperty("logMarginalLikelihood").GetDouble();
+            value!.Value.Should().BeApproximately(expected, 1e-8 * Math.Max(1, Math.Abs(expected)));
+            var expectedGradient = c.Doubles("gradient");
+            for (var p = 0; p < theta.Length; p++)
+            {
+                gradient[p].Should().BeApproximately(expectedGradient[p], 1e-7 * Math.Max(1, Math.Abs(expectedGradient[p])), $"∂/∂θ_{p} (n = {z.Length})");
+            }
+        }
+    }
+
+    [Fact]
+    public void Evaluate_Gradient_MatchesCentralFiniteDifferences()
+    {
+        var random = new Xoshiro256(11, 3);
+        const int n = 30, d = 4;
+        var x = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, d).Select(_ => random.NextDouble()).ToArray()).ToArray();
+        var z = x.Select(r => Math.Cos(5 * r[0]) + r[1] - (2 * r[2] * r[3])).ToArray();
+        var likelihood = new MarginalLikelihood(x, z);
+        double[][] thetas = [[-1.2, -0.4, 0.3, -2.0, 0.2, -5.0], [0.5, -1.0, -1.5, 0.0, -0.7, -1.2], [-3.0, 1.5, -0.2, -0.9, 1.1, -12.0]];
+        foreach (var theta in thetas)
+        {
+            var gradient = new double[theta.Length];
+            likelihood.Evaluate(theta, gradient).Should().NotBeNull();
+            for (var p = 0; p < theta.Length; p++)
+            {
+                const double h = 1e-5;
+                var plus = (double[])theta.Clone();
+                var minus = (double[])theta.Clone();
+                plus[p] += h;
+                minus[p] -= h;
+                var numeric = (likelihood.Evaluate(plus, []) - likelihood.Evaluate(minus, []))!.Value / (2 * h);
+                gradient[p].Should().BeApproximately(numeric, 1e-5 * Math.Max(1, Math.Abs(numeric)), $"∂/∂θ_{p} at [{string.Join(", ", theta)}]");
+            }
+        }
+    }
+
+    [Fact]
+    public void PredictStandardized_Gradients_MatchCentralFiniteDifferences()
+    {
+        var random = new Xoshiro256(5, 8);
+        const int n = 25, d = 3;
+        var x = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, d).Select(_ => random.NextDouble()).ToArray()).ToArray();
+        var y = x.Select(r => Math.Sin(4 * r[0]) + (r[1] * r[1]) - r[2]).ToArray();
+        var gp = GaussianProcess.Fit(x, y, null, 200);
+        var scratch = new double[3 * n];
+        var meanGradient = new double[d];
+        var varianceGradient = new double[d];
+        for (var t = 0; t < 5; t++)
+        {
+            var point = Enumerable.Range(0, d).Select(_ => random.NextDouble()).ToArray();
+            gp.PredictStandardized(point, scratch, meanGradient, varianceGradient);
+            for (var j = 0; j < d; j++)
+            {
+                const double h = 1e-6;
+                var plus = (double[])point.Clone();
+                var minus = (double[])point.Clone();
+                plus[j] += h;
+                minus[j] -= h;
+                var up = gp.PredictStandardized(plus, scratch, [], []);
+                var down = gp.PredictStandardized(minus, scratch, [], []);
+                meanGradient[j].Should().BeApproximately((up.Mean - down.Mean) / (2 * h), 1e-5, $"∂μ/∂x_{j}");
+                varianceGradient[j].Should().BeApproximately((up.Variance - down.Variance) / (2 * h), 1e-5, $"∂σ²/∂x_{j}");
+            }
+        }
+    }
+
+    private static (double[][] X, double[] Z) TrainingSet(JsonElement c) =>
+        ([.. c.GetProperty("x").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray())], c.Doubles("z"));
+}
