@@ -52,7 +52,7 @@ public sealed class AdaptiveParameterTuner
         lock (_lock)
         {
             var completed = _trials.Where(t => t.Value is not null).ToList();
-            var initial = _options.InitialTrials == 0 ? Math.Max(5, _space.Dimension + 1) : _options.InitialTrials;
+            var initial = _options.InitialTrials == 0 ? Math.Max(5, 2 * _space.Dimension) : _options.InitialTrials;
             var parameters = _options.Sampler == TunerSampler.Random || completed.Count < initial
                 ? _space.Sample(ref _random)
                 : Suggest(completed);
@@ -125,8 +125,9 @@ public sealed class AdaptiveParameterTuner
         return Result();
     }
 
-    /// <summary>The best trial so far and the trajectory of every completed trial.</summary>
-    /// <returns>The result.</returns>
+    /// <summary>The best trial so far, the recommended one and the trajectory of every completed trial.</summary>
+    /// <returns>The result. With the Gaussian-process sampler this fits the surrogate once (warm-started, without changing
+    /// the tuner's state, so later suggestions do not depend on whether this was called).</returns>
     /// <exception cref="InvalidOperationException">No trial is complete.</exception>
     public TuningResult Result()
     {
@@ -142,7 +143,14 @@ public sealed class AdaptiveParameterTuner
                 trajectory.Add(best.Value!.Value);
             }
 
-            return new TuningResult { Best = best, Trials = completed, Trajectory = trajectory };
+            var recommended = best;
+            if (_options.Sampler == TunerSampler.GaussianProcess && completed.Count >= 2)
+            {
+                var (x, gp) = FitSurrogate(completed, _hyperparameters);
+                recommended = completed[ExpectedImprovementSearch.Incumbent(gp, x, new double[completed.Count]).Index];
+            }
+
+            return new TuningResult { Best = best, Recommended = recommended, Trials = completed, Trajectory = trajectory };
         }
     }
 

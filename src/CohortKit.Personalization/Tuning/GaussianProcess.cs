@@ -5,13 +5,18 @@ namespace CohortKit.Personalization.Tuning;
 /// <summary>A Gaussian-process regression surrogate on the unit cube: zero mean on standardised targets, an ARD Matérn 5/2
 /// kernel <c>k(r) = σ²(1 + √5r + 5r²/3)·e^(−√5r)</c>, <c>r² = Σ((x_j − x'_j)/ℓ_j)²</c>, plus Gaussian noise σ_n² on the
 /// diagonal. ℓ, σ² and σ_n² maximise the log marginal likelihood (<see cref="MarginalLikelihood"/>: value and analytic
-/// gradient) by BFGS on their logarithms within bounds, from the previous fit's values when they are better than the
+/// gradient) plus a Gamma(2, 4) log prior on each lengthscale, by BFGS on their logarithms within bounds, from the previous fit's values when they are better than the
 /// default start; so the surrogate is noise-aware: a noisy objective gets a larger σ_n².</summary>
 internal sealed class GaussianProcess
 {
     private const double MinLogLength = -4.6, MaxLogLength = 3.0;
     private const double MinLogSignal = -4.6, MaxLogSignal = 4.6;
     private const double MinLogNoise = -16.1, MaxLogNoise = 0;
+
+    // Gamma(shape 2, rate 4) prior on each lengthscale (log density up to a constant: (shape − 1)·log ℓ − rate·ℓ; mode 1/4,
+    // mean 1/2 of the unit cube's side): it keeps a lengthscale from running off to "irrelevant dimension" on few noisy points,
+    // which left the search stuck in one basin (decisions.md; BoTorch's default is Gamma(3, 6), which did worse here).
+    private const double LengthPriorShape = 2, LengthPriorRate = 4;
 
     private readonly double[][] _x;
     private readonly double[] _alpha;
@@ -187,9 +192,18 @@ internal sealed class GaussianProcess
         for (var j = 0; j < point.Length; j++) { gradient[j] *= _inverseSquaredLengths[j]; }
     }
 
-    private static double NegativeLogLikelihood(MarginalLikelihood likelihood, ReadOnlySpan<double> theta, Span<double> gradient)
+    /// <summary>−(log marginal likelihood + log prior) and its gradient in θ: the MAP objective of the fit.</summary>
+    internal static double NegativeLogLikelihood(MarginalLikelihood likelihood, ReadOnlySpan<double> theta, Span<double> gradient)
     {
         if (likelihood.Evaluate(theta, gradient) is not { } value) { return double.PositiveInfinity; }
+        var d = theta.Length - 2;
+        for (var j = 0; j < d; j++)
+        {
+            var length = Math.Exp(theta[j]);
+            value += ((LengthPriorShape - 1) * theta[j]) - (LengthPriorRate * length);
+            if (!gradient.IsEmpty) { gradient[j] += (LengthPriorShape - 1) - (LengthPriorRate * length); }
+        }
+
         for (var j = 0; j < gradient.Length; j++) { gradient[j] = -gradient[j]; }
         return -value;
     }

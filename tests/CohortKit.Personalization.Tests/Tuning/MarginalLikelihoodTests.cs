@@ -60,6 +60,32 @@ public sealed class MarginalLikelihoodTests
     }
 
     [Fact]
+    public void FitObjective_WithLengthscalePrior_GradientMatchesCentralFiniteDifferences()
+    {
+        // −(log marginal likelihood + Σ_j (2 − 1)·log ℓ_j − 4ℓ_j): the prior's part written out here, the rest from the class.
+        var random = new Xoshiro256(2, 7);
+        const int n = 20, d = 3;
+        var x = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, d).Select(_ => random.NextDouble()).ToArray()).ToArray();
+        var z = x.Select(r => r[0] - (r[1] * r[2])).ToArray();
+        var likelihood = new MarginalLikelihood(x, z);
+        double[] theta = [-0.7, 0.4, -1.9, 0.3, -4.0];
+        var gradient = new double[theta.Length];
+        var value = GaussianProcess.NegativeLogLikelihood(likelihood, theta, gradient);
+        var prior = theta[..d].Sum(t => t - (4 * Math.Exp(t)));
+        value.Should().BeApproximately(-(likelihood.Evaluate(theta, [])!.Value + prior), 1e-10);
+        for (var p = 0; p < theta.Length; p++)
+        {
+            const double h = 1e-5;
+            var plus = (double[])theta.Clone();
+            var minus = (double[])theta.Clone();
+            plus[p] += h;
+            minus[p] -= h;
+            var numeric = (GaussianProcess.NegativeLogLikelihood(likelihood, plus, []) - GaussianProcess.NegativeLogLikelihood(likelihood, minus, [])) / (2 * h);
+            gradient[p].Should().BeApproximately(numeric, 1e-5 * Math.Max(1, Math.Abs(numeric)), $"∂/∂θ_{p}");
+        }
+    }
+
+    [Fact]
     public void PredictStandardized_Gradients_MatchCentralFiniteDifferences()
     {
         var random = new Xoshiro256(5, 8);
