@@ -38,6 +38,14 @@ public sealed class AdaptiveParameterTuner
         _random = new Xoshiro256(unchecked((ulong)_options.Seed), 0x7E57);
     }
 
+    /// <summary>Gets or sets the log hyperparameters the next surrogate fit starts from (the previous fit's), for benchmarks
+    /// that reproduce one step of a sequential run.</summary>
+    internal double[]? SurrogateWarmStart
+    {
+        get { lock (_lock) { return _hyperparameters; } }
+        set { lock (_lock) { _hyperparameters = value; } }
+    }
+
     /// <summary>Gets a copy of every trial so far (pending ones have no value).</summary>
     public IReadOnlyList<Trial> Trials
     {

@@ -76,6 +76,24 @@ internal sealed class MarginalLikelihood
         return signal * (1 + (Sqrt5 * r) + (5.0 / 3 * r2)) * Math.Exp(-Sqrt5 * r);
     }
 
+    /// <summary>The Matérn 5/2 kernel for a row of squared scaled distances, vectorised.</summary>
+    /// <param name="r2">Squared scaled distances.</param>
+    /// <param name="signal">σ².</param>
+    /// <param name="destination">k(r) for each (as long as <paramref name="r2"/>; may not overlap it).</param>
+    public static void Matern(ReadOnlySpan<double> r2, double signal, Span<double> destination)
+    {
+        // destination = √(r2); then k = σ²(1 + √5r + 5r²/3)e^(−√5r) in a few vector passes.
+        TensorPrimitives.Sqrt(r2, destination);
+        Span<double> exponential = destination.Length <= 256 ? stackalloc double[destination.Length] : new double[destination.Length];
+        TensorPrimitives.Multiply(destination, -Sqrt5, exponential);
+        TensorPrimitives.Exp(exponential, exponential);
+        TensorPrimitives.Multiply(destination, Sqrt5, destination);
+        TensorPrimitives.Add(destination, 1.0, destination);
+        TensorPrimitives.MultiplyAdd(r2, 5.0 / 3, destination, destination);
+        TensorPrimitives.Multiply(destination, exponential, destination);
+        TensorPrimitives.Multiply(destination, signal, destination);
+    }
+
     /// <summary>−∂k/∂(r²)·2 = σ²(5/3)(1 + √5r)e^(−√5r): ∂k/∂x_j = −this·(x_j − x'_j)/ℓ_j².</summary>
     /// <param name="r2">Σ((x_j − x'_j)/ℓ_j)².</param>
     /// <param name="signal">σ².</param>

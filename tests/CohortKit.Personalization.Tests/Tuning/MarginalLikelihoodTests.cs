@@ -48,12 +48,7 @@ public sealed class MarginalLikelihoodTests
             likelihood.Evaluate(theta, gradient).Should().NotBeNull();
             for (var p = 0; p < theta.Length; p++)
             {
-                const double h = 1e-5;
-                var plus = (double[])theta.Clone();
-                var minus = (double[])theta.Clone();
-                plus[p] += h;
-                minus[p] -= h;
-                var numeric = (likelihood.Evaluate(plus, []) - likelihood.Evaluate(minus, []))!.Value / (2 * h);
+                var numeric = CentralDifference(t => likelihood.Evaluate(t, [])!.Value, theta, p, 1e-5);
                 gradient[p].Should().BeApproximately(numeric, 1e-5 * Math.Max(1, Math.Abs(numeric)), $"∂/∂θ_{p} at [{string.Join(", ", theta)}]");
             }
         }
@@ -75,12 +70,7 @@ public sealed class MarginalLikelihoodTests
         value.Should().BeApproximately(-(likelihood.Evaluate(theta, [])!.Value + prior), 1e-10);
         for (var p = 0; p < theta.Length; p++)
         {
-            const double h = 1e-5;
-            var plus = (double[])theta.Clone();
-            var minus = (double[])theta.Clone();
-            plus[p] += h;
-            minus[p] -= h;
-            var numeric = (GaussianProcess.NegativeLogLikelihood(likelihood, plus, []) - GaussianProcess.NegativeLogLikelihood(likelihood, minus, [])) / (2 * h);
+            var numeric = CentralDifference(t => GaussianProcess.NegativeLogLikelihood(likelihood, t, []), theta, p, 1e-5);
             gradient[p].Should().BeApproximately(numeric, 1e-5 * Math.Max(1, Math.Abs(numeric)), $"∂/∂θ_{p}");
         }
     }
@@ -102,17 +92,40 @@ public sealed class MarginalLikelihoodTests
             gp.PredictStandardized(point, scratch, meanGradient, varianceGradient);
             for (var j = 0; j < d; j++)
             {
-                const double h = 1e-6;
-                var plus = (double[])point.Clone();
-                var minus = (double[])point.Clone();
-                plus[j] += h;
-                minus[j] -= h;
-                var up = gp.PredictStandardized(plus, scratch, [], []);
-                var down = gp.PredictStandardized(minus, scratch, [], []);
-                meanGradient[j].Should().BeApproximately((up.Mean - down.Mean) / (2 * h), 1e-5, $"∂μ/∂x_{j}");
-                varianceGradient[j].Should().BeApproximately((up.Variance - down.Variance) / (2 * h), 1e-5, $"∂σ²/∂x_{j}");
+                meanGradient[j].Should().BeApproximately(CentralDifference(q => gp.PredictStandardized(q, scratch, [], []).Mean, point, j, 1e-6), 1e-5, $"∂μ/∂x_{j}");
+                varianceGradient[j].Should().BeApproximately(CentralDifference(q => gp.PredictStandardized(q, scratch, [], []).Variance, point, j, 1e-6), 1e-5, $"∂σ²/∂x_{j}");
             }
         }
+    }
+
+    [Fact]
+    public void PredictBlock_EqualsOnePointAtATime()
+    {
+        var random = new Xoshiro256(9, 1);
+        const int n = 40, d = 5, b = 37;
+        var x = Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, d).Select(_ => random.NextDouble()).ToArray()).ToArray();
+        var gp = GaussianProcess.Fit(x, x.Select(r => r.Sum() + Math.Sin(3 * r[0])).ToArray(), null, 100);
+        var points = Enumerable.Range(0, b * d).Select(i => i < d ? x[3][i] : random.NextDouble()).ToArray(); // the first is an observed point
+        var means = new double[b];
+        var variances = new double[b];
+        gp.PredictBlock(points, means, variances, new double[n * b]);
+        var scratch = new double[n];
+        for (var c = 0; c < b; c++)
+        {
+            var (mean, variance) = gp.PredictStandardized(points.AsSpan(c * d, d), scratch, [], []);
+            means[c].Should().BeApproximately(mean, 1e-10);
+            variances[c].Should().BeApproximately(variance, 1e-10);
+        }
+    }
+
+    /// <summary>(f(θ + h e_p) − f(θ − h e_p)) / 2h.</summary>
+    private static double CentralDifference(Func<double[], double> f, double[] theta, int p, double h)
+    {
+        var plus = (double[])theta.Clone();
+        var minus = (double[])theta.Clone();
+        plus[p] += h;
+        minus[p] -= h;
+        return (f(plus) - f(minus)) / (2 * h);
     }
 
     private static (double[][] X, double[] Z) TrainingSet(JsonElement c) =>
