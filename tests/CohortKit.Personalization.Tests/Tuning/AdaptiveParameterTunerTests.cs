@@ -18,10 +18,20 @@ public sealed class AdaptiveParameterTunerTests
         // (The 20-seed comparison on Branin and Hartmann-6 is recorded in docs/benchmarks.md from `cohortkit tune`.)
         var target = TestObjectives.BraninMinimum * 1.01;
         var seeds = Enumerable.Range(1, 5).ToArray();
-        var gp = seeds.Select(s => EvaluationsToTarget(TunerSampler.GaussianProcess, s, noise, target)).ToArray();
-        var random = seeds.Select(s => EvaluationsToTarget(TunerSampler.Random, s, noise, target)).ToArray();
+        var gp = seeds.Select(s => EvaluationsToTarget(TestObjectives.BraninSpace, TestObjectives.Branin, TunerSampler.GaussianProcess, s, noise, target, Budget)).ToArray();
+        var random = seeds.Select(s => EvaluationsToTarget(TestObjectives.BraninSpace, TestObjectives.Branin, TunerSampler.Random, s, noise, target, Budget)).ToArray();
         Median(gp).Should().BeLessThanOrEqualTo(Budget, "GP-EI reaches the target within the budget for most seeds");
         Median(gp).Should().BeLessThan(Median(random));
+    }
+
+    [Fact]
+    public void Optimize_NoisyHartmann6_GpRecommendationReachesWithinOnePercentForMostSeeds()
+    {
+        // Noise sd 0.05 (above the 1 % tolerance of 0.033); judged on the true value of the recommended trial. Before the
+        // lengthscale prior and the 2d initial trials, GP-EI reached in 8 of 20 seeds (docs/benchmarks.md), median = censored.
+        var target = TestObjectives.Hartmann6Minimum + (0.01 * Math.Abs(TestObjectives.Hartmann6Minimum));
+        var reached = Enumerable.Range(1, 9).Select(seed => EvaluationsToTarget(TestObjectives.Hartmann6Space, TestObjectives.Hartmann6, TunerSampler.GaussianProcess, seed, 0.05, target, 100)).ToArray();
+        Median(reached).Should().BeLessThanOrEqualTo(100, $"evaluations per seed: {string.Join(' ', reached)}");
     }
 
     [Fact]
@@ -136,18 +146,18 @@ public sealed class AdaptiveParameterTunerTests
         FluentActions.Invoking(() => set["c"]).Should().Throw<InvalidOperationException>();
     }
 
-    private static int EvaluationsToTarget(TunerSampler sampler, int seed, double noise, double target)
+    private static int EvaluationsToTarget(SearchSpace space, Func<ParameterSet, double> f, TunerSampler sampler, int seed, double noise, double target, int budget)
     {
-        var tuner = new AdaptiveParameterTuner(TestObjectives.BraninSpace, new TunerOptions { Sampler = sampler, Seed = seed });
+        var tuner = new AdaptiveParameterTuner(space, new TunerOptions { Sampler = sampler, Seed = seed });
         var noiseRandom = new Xoshiro256((ulong)seed, 99);
-        for (var i = 1; i <= Budget; i++)
+        for (var i = 1; i <= budget; i++)
         {
             var trial = tuner.Ask();
-            tuner.Tell(trial.Number, TestObjectives.Branin(trial.Parameters) + (noise * noiseRandom.NextGaussian()));
-            if (TestObjectives.Branin(tuner.Result().Recommended.Parameters) <= target) { return i; }
+            tuner.Tell(trial.Number, f(trial.Parameters) + (noise * noiseRandom.NextGaussian()));
+            if (f(tuner.Result().Recommended.Parameters) <= target) { return i; }
         }
 
-        return Budget + 1;
+        return budget + 1;
     }
 
     private static double Median(int[] values)
