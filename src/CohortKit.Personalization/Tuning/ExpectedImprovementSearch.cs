@@ -3,8 +3,8 @@ using CohortKit.Randomness;
 namespace CohortKit.Personalization.Tuning;
 
 /// <summary>Maximises expected improvement, <c>EI(x) = (f* − μ)Φ(z) + σφ(z)</c>, <c>z = (f* − μ)/σ</c> (minimisation, on the
-/// surrogate's standardised scale), over the unit cube: random candidates (scored in blocks of 64 with one triangular solve per block) and Gaussian perturbations of the observed points
-/// of best posterior mean are scored, then the best few are refined by BFGS on −log EI with its analytic gradient
+/// surrogate's standardised scale), over the unit cube: random candidates and Gaussian perturbations of the observed points
+/// of best posterior mean are scored in blocks of 64 (one triangular solve per block), then the best few are refined by BFGS on −log EI with its analytic gradient
 /// (<c>∂EI/∂x = −Φ(z)∂μ/∂x + φ(z)∂σ/∂x</c>). Every point is scored where the trial will really be: decoded to the space's
 /// parameters (integers rounded, one category) and encoded back.</summary>
 internal static class ExpectedImprovementSearch
@@ -51,32 +51,33 @@ internal static class ExpectedImprovementSearch
         var best = new double[d];
         var bestEi = double.NegativeInfinity;
         var top = new List<(double Ei, double[] Point)>();
-        var candidate = new double[d];
         var block = new double[BlockSize * d];
         var blockMeans = new double[BlockSize];
         var blockVariances = new double[BlockSize];
         var work = new double[gp.Count * BlockSize];
-        for (var first = 0; first < candidates; first += BlockSize)
+        var filled = 0;
+        for (var c = 0; c < candidates; c++)
         {
-            var count = Math.Min(BlockSize, candidates - first);
-            for (var c = 0; c < count; c++) { space.Encode(space.Sample(ref random), block.AsSpan(c * d, d)); }
-            gp.PredictBlock(block.AsSpan(0, count * d), blockMeans.AsSpan(0, count), blockVariances.AsSpan(0, count), work);
-            for (var c = 0; c < count; c++) { Consider(Ei(incumbent - blockMeans[c], Math.Sqrt(blockVariances[c])), block.AsSpan(c * d, d)); }
+            space.Encode(space.Sample(ref random), block.AsSpan(filled * d, d));
+            if (++filled == BlockSize) { ScoreBlock(); }
         }
 
+        ScoreBlock();
         foreach (var i in Enumerable.Range(0, observed.Length).OrderBy(i => means[i]).Take(PerturbedIncumbents))
         {
             foreach (var scale in PerturbationScales)
             {
                 for (var k = 0; k < PerturbationsPerIncumbent / PerturbationScales.Length; k++)
                 {
-                    for (var j = 0; j < d; j++) { candidate[j] = Math.Clamp(observed[i][j] + (scale * random.NextGaussian()), 0, 1); }
-                    Snap(space, candidate);
-                    Score(candidate);
+                    var point = block.AsSpan(filled * d, d);
+                    for (var j = 0; j < d; j++) { point[j] = Math.Clamp(observed[i][j] + (scale * random.NextGaussian()), 0, 1); }
+                    Snap(space, point);
+                    if (++filled == BlockSize) { ScoreBlock(); }
                 }
             }
         }
 
+        ScoreBlock();
         var meanGradient = new double[d];
         var varianceGradient = new double[d];
         var lower = new double[d];
@@ -92,6 +93,14 @@ internal static class ExpectedImprovementSearch
         return best;
 
         void Score(double[] point) => Consider(Value(gp, point, incumbent, scratch), point);
+
+        void ScoreBlock()
+        {
+            if (filled == 0) { return; }
+            gp.PredictBlock(block.AsSpan(0, filled * d), blockMeans.AsSpan(0, filled), blockVariances.AsSpan(0, filled), work);
+            for (var c = 0; c < filled; c++) { Consider(Ei(incumbent - blockMeans[c], Math.Sqrt(blockVariances[c])), block.AsSpan(c * d, d)); }
+            filled = 0;
+        }
 
         void Consider(double ei, ReadOnlySpan<double> point)
         {
@@ -142,5 +151,5 @@ internal static class ExpectedImprovementSearch
     private static double Density(double z) => Math.Exp(-0.5 * z * z) * InverseSqrtTwoPi;
 
     /// <summary>Moves a unit-cube point to where its trial would be (integers rounded, one category).</summary>
-    private static void Snap(SearchSpace space, double[] point) => space.Encode(space.Decode(point), point);
+    private static void Snap(SearchSpace space, Span<double> point) => space.Encode(space.Decode(point), point);
 }

@@ -21,6 +21,7 @@ internal sealed class GaussianProcess
     private readonly double[][] _x;
     private readonly double[] _alpha;
     private readonly double[] _lower; // Cholesky factor L, row-major n × n
+    private readonly double[] _upper; // Lᵀ, row-major, so that back substitution reads rows
     private readonly double[] _inverseSquaredLengths;
     private readonly double _signal;
     private readonly double _yMean;
@@ -31,6 +32,13 @@ internal sealed class GaussianProcess
         _x = x;
         _alpha = fit.Alpha;
         _lower = fit.Lower;
+        var n = x.Length;
+        _upper = new double[n * n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j <= i; j++) { _upper[(j * n) + i] = _lower[(i * n) + j]; }
+        }
+
         var d = x[0].Length;
         _inverseSquaredLengths = new double[d];
         for (var j = 0; j < d; j++) { _inverseSquaredLengths[j] = Math.Exp(-2 * logParameters[j]); }
@@ -166,9 +174,8 @@ internal sealed class GaussianProcess
             var w = scratch.Slice(n, n);
             for (var i = n - 1; i >= 0; i--)
             {
-                var s = k[i];
-                for (var c = i + 1; c < n; c++) { s -= _lower[(c * n) + i] * w[c]; }
-                w[i] = s / _lower[(i * n) + i];
+                var tail = n - i - 1;
+                w[i] = (k[i] - TensorPrimitives.Dot(_upper.AsSpan((i * n) + i + 1, tail), (ReadOnlySpan<double>)w.Slice(i + 1, tail))) / _lower[(i * n) + i];
             }
 
             AccumulateKernelGradient(point, slopes, w, -2, varianceGradient);
