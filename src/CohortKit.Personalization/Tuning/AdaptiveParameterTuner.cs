@@ -15,10 +15,6 @@ namespace CohortKit.Personalization.Tuning;
 /// seed and a sequence of calls.</remarks>
 public sealed class AdaptiveParameterTuner
 {
-    private const int RefinedCandidates = 5;
-    private const int PerturbationsPerCandidate = 60;
-    private const double PerturbationScale = 0.05;
-
     private readonly SearchSpace _space;
     private readonly TunerOptions _options;
     private readonly ILogger _logger;
@@ -42,6 +38,14 @@ public sealed class AdaptiveParameterTuner
         _random = new Xoshiro256(unchecked((ulong)_options.Seed), 0x7E57);
     }
 
+    /// <summary>Gets or sets the log hyperparameters the next surrogate fit starts from (the previous fit's), for benchmarks
+    /// that reproduce one step of a sequential run.</summary>
+    internal double[]? SurrogateWarmStart
+    {
+        get { lock (_lock) { return _hyperparameters; } }
+        set { lock (_lock) { _hyperparameters = value; } }
+    }
+
     /// <summary>Gets a copy of every trial so far (pending ones have no value).</summary>
     public IReadOnlyList<Trial> Trials
     {
@@ -56,7 +60,7 @@ public sealed class AdaptiveParameterTuner
         lock (_lock)
         {
             var completed = _trials.Where(t => t.Value is not null).ToList();
-            var initial = _options.InitialTrials == 0 ? Math.Max(5, _space.Dimension + 1) : _options.InitialTrials;
+            var initial = _options.InitialTrials == 0 ? Math.Max(5, 2 * _space.Dimension) : _options.InitialTrials;
             var parameters = _options.Sampler == TunerSampler.Random || completed.Count < initial
                 ? _space.Sample(ref _random)
                 : Suggest(completed);
@@ -129,8 +133,9 @@ public sealed class AdaptiveParameterTuner
         return Result();
     }
 
-    /// <summary>The best trial so far and the trajectory of every completed trial.</summary>
-    /// <returns>The result.</returns>
+    /// <summary>The best trial so far, the recommended one and the trajectory of every completed trial.</summary>
+    /// <returns>The result. With the Gaussian-process sampler this fits the surrogate once (warm-started, without changing
+    /// the tuner's state, so later suggestions do not depend on whether this was called).</returns>
     /// <exception cref="InvalidOperationException">No trial is complete.</exception>
     public TuningResult Result()
     {
@@ -146,7 +151,14 @@ public sealed class AdaptiveParameterTuner
                 trajectory.Add(best.Value!.Value);
             }
 
-            return new TuningResult { Best = best, Trials = completed, Trajectory = trajectory };
+            var recommended = best;
+            if (_options.Sampler == TunerSampler.GaussianProcess && completed.Count >= 2)
+            {
+                var (x, gp) = FitSurrogate(completed, _hyperparameters);
+                recommended = completed[ExpectedImprovementSearch.Incumbent(gp, x, new double[completed.Count]).Index];
+            }
+
+            return new TuningResult { Best = best, Recommended = recommended, Trials = completed, Trajectory = trajectory };
         }
     }
 
@@ -184,8 +196,17 @@ public sealed class AdaptiveParameterTuner
         if (!double.IsFinite(value)) { throw new ArgumentOutOfRangeException(nameof(value), value, "The objective's value must be finite."); }
     }
 
-    /// <summary>Expected improvement (for minimisation of the signed objective) over random and locally perturbed candidates.</summary>
+    /// <summary>The candidate of largest expected improvement under the surrogate fitted to the completed trials.</summary>
     private ParameterSet Suggest(List<Trial> completed)
+    {
+        var (x, gp) = FitSurrogate(completed, _hyperparameters);
+        _hyperparameters = gp.LogParameters;
+        var suggestion = _space.Decode(ExpectedImprovementSearch.Maximize(gp, _space, ref _random, x, _options.Candidates));
+        return completed.Any(t => t.Parameters.Raw.SequenceEqual(suggestion.Raw)) ? _space.Sample(ref _random) : suggestion;
+    }
+
+    /// <summary>Encodes the completed trials and fits the surrogate to their signed values (minimisation).</summary>
+    private (double[][] X, GaussianProcess Gp) FitSurrogate(List<Trial> completed, double[]? warmStart)
     {
         var n = completed.Count;
         var d = _space.Dimension;
@@ -199,68 +220,8 @@ public sealed class AdaptiveParameterTuner
             y[i] = sign * completed[i].Value!.Value;
         }
 
-        var gp = GaussianProcess.Fit(x, y, _hyperparameters, _options.HyperparameterEvaluations);
-        _hyperparameters = gp.LogParameters;
+        var gp = GaussianProcess.Fit(x, y, warmStart, _options.HyperparameterEvaluations);
         PersonalizationLog.SurrogateFitted(_logger, n, gp.LogMarginalLikelihood);
-        var scratch = new double[n];
-
-        // Noise-aware incumbent: the best posterior mean at an observed point.
-        var incumbent = double.PositiveInfinity;
-        foreach (var xi in x) { incumbent = Math.Min(incumbent, gp.Predict(xi, scratch).Mean); }
-
-        var candidate = new double[d];
-        var best = new double[d];
-        var bestEi = double.NegativeInfinity;
-        var top = new List<(double Ei, double[] Point)>();
-        for (var c = 0; c < _options.Candidates; c++)
-        {
-            _space.Encode(_space.Sample(ref _random), candidate);
-            var ei = ExpectedImprovement(gp, candidate, incumbent, scratch);
-            Keep(top, ei, candidate);
-        }
-
-        // Local refinement around the best observed points and the best random candidates.
-        foreach (var i in Enumerable.Range(0, n).OrderBy(i => y[i]).Take(RefinedCandidates)) { Keep(top, ExpectedImprovement(gp, x[i], incumbent, scratch), x[i]); }
-        foreach (var (ei0, point) in top.ToList())
-        {
-            Consider(point, ei0);
-            for (var scale = PerturbationScale; scale > 0.001; scale /= 4)
-            {
-                for (var k = 0; k < PerturbationsPerCandidate / 3; k++)
-                {
-                    for (var j = 0; j < d; j++) { candidate[j] = Math.Clamp(point[j] + (scale * _random.NextGaussian()), 0, 1); }
-                    var decoded = _space.Decode(candidate);
-                    _space.Encode(decoded, candidate); // evaluate where the trial will really be (integers rounded, one category)
-                    Consider(candidate, ExpectedImprovement(gp, candidate, incumbent, scratch));
-                }
-            }
-        }
-
-        var suggestion = _space.Decode(best);
-        return completed.Any(t => t.Parameters.Raw.SequenceEqual(suggestion.Raw)) ? _space.Sample(ref _random) : suggestion;
-
-        void Consider(double[] point, double ei)
-        {
-            if (ei > bestEi) { bestEi = ei; point.CopyTo(best, 0); }
-        }
-    }
-
-    private static void Keep(List<(double Ei, double[] Point)> top, double ei, double[] point)
-    {
-        if (top.Count < RefinedCandidates || ei > top[^1].Ei)
-        {
-            top.Add((ei, (double[])point.Clone()));
-            top.Sort((a, b) => b.Ei.CompareTo(a.Ei));
-            if (top.Count > RefinedCandidates) { top.RemoveAt(top.Count - 1); }
-        }
-    }
-
-    /// <summary>EI(x) = (f* − μ)Φ(z) + σφ(z), z = (f* − μ)/σ, for minimisation.</summary>
-    private static double ExpectedImprovement(GaussianProcess gp, ReadOnlySpan<double> point, double incumbent, Span<double> scratch)
-    {
-        var (mean, sd) = gp.Predict(point, scratch);
-        var improvement = incumbent - mean;
-        var z = improvement / sd;
-        return (improvement * Engine.ActionSelection.NormalCdf(z)) + (sd * Math.Exp(-0.5 * z * z) / Math.Sqrt(2 * Math.PI));
+        return (x, gp);
     }
 }

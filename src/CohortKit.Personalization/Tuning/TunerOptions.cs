@@ -32,7 +32,7 @@ public sealed class TunerOptions
     public OptimizationDirection Direction { get; set; } = OptimizationDirection.Minimize;
 
     /// <summary>Gets or sets the number of random trials before the surrogate is used (at least 2); 0 means
-    /// max(5, dimension + 1). Warm-start trials count toward it.</summary>
+    /// max(5, 2 × dimension). Warm-start trials count toward it.</summary>
     /// <value>The default value is 0.</value>
     public int InitialTrials { get; set; }
 

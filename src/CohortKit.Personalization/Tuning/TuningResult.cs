@@ -19,6 +19,11 @@ public sealed record TuningResult
     /// <summary>Gets the best trial (smallest value when minimising, largest when maximising).</summary>
     public required Trial Best { get; init; }
 
+    /// <summary>Gets the trial the tuner recommends: with the Gaussian-process sampler, the completed trial of best posterior
+    /// mean under the surrogate fitted to every completed trial, so that with a noisy objective a lucky observation is not
+    /// taken for the best parameters; with random search (or fewer than two completed trials), <see cref="Best"/>.</summary>
+    public required Trial Recommended { get; init; }
+
     /// <summary>Gets every completed trial, in order.</summary>
     public required IReadOnlyList<Trial> Trials { get; init; }
 

@@ -14,14 +14,48 @@ public sealed class AdaptiveParameterTunerTests
     [InlineData(0.05)]
     public void Optimize_Branin_GpReachesWithinOnePercentInFewerEvaluationsThanRandom_MedianOverSeeds(double noise)
     {
-        // Evaluations until a trial's true (noise-free) value is within 1 % of 0.397887; censored at Budget + 1.
+        // Evaluations until the recommended trial's true (noise-free) value is within 1 % of 0.397887; censored at Budget + 1.
         // (The 20-seed comparison on Branin and Hartmann-6 is recorded in docs/benchmarks.md from `cohortkit tune`.)
         var target = TestObjectives.BraninMinimum * 1.01;
         var seeds = Enumerable.Range(1, 5).ToArray();
-        var gp = seeds.Select(s => EvaluationsToTarget(TunerSampler.GaussianProcess, s, noise, target)).ToArray();
-        var random = seeds.Select(s => EvaluationsToTarget(TunerSampler.Random, s, noise, target)).ToArray();
+        var gp = seeds.Select(s => EvaluationsToTarget(TestObjectives.BraninSpace, TestObjectives.Branin, TunerSampler.GaussianProcess, s, noise, target, Budget)).ToArray();
+        var random = seeds.Select(s => EvaluationsToTarget(TestObjectives.BraninSpace, TestObjectives.Branin, TunerSampler.Random, s, noise, target, Budget)).ToArray();
         Median(gp).Should().BeLessThanOrEqualTo(Budget, "GP-EI reaches the target within the budget for most seeds");
         Median(gp).Should().BeLessThan(Median(random));
+    }
+
+    [Fact]
+    public void Optimize_NoisyHartmann6_GpRecommendationReachesWithinOnePercentForMostSeeds()
+    {
+        // Noise sd 0.05 (above the 1 % tolerance of 0.033); judged on the true value of the recommended trial. Before the
+        // lengthscale prior and the 2d initial trials, GP-EI reached in 8 of 20 seeds (docs/benchmarks.md), median = censored.
+        var target = TestObjectives.Hartmann6Minimum + (0.01 * Math.Abs(TestObjectives.Hartmann6Minimum));
+        var reached = Enumerable.Range(1, 9).Select(seed => EvaluationsToTarget(TestObjectives.Hartmann6Space, TestObjectives.Hartmann6, TunerSampler.GaussianProcess, seed, 0.05, target, 100)).ToArray();
+        Median(reached).Should().BeLessThanOrEqualTo(100, $"evaluations per seed: {string.Join(' ', reached)}");
+    }
+
+    [Fact]
+    public void Result_NoisyObjective_RecommendsTheBestPosteriorMeanNotALuckyObservation()
+    {
+        // f(x) = (x − 0.3)², observed with noise: 30 trials spread over [0, 1] whose noise is a fixed ±0.02 pattern, plus one
+        // lucky observation at x = 0.9 (true value 0.36) told as −0.05, below every other observation. Best is that lucky
+        // trial; the surrogate, seeing its neighbours near 0.36, recommends a trial near 0.3 instead.
+        var space = new SearchSpace(ParameterSpec.Continuous("x", 0, 1));
+        var tuner = new AdaptiveParameterTuner(space, new TunerOptions { Seed = 4 });
+        for (var i = 0; i < 30; i++)
+        {
+            var x = (i + 0.5) / 30;
+            tuner.Tell(ParameterSet.Of(space, new Dictionary<string, object> { ["x"] = x }), ((x - 0.3) * (x - 0.3)) + (i % 2 == 0 ? 0.02 : -0.02));
+        }
+
+        tuner.Tell(ParameterSet.Of(space, new Dictionary<string, object> { ["x"] = 0.9 }), -0.05);
+        var result = tuner.Result();
+        result.Best.Parameters["x"].Should().Be(0.9);
+        result.Recommended.Parameters["x"].Should().BeInRange(0.2, 0.4);
+        var random = new AdaptiveParameterTuner(space, new TunerOptions { Sampler = TunerSampler.Random });
+        random.Tell(result.Best.Parameters, -0.05);
+        random.Tell(result.Recommended.Parameters, 0.01);
+        random.Result().Recommended.Should().Be(random.Result().Best, "random search recommends its best observation");
     }
 
     [Fact]
@@ -112,19 +146,18 @@ public sealed class AdaptiveParameterTunerTests
         FluentActions.Invoking(() => set["c"]).Should().Throw<InvalidOperationException>();
     }
 
-    private static int EvaluationsToTarget(TunerSampler sampler, int seed, double noise, double target)
+    private static int EvaluationsToTarget(SearchSpace space, Func<ParameterSet, double> f, TunerSampler sampler, int seed, double noise, double target, int budget)
     {
-        var tuner = new AdaptiveParameterTuner(TestObjectives.BraninSpace, new TunerOptions { Sampler = sampler, Seed = seed });
+        var tuner = new AdaptiveParameterTuner(space, new TunerOptions { Sampler = sampler, Seed = seed });
         var noiseRandom = new Xoshiro256((ulong)seed, 99);
-        for (var i = 1; i <= Budget; i++)
+        for (var i = 1; i <= budget; i++)
         {
             var trial = tuner.Ask();
-            var truth = TestObjectives.Branin(trial.Parameters);
-            tuner.Tell(trial.Number, truth + (noise * noiseRandom.NextGaussian()));
-            if (truth <= target) { return i; }
+            tuner.Tell(trial.Number, f(trial.Parameters) + (noise * noiseRandom.NextGaussian()));
+            if (f(tuner.Result().Recommended.Parameters) <= target) { return i; }
         }
 
-        return Budget + 1;
+        return budget + 1;
     }
 
     private static double Median(int[] values)
