@@ -7,11 +7,13 @@ using Spectre.Console;
 
 namespace CohortKit.Cli.Personalization;
 
-/// <summary>The best trial in the JSON of <c>cohortkit tune</c>.</summary>
-internal sealed record TuneBest(double Value, IReadOnlyDictionary<string, object> Parameters);
+/// <summary>A trial in the JSON of <c>cohortkit tune</c>: its observed value (noise included), its parameters, and for the
+/// test functions the noise-free value at those parameters (null for <c>platform</c>, whose truth is itself simulated).</summary>
+internal sealed record TuneBest(double Value, IReadOnlyDictionary<string, object> Parameters, double? TrueValue);
 
-/// <summary>The JSON document of <c>cohortkit tune</c> (a contract: scripts depend on it exactly).</summary>
-internal sealed record TuneReport(string Objective, string Sampler, int Evaluations, TuneBest Best, IReadOnlyList<double> Trajectory);
+/// <summary>The JSON document of <c>cohortkit tune</c> (a contract: scripts depend on it exactly; <c>recommended</c> is added:
+/// the trial the tuner recommends, which with noise is not the luckiest observation).</summary>
+internal sealed record TuneReport(string Objective, string Sampler, int Evaluations, TuneBest Best, IReadOnlyList<double> Trajectory, TuneBest Recommended);
 
 /// <summary><c>cohortkit tune</c>: GP-EI or random search on a test function (Branin, Hartmann-6) or on simulated platform engagement.</summary>
 internal static class TuneCommand
@@ -35,7 +37,7 @@ internal static class TuneCommand
             var n = parse.GetValue(budget);
             if (n is < 1 or > 10_000) { throw new ArgumentException($"--budget {n}: must be between 1 and 10,000."); }
             var sd = parse.GetValue(noise);
-            if (!(double.IsFinite(sd) && sd >= 0)) { throw new ArgumentException($"--noise {sd.ToString(CultureInfo.InvariantCulture)}: must be a finite number at least 0."); }
+            if (!(sd is >= 0 and <= MaximumNoise)) { throw new ArgumentException($"--noise {sd.ToString(CultureInfo.InvariantCulture)}: must be a number from 0 to 1,000,000."); }
             var s = parse.GetValue(seed);
             var name = parse.GetValue(objective)!;
             var samplerName = parse.GetValue(sampler)!;
@@ -53,21 +55,32 @@ internal static class TuneCommand
                 Seed = s,
             });
             var result = tuner.Optimize(p => f(p) + (sd * random.NextGaussian()), n, cancellationToken: cancellationToken);
-            var report = new TuneReport(name, samplerName, result.Trials.Count, new TuneBest(result.Best.Value!.Value, result.Best.Parameters.ToDictionary()), result.Trajectory);
+            TuneBest Describe(Trial trial) => new(trial.Value!.Value, trial.Parameters.ToDictionary(), name == "platform" ? null : f(trial.Parameters));
+            var report = new TuneReport(name, samplerName, result.Trials.Count, Describe(result.Best), result.Trajectory, Describe(result.Recommended));
             if (parse.GetValue(json))
             {
                 console.WriteJson(report);
                 return Task.FromResult(0);
             }
 
-            var table = new Table().AddColumns("parameter", "value");
-            foreach (var (key, value) in report.Best.Parameters) { table.AddRow(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""); }
+            var table = new Table().AddColumns("parameter", "recommended", "best observed");
+            foreach (var (key, value) in report.Recommended.Parameters)
+            {
+                table.AddRow(key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "", Convert.ToString(report.Best.Parameters[key], CultureInfo.InvariantCulture) ?? "");
+            }
+
             console.Ansi.Write(table);
-            console.Ansi.WriteLine($"best {Text(report.Best.Value)} after {report.Evaluations} evaluations ({samplerName}, {name}).");
+            var observed = sd > 0 ? "observed, noise included" : "observed";
+            console.Ansi.WriteLine($"best {observed} {Text(report.Best.Value)}{True(report.Best)}; recommended {Text(report.Recommended.Value)}{True(report.Recommended)}, after {report.Evaluations} evaluations ({samplerName}, {name}).");
             return Task.FromResult(0);
         });
         return command;
     }
 
+    /// <summary>The largest <c>--noise</c>: beyond it a draw can overflow the objective to infinity.</summary>
+    private const double MaximumNoise = 1e6;
+
     private static string Text(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+
+    private static string True(TuneBest trial) => trial.TrueValue is { } t && t != trial.Value ? $" (true value {Text(t)})" : "";
 }

@@ -12,13 +12,43 @@ public sealed class TuneCommandTests
         code.Should().Be(0, stderr);
         using var doc = JsonDocument.Parse(stdout);
         var root = doc.RootElement;
-        root.EnumerateObject().Select(p => p.Name).Should().Equal("objective", "sampler", "evaluations", "best", "trajectory");
-        root.GetProperty("best").EnumerateObject().Select(p => p.Name).Should().Equal("value", "parameters");
+        root.EnumerateObject().Select(p => p.Name).Should().Equal("objective", "sampler", "evaluations", "best", "trajectory", "recommended");
+        root.GetProperty("best").EnumerateObject().Select(p => p.Name).Should().Equal("value", "parameters", "trueValue");
         root.GetProperty("best").GetProperty("parameters").EnumerateObject().Select(p => p.Name).Should().Equal("x1", "x2");
         root.GetProperty("sampler").GetString().Should().Be("gp");
         root.GetProperty("evaluations").GetInt32().Should().Be(40);
         root.GetProperty("trajectory").GetArrayLength().Should().Be(40);
         root.GetProperty("best").GetProperty("value").GetDouble().Should().BeInRange(0.397887, 0.397887 * 1.01);
+    }
+
+    /// <summary>With noise, <c>best</c> is the luckiest observation (it can beat the known minimum); <c>trueValue</c> is Branin
+    /// itself at the reported parameters (the standard formula, written out here), for <c>best</c> and <c>recommended</c>.</summary>
+    [Fact]
+    public void Json_Noisy_ReportsTheTrueValueBesideTheObservedOne_AndTheRecommendation()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("tune", "--objective", "branin", "--budget", "40", "--seed", "1", "--noise", "0.5", "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        static double Branin(JsonElement trial)
+        {
+            var p = trial.GetProperty("parameters");
+            var (x1, x2) = (p.GetProperty("x1").GetDouble(), p.GetProperty("x2").GetDouble());
+            var b = 5.1 / (4 * Math.PI * Math.PI);
+            var c = 5 / Math.PI;
+            var t = 1 / (8 * Math.PI);
+            return Math.Pow(x2 - (b * x1 * x1) + (c * x1) - 6, 2) + (10 * (1 - t) * Math.Cos(x1)) + 10;
+        }
+
+        foreach (var name in new[] { "best", "recommended" })
+        {
+            var trial = doc.RootElement.GetProperty(name);
+            trial.GetProperty("trueValue").GetDouble().Should().BeApproximately(Branin(trial), 1e-9, name);
+            trial.GetProperty("trueValue").GetDouble().Should().BeGreaterThanOrEqualTo(0.397887 - 1e-6, name);
+        }
+
+        var best = doc.RootElement.GetProperty("best");
+        best.GetProperty("value").GetDouble().Should().NotBe(best.GetProperty("trueValue").GetDouble(), "the observation includes noise");
+        doc.RootElement.GetProperty("trajectory").EnumerateArray().Last().GetDouble().Should().Be(best.GetProperty("value").GetDouble());
     }
 
     [Fact]
@@ -36,6 +66,7 @@ public sealed class TuneCommandTests
     [Theory]
     [InlineData("--budget", "0", "--budget")]
     [InlineData("--noise", "-1", "--noise")]
+    [InlineData("--noise", "1e308", "--noise")]
     [InlineData("--sampler", "tpe", "--sampler")]
     [InlineData("--objective", "rosenbrock", "--objective")]
     public void BadInput_ExitsTwoWithOneLineNamingTheOption(string option, string value, string named)
