@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CohortKit.Randomness;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -21,12 +23,19 @@ internal static class ActionSelection
     /// <summary>Where φ and the factors' tails are cut: Φ(−7.5) ≈ 3.2e-14.</summary>
     private const double Cutoff = 7.5;
 
-    /// <summary>Points per unit of the tables of Φ and φ behind <see cref="TabulatedNormalCdf"/>.</summary>
-    private const int TableStepsPerUnit = 16;
+    /// <summary>Points per unit of the table behind <see cref="TabulatedNormalCdf"/> (so |d| ≤ 1/16 from the nearest point).</summary>
+    private const int TableStepsPerUnit = 8;
+
+    /// <summary>The degree of the Taylor polynomial of Φ about each table point.</summary>
+    private const int TaylorDegree = 12;
+
+    private const int TableTerms = TaylorDegree + 1;
+    private const int TablePoints = (int)(2 * Cutoff * TableStepsPerUnit) + 1;
 
     private static readonly double InverseSqrt2Pi = 1 / Math.Sqrt(2 * Math.PI);
-    private static readonly double[] CdfTable = Tabulate(density: false);
-    private static readonly double[] DensityTable = Tabulate(density: true);
+
+    /// <summary>Per table point x₀, the Taylor coefficients c₀..c₁₂ of Φ(x₀ + d) in d (row-major, <see cref="TableTerms"/> a row).</summary>
+    private static readonly double[] TaylorTable = Tabulate();
 
     /// <summary>The smallest width used for a Thompson draw, so that a degenerate (zero) width cannot divide by zero.</summary>
     private const double MinimumSpread = 1e-12;
@@ -254,38 +263,48 @@ internal static class ActionSelection
     }
 
     /// <summary>Φ(u) for u in [−<see cref="Cutoff"/>, <see cref="Cutoff"/>] (= ±7.5) (the only arguments the propensity's quadrature
-    /// needs) without an exponential: the Taylor series of Φ about the nearest point of a table with spacing 1/16,
-    /// Φ(x₀ + d) = Φ(x₀) + φ(x₀)·Σ_{n=1..9} (−1)^{n−1} He_{n−1}(x₀)·dⁿ/n! (Marsaglia, "Evaluating the normal distribution",
-    /// 2004), |d| ≤ 1/32: the first omitted term is below 1e-16 relative to φ(x₀). The table's values come from MathNet's
-    /// erfc. Arguments outside the range are clamped to its ends.</summary>
+    /// needs) without an exponential or a division: the degree-12 Taylor polynomial of Φ about the nearest point x₀ of a table
+    /// with spacing 1/8, Φ(x₀ + d) = Φ(x₀) + φ(x₀)·Σ_{n=1..12} (−1)^{n−1} He_{n−1}(x₀)·dⁿ/n! (Marsaglia, "Evaluating the
+    /// normal distribution", 2004), |d| ≤ 1/16, with the coefficients tabulated so that one call is a Horner evaluation. The
+    /// error is below 2e-16 absolute and 3e-15 relative to Φ over the range (against mpmath at 10,001 points, decisions.md);
+    /// the tests check it against SciPy's ndtr. The table's Φ(x₀) come from MathNet's erfc. Arguments outside the range are clamped to its ends.</summary>
     internal static double TabulatedNormalCdf(double u)
     {
-        var i = Math.Clamp((int)(((u + Cutoff) * TableStepsPerUnit) + 0.5), 0, CdfTable.Length - 1);
-        var x0 = (i / (double)TableStepsPerUnit) - Cutoff;
-        var d = u - x0;
-        var term = d;       // (−1)^{n−1} dⁿ/n!, n = 1
-        var previous = 0.0; // He_{n−2}
-        var current = 1.0;  // He_{n−1}
-        var sum = d;
-        for (var n = 2; n <= 9; n++)
-        {
-            var next = (x0 * current) - ((n - 2) * previous);
-            previous = current;
-            current = next;
-            term *= -d / n;
-            sum += term * current;
-        }
+        u = Math.Clamp(u, -Cutoff, Cutoff);
+        var i = (int)(((u + Cutoff) * TableStepsPerUnit) + 0.5);
+        var d = u - ((i * (1.0 / TableStepsPerUnit)) - Cutoff);
+        ref var c = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(TaylorTable), i * TableTerms);
 
-        return CdfTable[i] + (DensityTable[i] * sum);
+        // Estrin's scheme (four multiply-adds deep instead of Horner's twelve): the calls of one node overlap.
+        var d2 = d * d;
+        var d4 = d2 * d2;
+        var low = C(ref c, 0) + (C(ref c, 1) * d) + (d2 * (C(ref c, 2) + (C(ref c, 3) * d)))
+            + (d4 * (C(ref c, 4) + (C(ref c, 5) * d) + (d2 * (C(ref c, 6) + (C(ref c, 7) * d)))));
+        var high = C(ref c, 8) + (C(ref c, 9) * d) + (d2 * (C(ref c, 10) + (C(ref c, 11) * d))) + (d4 * C(ref c, 12));
+        return low + (d4 * d4 * high);
+
+        static double C(ref double row, int n) => Unsafe.Add(ref row, n);
     }
 
-    private static double[] Tabulate(bool density)
+    private static double[] Tabulate()
     {
-        var table = new double[(int)(2 * Cutoff * TableStepsPerUnit) + 1];
-        for (var i = 0; i < table.Length; i++)
+        var table = new double[TablePoints * TableTerms];
+        Span<double> hermite = stackalloc double[TaylorDegree];
+        for (var i = 0; i < TablePoints; i++)
         {
-            var x = (i / (double)TableStepsPerUnit) - Cutoff;
-            table[i] = density ? Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI) : 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-x / Math.Sqrt(2));
+            var x0 = (i / (double)TableStepsPerUnit) - Cutoff;
+            var density = Math.Exp(-0.5 * x0 * x0) * InverseSqrt2Pi;
+            hermite[0] = 1;
+            hermite[1] = x0;
+            for (var n = 2; n < TaylorDegree; n++) { hermite[n] = (x0 * hermite[n - 1]) - ((n - 1) * hermite[n - 2]); }
+            var row = table.AsSpan(i * TableTerms, TableTerms);
+            row[0] = 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-x0 / Math.Sqrt(2));
+            var factorial = 1.0;
+            for (var n = 1; n <= TaylorDegree; n++)
+            {
+                factorial *= n;
+                row[n] = density * ((n & 1) == 1 ? 1 : -1) * hermite[n - 1] / factorial;
+            }
         }
 
         return table;
