@@ -19,6 +19,11 @@ internal static class ActionSelection
     /// of the chosen action's draw).</summary>
     private const double PanelWidth = 8;
 
+    /// <summary>Up to this many rising factors a panel is <see cref="PanelWidth"/> times the narrowest wide; with more, the
+    /// product of n factors grows off the real axis about as the n-th power of one, and the panel narrows by √(9/n) (without
+    /// it, 63 or more factors of equal width erred by more than 1e-12; decisions.md).</summary>
+    private const int SmoothFactors = 9;
+
     /// <summary>Where φ and the factors' tails are cut: Φ(−7.5) ≈ 3.2e-14.</summary>
     private const double Cutoff = 7.5;
 
@@ -136,7 +141,7 @@ internal static class ActionSelection
     /// factor is under Φ(−C) ≈ 3e-14) to C, a factor is dropped once z passes t_b + C·w_b (it is then 1 within 3e-14), and
     /// the rest is integrated by composite <see cref="PanelNodes"/>-point Gauss–Legendre panels no wider than
     /// <see cref="PanelWidth"/> times the narrowest width still rising (a sharp factor is resolved where it rises, and
-    /// only there). The nodes are evaluated four at a time in 256-bit lanes: each factor's Φ as the quotient of
+    /// only there), times √(9/n) when n > <see cref="SmoothFactors"/> factors still rise. The nodes are evaluated four at a time in 256-bit lanes: each factor's Φ as the quotient of
     /// <see cref="NormalCdfRatio"/>, numerators and denominators multiplied separately and divided once per
     /// <see cref="FactorsPerDivision"/> factors (decisions.md). Against SciPy's adaptive quadrature the error is below 1e-12 absolute (and 1e-9 relative above 1e-4) for
     /// width ratios from 1 to 1,000
@@ -204,7 +209,7 @@ internal static class ActionSelection
             }
 
             kept = live;
-            var end = Math.Min(Cutoff, z + (PanelWidth * narrowest));
+            var end = Math.Min(Cutoff, z + (PanelWidth * narrowest * Math.Min(1, Math.Sqrt(SmoothFactors / (double)Math.Max(live, 1)))));
             var half = 0.5 * (end - z);
             var mid = 0.5 * (end + z);
             var panel = 0.0;

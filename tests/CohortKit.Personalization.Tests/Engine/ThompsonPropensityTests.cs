@@ -29,6 +29,28 @@ public sealed class ThompsonPropensityTests
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(10)]
+    [InlineData(11)]
+    [InlineData(32)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(128)]
+    [InlineData(300)]
+    public void ThompsonProbability_IdenticalActions_IsOneOverTheirNumber(int k)
+    {
+        // k exchangeable draws: each is the largest with probability 1/k (closed form). With many factors the integrand's
+        // product rises sharply, which a fixed panel width did not resolve (more than 1e-12 off from k = 63).
+        var means = Enumerable.Repeat(0.3, k).ToArray();
+        var widths = Enumerable.Repeat(0.1, k).ToArray();
+        foreach (var a in new[] { 0, k / 2, k - 1 })
+        {
+            ActionSelection.ThompsonProbability(means, widths, 1, a).Should().BeApproximately(1.0 / k, 1e-12, $"action {a} of {k}");
+        }
+    }
+
     [Fact]
     public void Probabilities_Thompson_MatchAdaptiveQuadratureForEveryCase()
     {
