@@ -29,8 +29,8 @@ internal static class ActionSelection
 
     private static readonly double InverseSqrt2Pi = 1 / Math.Sqrt(2 * Math.PI);
 
-    /// <summary>Factors multiplied into a node's numerator and denominator between two divisions (a power of 2; each
-    /// denominator is between 440 and 2e6 on the range, so eight cannot overflow).</summary>
+    /// <summary>Factors multiplied into a node's numerator and denominator between two divisions, counted over the factors
+    /// actually multiplied (each denominator is between 440 and 2e6 on the range, so eight cannot overflow).</summary>
     private const int FactorsPerDivision = 8;
 
     // Hart 5666's rational tail Φ(−z) = exp(−z²/2)·P(z)/Q(z): P = P6·z⁶ + … + P0, Q = Q7·z⁷ + … + Q0.
@@ -183,7 +183,7 @@ internal static class ActionSelection
 
         if (!(lo < Cutoff)) { return double.Epsilon; } // some factor is below Φ(−C) wherever φ is not negligible
 
-        // Keep only the factors that still rise somewhere in [lo, C], ordered by where they reach 1.
+        // Keep only the factors that still rise somewhere in [lo, C].
         var kept = 0;
         for (var i = 0; i < active; i++)
         {
@@ -219,6 +219,7 @@ internal static class ActionSelection
                 var numerator = Vector256.LoadUnsafe(ref weights[0], (nuint)q) * Vector256.Exp(Vector256.Create(-0.5) * x * x);
                 var denominator = Vector256<double>.One;
                 var first = x.GetElement(0); // the nodes ascend: a factor that has reached 1 at the group's first node is 1 at all four
+                var multiplied = 0;
                 for (var i = 0; i < kept; i++)
                 {
                     if (ends[i] <= first) { continue; }
@@ -227,10 +228,11 @@ internal static class ActionSelection
                     var rising = Vector256.LessThan(u, Vector256.Create(Cutoff));
                     numerator *= Vector256.ConditionalSelect(rising, n, Vector256<double>.One);
                     denominator *= Vector256.ConditionalSelect(rising, d, Vector256<double>.One);
-                    if ((i & (FactorsPerDivision - 1)) == FactorsPerDivision - 1)
+                    if (++multiplied == FactorsPerDivision) // counted, not by index: skipped factors must not delay the division
                     {
                         numerator /= denominator;
                         denominator = Vector256<double>.One;
+                        multiplied = 0;
                     }
                 }
 

@@ -52,6 +52,19 @@ public sealed class ThompsonPropensityTests
     }
 
     [Fact]
+    public void ThompsonProbability_ManyRivalsSomeFinishedEarly_StaysFiniteAndMatchesQuadrature()
+    {
+        // The chosen action N(0, 1) against 299 rivals of spread 1: every 8th (the ones whose factor would end a block of 8
+        // multiplications) has mean −6 and reaches 1 earlier than the rest (mean −5), so late node groups skip exactly those.
+        // Expected: ∫φ(z)Φ(z+5)^262 Φ(z+6)^37 dz by scipy.integrate.quad (SciPy 1.10.1, NumPy 1.24.2, epsabs 1e-16,
+        // estimated error 2.7e-14), computed for this test.
+        const double expected = 0.9771363688938898;
+        var means = Enumerable.Range(0, 300).Select(b => b == 0 ? 0.0 : b % 8 == 0 ? -6.0 : -5.0).ToArray();
+        var widths = Enumerable.Repeat(1.0, 300).ToArray();
+        ActionSelection.ThompsonProbability(means, widths, 1, 0).Should().BeApproximately(expected, 1e-12);
+    }
+
+    [Fact]
     public void Probabilities_Thompson_MatchAdaptiveQuadratureForEveryCase()
     {
         var options = new BanditPolicyOptions { Policy = BanditPolicy.Thompson };
