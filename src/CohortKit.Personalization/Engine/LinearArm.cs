@@ -1,4 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace CohortKit.Personalization.Engine;
@@ -60,15 +64,46 @@ internal sealed class LinearArm
     /// <summary>The predicted reward θᵀφ.</summary>
     public double Mean(ReadOnlySpan<double> phi) => TensorPrimitives.Dot(Theta.AsSpan(), phi);
 
-    /// <summary>The width √(φᵀA⁻¹φ).</summary>
-    public double Width(ReadOnlySpan<double> phi)
+    /// <summary>The width √(φᵀA⁻¹φ) (by <see cref="QuadraticForm"/>; a rounding-negative form counts as 0).</summary>
+    public double Width(ReadOnlySpan<double> phi) => Math.Sqrt(Math.Max(QuadraticForm(Inverse, phi), 0));
+
+    /// <summary>xᵀMx for a row-major d × d matrix M and x of length d, in one pass: every row's dot product with x in
+    /// 256-bit lanes (four doubles, a scalar tail) when the hardware has them, scalar otherwise; the products are not
+    /// reordered across rows, so the result equals Σᵢ xᵢ·(Mᵢ·x) up to the rounding of each row's sum. NaN in, NaN out.</summary>
+    /// <remarks>One call instead of d calls of <see cref="TensorPrimitives.Dot{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>,
+    /// whose per-call cost dominates at the engine's dimensions (about 20).</remarks>
+    internal static double QuadraticForm(ReadOnlySpan<double> matrix, ReadOnlySpan<double> x)
     {
-        var d = Dimension;
-        var inverse = Inverse.AsSpan();
+        var d = x.Length;
+        if (matrix.Length != d * d) { ThrowShape(matrix.Length, d, nameof(matrix)); }
+        ref var m = ref MemoryMarshal.GetReference(matrix);
+        ref var v = ref MemoryMarshal.GetReference(x);
+        var vectorEnd = Vector256.IsHardwareAccelerated ? d - (d % Vector256<double>.Count) : 0;
         var q = 0.0;
-        for (var i = 0; i < d; i++) { q += phi[i] * TensorPrimitives.Dot(inverse.Slice(i * d, d), phi); }
-        return Math.Sqrt(Math.Max(q, 0));
+        for (var i = 0; i < d; i++)
+        {
+            ref var row = ref Unsafe.Add(ref m, i * d);
+            var sum = 0.0;
+            if (vectorEnd > 0)
+            {
+                var acc = Vector256<double>.Zero;
+                for (var j = 0; j < vectorEnd; j += Vector256<double>.Count)
+                {
+                    acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, (nuint)j), Vector256.LoadUnsafe(ref v, (nuint)j), acc);
+                }
+
+                sum = Vector256.Sum(acc);
+            }
+
+            for (var j = vectorEnd; j < d; j++) { sum += Unsafe.Add(ref row, j) * Unsafe.Add(ref v, j); }
+            q += Unsafe.Add(ref v, i) * sum;
+        }
+
+        return q;
     }
+
+    [DoesNotReturn]
+    private static void ThrowShape(int length, int d, string parameter) => throw new ArgumentException($"The matrix has {length} elements; a {d} × {d} matrix has {d * d}.", parameter);
 
     /// <summary>The arm after one more reward: Sherman–Morrison on A⁻¹, b += r·φ, θ = A⁻¹b.</summary>
     public LinearArm Updated(ReadOnlySpan<double> phi, double reward)

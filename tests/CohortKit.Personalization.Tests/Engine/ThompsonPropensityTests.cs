@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using CohortKit.Personalization.Engine;
 using CohortKit.Testing;
 
@@ -26,6 +27,41 @@ public sealed class ThompsonPropensityTests
             p.Should().BeApproximately(expected[a], 1e-12, $"action {a} of '{name}'");
             if (expected[a] > 1e-4) { (Math.Abs(p - expected[a]) / expected[a]).Should().BeLessThan(1e-9, $"relative error of action {a}"); }
         }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(10)]
+    [InlineData(11)]
+    [InlineData(32)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(128)]
+    [InlineData(300)]
+    public void ThompsonProbability_IdenticalActions_IsOneOverTheirNumber(int k)
+    {
+        // k exchangeable draws: each is the largest with probability 1/k (closed form). With many factors the integrand's
+        // product rises sharply, which a fixed panel width did not resolve (more than 1e-12 off from k = 63).
+        var means = Enumerable.Repeat(0.3, k).ToArray();
+        var widths = Enumerable.Repeat(0.1, k).ToArray();
+        foreach (var a in new[] { 0, k / 2, k - 1 })
+        {
+            ActionSelection.ThompsonProbability(means, widths, 1, a).Should().BeApproximately(1.0 / k, 1e-12, $"action {a} of {k}");
+        }
+    }
+
+    [Fact]
+    public void ThompsonProbability_ManyRivalsSomeFinishedEarly_StaysFiniteAndMatchesQuadrature()
+    {
+        // The chosen action N(0, 1) against 299 rivals of spread 1: every 8th (the ones whose factor would end a block of 8
+        // multiplications) has mean −6 and reaches 1 earlier than the rest (mean −5), so late node groups skip exactly those.
+        // Expected: ∫φ(z)Φ(z+5)^262 Φ(z+6)^37 dz by scipy.integrate.quad (SciPy 1.10.1, NumPy 1.24.2, epsabs 1e-16,
+        // estimated error 2.7e-14), computed for this test.
+        const double expected = 0.9771363688938898;
+        var means = Enumerable.Range(0, 300).Select(b => b == 0 ? 0.0 : b % 8 == 0 ? -6.0 : -5.0).ToArray();
+        var widths = Enumerable.Repeat(1.0, 300).ToArray();
+        ActionSelection.ThompsonProbability(means, widths, 1, 0).Should().BeApproximately(expected, 1e-12);
     }
 
     [Fact]
@@ -58,21 +94,22 @@ public sealed class ThompsonPropensityTests
     }
 
     [Fact]
-    public void TabulatedNormalCdf_WithinTheQuadraturesRange_MatchesScipyNdtr()
+    public void NormalCdfRatio_WithinTheQuadraturesRange_MatchesScipyNdtr()
     {
         var grid = SharedData.Reference(File).GetProperty("normalCdf");
         var x = grid.Doubles("x");
         var phi = grid.Doubles("phi");
-        var checkedPoints = 0;
-        for (var i = 0; i < x.Length; i++)
+        var inRange = Enumerable.Range(0, x.Length).Where(i => x[i] >= -7.5 && x[i] <= 7.5).ToArray();
+        inRange.Length.Should().BeGreaterThan(150);
+        foreach (var i in inRange)
         {
-            if (x[i] < -7.5 || x[i] > 7.5) { continue; }
-            var value = ActionSelection.TabulatedNormalCdf(x[i]);
-            value.Should().BeApproximately(phi[i], 3e-16, $"Φ({x[i]})");
-            (Math.Abs(value - phi[i]) / phi[i]).Should().BeLessThan(1e-13, $"relative error of Φ({x[i]})");
-            checkedPoints++;
+            // Each point in its own lane position in turn, beside three other arguments of both signs.
+            for (var lane = 0; lane < Vector256<double>.Count; lane++)
+            {
+                var u = Vector256.Create(-1.5, 0.25, 3, -6).WithElement(lane, x[i]);
+                ActionSelection.NormalCdfRatio(u, out var numerator, out var denominator);
+                (numerator.GetElement(lane) / denominator.GetElement(lane)).Should().BeApproximately(phi[i], 3e-16, $"Φ({x[i]}) in lane {lane}");
+            }
         }
-
-        checkedPoints.Should().BeGreaterThan(150);
     }
 }

@@ -50,6 +50,15 @@ for ratio in [1.2, 3, 10, 100]:
             m = rng.normal(0, spread, k)
             add(f"random, {k} actions, width ratio up to {ratio}, mean sd {spread}", m, s, 1.0)
 
+# Added 2026-11-29 with the vectorised quadrature: more than 8 factors per node (its numerators and denominators are divided
+# every 8 factors) and draws like the benchmark's trained model (10 actions, scale 0.5, widths about 0.2, means spread 0.2).
+for k, ratio, spread in [(24, 3, 0.05), (40, 2, 0.1), (64, 1.5, 0.02)]:
+    s = np.exp(rng.uniform(-math.log(ratio) / 2, math.log(ratio) / 2, k)) * 0.1
+    m = rng.normal(0, spread, k)
+    add(f"many actions ({k}), width ratio up to {ratio}, mean sd {spread}", m, s, 1.0)
+for i in range(3):
+    add(f"trained-model-like, 10 actions, scale 0.5, draw {i + 1}", rng.normal(0.4, 0.2, 10), rng.uniform(0.15, 0.28, 10), 0.5)
+
 grid = [float(x) for x in np.concatenate([np.linspace(-37.5, 8.5, 461), [-1e-300, 0.0, 1e-9, 7.07106781186547, -7.07106781186547]])]
 out = {
     "about": "Thompson propensities by scipy.integrate.quad with breakpoints at every factor's transition (SciPy " + scipy.__version__ + ", NumPy " + np.__version__ +
