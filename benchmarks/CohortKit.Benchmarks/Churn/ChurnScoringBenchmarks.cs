@@ -6,8 +6,9 @@ namespace CohortKit.Benchmarks.Churn;
 
 /// <summary>Batch scoring of 1,000,003 learners × 30 features with a calibrated FastTree model (200 trees, 20 leaves): the per-row
 /// tree walk (the scorer before the flat layout) sequentially and in parallel chunks, against
-/// the blocked tree-by-tree walk through flat arrays and QuickScorer, one thread each, and <see cref="ChurnModel.PredictProbabilities"/>
-/// (QuickScorer in parallel chunks, then calibration).</summary>
+/// the blocked tree-by-tree walk through flat arrays, QuickScorer row by row and QuickScorer 8 rows at once with AVX2 (raw
+/// scores, one thread each), and the calibrated probabilities on one thread (the vectorised QuickScorer, then Platt) and through
+/// <see cref="ChurnModel.PredictProbabilities"/> (the same in parallel chunks, on every core).</summary>
 [MemoryDiagnoser]
 public class ChurnScoringBenchmarks
 {
@@ -70,7 +71,22 @@ public class ChurnScoringBenchmarks
     [Benchmark]
     public double QuickScorerSequential()
     {
+        ((TreeEnsembleScorer)_model.Scorer).ScoreRowsByScalarQuickScorer(_features.AsSpan(), Dimensions, _scores);
+        return _scores[^1];
+    }
+
+    [Benchmark]
+    public double VectorQuickScorerSequential()
+    {
         _model.Scorer.ScoreRows(_features.AsSpan(), Dimensions, _scores);
+        return _scores[^1];
+    }
+
+    [Benchmark]
+    public double ProbabilitiesOneThread()
+    {
+        _model.Scorer.ScoreRows(_features.AsSpan(), Dimensions, _scores);
+        for (var r = 0; r < Rows; r++) { _scores[r] = _model.Calibrator.Apply(_scores[r]); }
         return _scores[^1];
     }
 

@@ -22,6 +22,9 @@ internal sealed class TreeEnsembleScorer(TreeEnsembleScorer.Tree[] trees, double
 
     private QuickScorerEnsemble? _quick;
 
+    /// <summary>Built on first use (a benign race: two threads may both build it; either copy is the same).</summary>
+    private QuickScorerEnsemble Quick => _quick ??= new QuickScorerEnsemble(Trees, Bias);
+
     /// <summary>One regression tree in flat arrays (node i: feature, threshold, left, right; leaves by ~index).</summary>
     internal sealed record Tree(int[] Feature, float[] Threshold, int[] Left, int[] Right, double[] Leaf, double Weight);
 
@@ -51,22 +54,25 @@ internal sealed class TreeEnsembleScorer(TreeEnsembleScorer.Tree[] trees, double
         return sum;
     }
 
-    /// <summary>Scores rows by QuickScorer (<see cref="QuickScorerEnsemble"/>) when every tree has at most 64 leaves (and there
-    /// are at most 65,536 trees), else
-    /// blocks of rows tree by tree through the flat layout (<see cref="FlatTreeEnsemble"/>); either equals <see cref="Score"/>
-    /// bit for bit.</summary>
+    /// <summary>Scores rows by QuickScorer (<see cref="QuickScorerEnsemble"/>: 8 rows at once with AVX2 and trees of at most 32
+    /// leaves, else row by row) when every tree has at most 64 leaves (and there are at most 65,536 trees), else blocks of rows
+    /// tree by tree through the flat layout (<see cref="FlatTreeEnsemble"/>); each equals <see cref="Score"/> bit for bit.</summary>
     public override void ScoreRows(ReadOnlySpan<float> data, int dimensions, Span<double> destination)
     {
         if (_quickFits)
         {
-            // Built on first use (a benign race: two threads may both build it; either copy is the same).
-            (_quick ??= new QuickScorerEnsemble(Trees, Bias)).Score(data, dimensions, destination);
+            Quick.Score(data, dimensions, destination);
         }
         else
         {
             _flat.Score(data, dimensions, destination);
         }
     }
+
+    /// <summary>Scores by QuickScorer one row at a time whatever the hardware (the path without AVX2; a benchmark baseline).</summary>
+    /// <exception cref="NotSupportedException">A tree has more than 64 leaves.</exception>
+    internal void ScoreRowsByScalarQuickScorer(ReadOnlySpan<float> data, int dimensions, Span<double> destination)
+        => (_quickFits ? Quick : throw new NotSupportedException("A tree has more than 64 leaves.")).ScoreScalar(data, dimensions, destination);
 
     /// <summary>Scores through the flat tree-by-tree layout whatever the leaf count (the blocked walk QuickScorer replaced; kept
     /// for trees of more than 64 leaves and as a benchmark baseline).</summary>

@@ -33,13 +33,16 @@ public sealed class FlatTreeEnsembleTests
         for (var r = 300; r < 400; r++) { data[(r * rows.Dimensions) + random.Next(rows.Dimensions)] = specials[r % 3]; }
         var quick = new double[rows.Rows];
         var blocked = new double[rows.Rows];
+        var scalar = new double[rows.Rows];
         scorer.ScoreRows(data, rows.Dimensions, quick);
         scorer.ScoreRowsByWalk(data, rows.Dimensions, blocked);
+        scorer.ScoreRowsByScalarQuickScorer(data, rows.Dimensions, scalar);
         for (var r = 0; r < rows.Rows; r++)
         {
             var walked = BitConverter.DoubleToInt64Bits(scorer.Score(rows.Row(r)));
             BitConverter.DoubleToInt64Bits(blocked[r]).Should().Be(walked, $"row {r} (blocked walk)");
-            BitConverter.DoubleToInt64Bits(quick[r]).Should().Be(walked, $"row {r} (QuickScorer)");
+            BitConverter.DoubleToInt64Bits(quick[r]).Should().Be(walked, $"row {r} (QuickScorer, vectorised with AVX2)");
+            BitConverter.DoubleToInt64Bits(scalar[r]).Should().Be(walked, $"row {r} (QuickScorer, row by row)");
         }
     }
 
@@ -109,23 +112,12 @@ public sealed class FlatTreeEnsembleTests
         var trees = new List<TreeEnsembleScorer.Tree>();
         foreach (var leaves in new[] { 1, 2, 3, 20, 31, 63, 64, 64, 5 })
         {
-            trees.Add(RandomTree(random, leaves, Dimensions, grid));
+            trees.Add(RandomTrees.Tree(random, leaves, Dimensions, grid));
         }
 
         var scorer = new TreeEnsembleScorer([.. trees], 0.125);
         var rows = 2000;
-        var data = new float[rows * Dimensions];
-        float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
-        for (var i = 0; i < data.Length; i++)
-        {
-            data[i] = random.Next(10) switch
-            {
-                < 5 => grid[random.Next(grid.Length)],
-                < 6 => specials[random.Next(3)],
-                _ => (float)((random.NextDouble() * 4) - 1.5),
-            };
-        }
-
+        var data = RandomTrees.Rows(random, rows, Dimensions, grid);
         var quick = new double[rows];
         scorer.ScoreRows(data, Dimensions, quick);
         for (var r = 0; r < rows; r++)
@@ -133,43 +125,11 @@ public sealed class FlatTreeEnsembleTests
             BitConverter.DoubleToInt64Bits(quick[r]).Should().Be(BitConverter.DoubleToInt64Bits(scorer.Score(data.AsSpan(r * Dimensions, Dimensions))), $"row {r}");
         }
 
-        var big = RandomTree(random, 65, Dimensions, grid);
+        var big = RandomTrees.Tree(random, 65, Dimensions, grid);
         FluentActions.Invoking(() => new QuickScorerEnsemble([big], 0)).Should().Throw<ArgumentException>().WithMessage("*65 leaves*");
         var wide = new TreeEnsembleScorer([big, trees[3]], 0);
         var wideScores = new double[rows];
         wide.ScoreRows(data, Dimensions, wideScores);
         for (var r = 0; r < rows; r++) { wideScores[r].Should().Be(wide.Score(data.AsSpan(r * Dimensions, Dimensions)), $"row {r}"); }
-    }
-
-    /// <summary>A random binary tree with the given number of leaves: each internal node splits the remaining leaves at a random
-    /// point, so shapes range from balanced to chains; nodes numbered in creation order, leaves ~index in creation order.</summary>
-    private static TreeEnsembleScorer.Tree RandomTree(Random random, int leaves, int dimensions, float[] grid)
-    {
-        var feature = new List<int>();
-        var threshold = new List<float>();
-        var left = new List<int>();
-        var right = new List<int>();
-        var leaf = new List<double>();
-        int Build(int count)
-        {
-            if (count == 1)
-            {
-                leaf.Add(Math.Round((random.NextDouble() * 2) - 1, 3));
-                return ~(leaf.Count - 1);
-            }
-
-            var node = feature.Count;
-            feature.Add(random.Next(dimensions));
-            threshold.Add(random.Next(3) == 0 ? (float)random.NextDouble() : grid[random.Next(grid.Length)]);
-            left.Add(0);
-            right.Add(0);
-            var split = random.Next(1, count);
-            left[node] = Build(split);
-            right[node] = Build(count - split);
-            return node;
-        }
-
-        Build(leaves);
-        return new([.. feature], [.. threshold], [.. left], [.. right], [.. leaf], 0.5 + random.NextDouble());
     }
 }
