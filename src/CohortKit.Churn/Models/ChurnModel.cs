@@ -3,8 +3,8 @@ using CohortKit.Features;
 
 namespace CohortKit.Churn.Models;
 
-/// <summary>A fitted, calibrated churn model (from <see cref="ChurnModelTrainer"/> or <see cref="Load"/>): a boosted tree ensemble
-/// or a logistic regression, evaluated by CohortKit's own scorer, then a Platt or isotonic calibration.</summary>
+/// <summary>A fitted, calibrated churn model (from <see cref="ChurnModelTrainer"/> or <see cref="Load"/>): a boosted tree ensemble,
+/// a logistic regression or the blend of both, evaluated by CohortKit's own scorer, then a Platt or isotonic calibration.</summary>
 /// <remarks>Immutable and thread-safe. <see cref="PredictProbabilities"/> scores rows in parallel.</remarks>
 public sealed class ChurnModel : IChurnModel
 {
@@ -77,15 +77,20 @@ public sealed class ChurnModel : IChurnModel
         switch (Scorer)
         {
             case TreeEnsembleScorer t:
-                dto.Bias = t.Bias;
-                dto.Trees = [.. t.Trees.Select(x => new TreeFile { Feature = x.Feature, Threshold = x.Threshold, Left = x.Left, Right = x.Right, Leaf = x.Leaf, Weight = x.Weight })];
+                WriteTrees(dto, t);
                 break;
             case LinearScorer l:
+                WriteLinear(dto, l);
                 dto.Bias = l.Bias;
-                dto.Weights = l.Weights;
-                dto.Means = l.Means;
-                dto.Scales = l.Scales;
                 break;
+            case BlendScorer { Members: [TreeEnsembleScorer t, LinearScorer l] } b:
+                WriteTrees(dto, t);
+                WriteLinear(dto, l);
+                dto.LinearBias = l.Bias;
+                dto.BlendWeights = b.Weights;
+                break;
+            default:
+                throw new InvalidOperationException("The model's scorer has no file format.");
         }
 
         JsonSerializer.Serialize(stream, dto);
@@ -113,9 +118,14 @@ public sealed class ChurnModel : IChurnModel
             throw new InvalidDataException($"The file is not a CohortKit churn model (format version {FormatVersion}).");
         }
 
-        RawScorer scorer = dto.ModelType == ChurnModelType.Logistic
-            ? new LinearScorer(Required(dto.Weights, names.Length), Required(dto.Means, names.Length), Required(dto.Scales, names.Length), dto.Bias)
-            : new TreeEnsembleScorer([.. (dto.Trees ?? throw new InvalidDataException("The model has no trees.")).Select(t => ToTree(t, names.Length))], dto.Bias);
+        RawScorer scorer = dto.ModelType switch
+        {
+            ChurnModelType.Logistic => ReadLinear(dto, names.Length, dto.Bias),
+            ChurnModelType.Blend => new BlendScorer(
+                [ReadTrees(dto, names.Length), ReadLinear(dto, names.Length, dto.LinearBias)],
+                dto.BlendWeights is { Length: 2 } w && w.All(double.IsFinite) ? w : throw new InvalidDataException("The blend's two member weights are missing or not finite.")),
+            _ => ReadTrees(dto, names.Length),
+        };
         var calibrator = Calibrator.Restore(dto.Calibration, dto.PlattA, dto.PlattB, dto.IsotonicUpper ?? [], dto.IsotonicValue ?? []);
         if (dto.Calibration == ProbabilityCalibration.Isotonic && (calibrator.Upper.Length == 0 || calibrator.Upper.Length != calibrator.Value.Length))
         {
@@ -124,6 +134,25 @@ public sealed class ChurnModel : IChurnModel
 
         return new ChurnModel(dto.ModelType, names, scorer, calibrator);
     }
+
+    private static void WriteTrees(ModelFile dto, TreeEnsembleScorer t)
+    {
+        dto.Bias = t.Bias;
+        dto.Trees = [.. t.Trees.Select(x => new TreeFile { Feature = x.Feature, Threshold = x.Threshold, Left = x.Left, Right = x.Right, Leaf = x.Leaf, Weight = x.Weight })];
+    }
+
+    private static void WriteLinear(ModelFile dto, LinearScorer l)
+    {
+        dto.Weights = l.Weights;
+        dto.Means = l.Means;
+        dto.Scales = l.Scales;
+    }
+
+    private static TreeEnsembleScorer ReadTrees(ModelFile dto, int features)
+        => new([.. (dto.Trees ?? throw new InvalidDataException("The model has no trees.")).Select(t => ToTree(t, features))], dto.Bias);
+
+    private static LinearScorer ReadLinear(ModelFile dto, int features, double bias)
+        => new(Required(dto.Weights, features), Required(dto.Means, features), Required(dto.Scales, features), bias);
 
     private static double[] Required(double[]? values, int length)
         => values is { } v && v.Length == length ? v : throw new InvalidDataException($"The model's linear weights do not have one value per feature ({length}).");
@@ -177,6 +206,10 @@ public sealed class ChurnModel : IChurnModel
         public double[]? Means { get; set; }
 
         public double[]? Scales { get; set; }
+
+        public double LinearBias { get; set; }
+
+        public double[]? BlendWeights { get; set; }
     }
 
     private sealed class TreeFile

@@ -10,8 +10,9 @@ using Microsoft.ML.Trainers.LightGbm;
 
 namespace CohortKit.Churn.Models;
 
-/// <summary>Trains a calibrated <see cref="ChurnModel"/>: FastTree, LightGBM or logistic regression (ML.NET) on a stratified
-/// share of the rows, then Platt or isotonic calibration on the rest.</summary>
+/// <summary>Trains a calibrated <see cref="ChurnModel"/>: FastTree, LightGBM, logistic regression (ML.NET) or the blend of
+/// FastTree and logistic regression, on a stratified share of the rows, then Platt or isotonic calibration on the rest (or
+/// cross-fitted, <see cref="ChurnTrainerOptions.CalibrationFolds"/>).</summary>
 /// <remarks>Thread-safe. The fitted trees or weights are copied into CohortKit's own scorer, so scoring needs no ML.NET pipeline
 /// and is deterministic for a given <see cref="ChurnTrainerOptions.Seed"/>.</remarks>
 public sealed class ChurnModelTrainer : IChurnModelTrainer
@@ -81,8 +82,9 @@ public sealed class ChurnModelTrainer : IChurnModelTrainer
         var o = _options;
         var dims = features.Dimensions;
         var data = features.AsSpan();
-        RawScorer scorer;
-        double[] calScores;
+        ChurnModelType[] types = o.ModelType == ChurnModelType.Blend ? [ChurnModelType.FastTree, ChurnModelType.Logistic] : [o.ModelType];
+        var members = new RawScorer[types.Length];
+        var held = new double[types.Length][];
         bool[] calLabels;
         if (o.CalibrationFolds >= 2)
         {
@@ -93,29 +95,48 @@ public sealed class ChurnModelTrainer : IChurnModelTrainer
 
             // Out-of-fold raw scores of every row, each from a model that never saw it; then the model on every row.
             var fold = Tabular.CrossValidator.AssignFolds(labels, o.CalibrationFolds, o.Seed);
-            calScores = new double[features.Rows];
+            for (var m = 0; m < types.Length; m++) { held[m] = new double[features.Rows]; }
             for (var k = 0; k < o.CalibrationFolds; k++)
             {
-                var foldScorer = FitScorer(features, labels, [.. Enumerable.Range(0, fold.Length).Where(i => fold[i] != k)]);
-                for (var i = 0; i < fold.Length; i++)
+                int[] foldRows = [.. Enumerable.Range(0, fold.Length).Where(i => fold[i] != k)];
+                for (var m = 0; m < types.Length; m++)
                 {
-                    if (fold[i] == k) { calScores[i] = foldScorer.Score(data.Slice(i * dims, dims)); }
+                    var foldScorer = FitScorer(types[m], features, labels, foldRows);
+                    for (var i = 0; i < fold.Length; i++)
+                    {
+                        if (fold[i] == k) { held[m][i] = foldScorer.Score(data.Slice(i * dims, dims)); }
+                    }
                 }
             }
 
             calLabels = labels.ToArray();
-            scorer = FitScorer(features, labels, [.. Enumerable.Range(0, features.Rows)]);
+            int[] all = [.. Enumerable.Range(0, features.Rows)];
+            for (var m = 0; m < types.Length; m++) { members[m] = FitScorer(types[m], features, labels, all); }
         }
         else
         {
             var (fitRows, calibrationRows) = StratifiedSplit(labels, o.CalibrationFraction, o.Seed);
-            scorer = FitScorer(features, labels, fitRows);
-            calScores = new double[calibrationRows.Length];
             calLabels = new bool[calibrationRows.Length];
-            for (var i = 0; i < calibrationRows.Length; i++)
+            for (var i = 0; i < calibrationRows.Length; i++) { calLabels[i] = labels[calibrationRows[i]]; }
+            for (var m = 0; m < types.Length; m++)
             {
-                calScores[i] = scorer.Score(data.Slice(calibrationRows[i] * dims, dims));
-                calLabels[i] = labels[calibrationRows[i]];
+                members[m] = FitScorer(types[m], features, labels, fitRows);
+                held[m] = new double[calibrationRows.Length];
+                for (var i = 0; i < calibrationRows.Length; i++) { held[m][i] = members[m].Score(data.Slice(calibrationRows[i] * dims, dims)); }
+            }
+        }
+
+        RawScorer scorer = members[0];
+        var calScores = held[0];
+        if (types.Length > 1)
+        {
+            // Stacking: the members' weights from a logistic regression on their held-out scores.
+            var weights = BlendScorer.StackingWeights(held, calLabels);
+            scorer = new BlendScorer(members, weights);
+            calScores = new double[calLabels.Length];
+            for (var m = 0; m < types.Length; m++)
+            {
+                for (var i = 0; i < calScores.Length; i++) { calScores[i] += weights[m] * held[m][i]; }
             }
         }
 
@@ -124,15 +145,14 @@ public sealed class ChurnModelTrainer : IChurnModelTrainer
         return new ChurnModel(o.ModelType, [.. features.FeatureNames], scorer, calibrator);
     }
 
-    private RawScorer FitScorer(FeatureMatrix features, ReadOnlySpan<bool> labels, int[] rows)
+    private RawScorer FitScorer(ChurnModelType type, FeatureMatrix features, ReadOnlySpan<bool> labels, int[] rows)
     {
         var o = _options;
         var ml = new MLContext(o.Seed);
-        var dims = features.Dimensions;
         double[]? means = null, scales = null;
-        if (o.ModelType == ChurnModelType.Logistic) { (means, scales) = Standardisation(features, rows); }
+        if (type == ChurnModelType.Logistic) { (means, scales) = Standardisation(features, rows); }
         var view = ToDataView(ml, features, labels, rows, means, scales);
-        switch (o.ModelType)
+        switch (type)
         {
             case ChurnModelType.FastTree:
             {

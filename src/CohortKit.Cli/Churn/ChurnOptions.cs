@@ -9,7 +9,7 @@ internal static class ChurnOptions
     /// <summary><c>--model</c>: the learner.</summary>
     public static Option<ChurnModelType> Model() => new("--model")
     {
-        Description = "The learner: FastTree (default), LightGbm or Logistic.",
+        Description = "The learner: FastTree (default), LightGbm, Logistic, or Blend (FastTree and Logistic, their calibrated log-odds summed).",
         DefaultValueFactory = _ => ChurnModelType.FastTree,
     };
 

@@ -13,6 +13,7 @@ public sealed class ChurnModelTrainerTests
     [InlineData(ChurnModelType.FastTree, ProbabilityCalibration.Platt, 0.02)]
     [InlineData(ChurnModelType.LightGbm, ProbabilityCalibration.Isotonic, 0.02)]
     [InlineData(ChurnModelType.Logistic, ProbabilityCalibration.Platt, 0.06)] // cannot represent x₂x₃ or |x₄|
+    [InlineData(ChurnModelType.Blend, ProbabilityCalibration.Platt, 0.02)]
     public void Fit_KnownProbabilities_AucApproachesTheTruthsAndIsCalibrated(ChurnModelType type, ProbabilityCalibration calibration, double aucGap)
     {
         var (train, trainLabels, _) = SyntheticChurn.Generate(8000, 1);
@@ -58,6 +59,64 @@ public sealed class ChurnModelTrainerTests
         fitted.Auc.Should().BeGreaterThan(oracle.Auc - 0.02);
         scores.Average().Should().BeApproximately(fitted.PositiveRate, 0.02);
         fitted.Brier.Should().BeLessThan(oracle.Brier + 0.02);
+    }
+
+    /// <summary>The blend is the FastTree and the logistic model that the trainer fits alone on the same rows, summed with the
+    /// weights of the maximum-likelihood logistic regression on their held-out scores: checked by that regression's score
+    /// equations Σ (y − p)·sₘ = 0 and Σ (y − p) = 0 on the held-out rows (p the calibrated blend, whose Platt slope on the
+    /// stacked score must then be 1), written out here.</summary>
+    [Fact]
+    public void Fit_Blend_IsTheSingleModelsStackedByMaximumLikelihoodOnHeldOutScores()
+    {
+        var (train, labels, _) = SyntheticChurn.Generate(3000, 6);
+        ChurnModel Fit(ChurnModelType type) => new ChurnModelTrainer(new ChurnTrainerOptions { ModelType = type, NumberOfTrees = 40 }).Fit(train, labels);
+        var tree = Fit(ChurnModelType.FastTree);
+        var linear = Fit(ChurnModelType.Logistic);
+        var blend = Fit(ChurnModelType.Blend);
+        var members = ((BlendScorer)blend.Scorer).Members;
+        var (_, held) = ChurnModelTrainer.StratifiedSplit(labels, new ChurnTrainerOptions().CalibrationFraction, new ChurnTrainerOptions().Seed);
+        double g0 = 0, g1 = 0, g2 = 0;
+        foreach (var r in held)
+        {
+            var row = train.Row(r);
+            members[0].Score(row).Should().Be(tree.Scorer.Score(row));
+            members[1].Score(row).Should().Be(linear.Scorer.Score(row));
+            var residual = (labels[r] ? 1 : 0) - blend.Calibrator.Apply(blend.Scorer.Score(row));
+            g0 += residual;
+            g1 += residual * members[0].Score(row);
+            g2 += residual * members[1].Score(row);
+        }
+
+        blend.Calibrator.A.Should().BeApproximately(1, 1e-6);
+        g0.Should().BeApproximately(0, 1e-6);
+        g1.Should().BeApproximately(0, 1e-6 * held.Length);
+        g2.Should().BeApproximately(0, 1e-6 * held.Length);
+
+        // The block scorer (QuickScorer for the trees) gives the row-by-row values bit for bit.
+        var block = new double[train.Rows];
+        blend.Scorer.ScoreRows(train.AsSpan(), train.Dimensions, block);
+        for (var r = 0; r < train.Rows; r++) { block[r].Should().Be(blend.Scorer.Score(train.Row(r))); }
+    }
+
+    /// <summary>Stacking gives the much weaker member (the logistic model, which cannot represent x₂x₃ or |x₄|: AUC 0.819
+    /// against FastTree's 0.844 here) a small weight: the blend ranks within 0.002 of the better member out of sample, never
+    /// like an equal-weight average of the two (0.839 on these rows).</summary>
+    [Fact]
+    public void Fit_Blend_RanksAsWellAsTheBetterMemberWhenTheOtherIsMuchWeaker()
+    {
+        var (train, trainLabels, _) = SyntheticChurn.Generate(6000, 8);
+        var (test, testLabels, _) = SyntheticChurn.Generate(20000, 9);
+        double Auc(ChurnModelType type)
+        {
+            var model = new ChurnModelTrainer(new ChurnTrainerOptions { ModelType = type, NumberOfTrees = 100 }).Fit(train, trainLabels);
+            var scores = new double[test.Rows];
+            model.PredictProbabilities(test, scores);
+            return ChurnMetrics.Evaluate(scores, testLabels).Auc;
+        }
+
+        var tree = Auc(ChurnModelType.FastTree);
+        var linear = Auc(ChurnModelType.Logistic);
+        Auc(ChurnModelType.Blend).Should().BeGreaterThan(Math.Max(tree, linear) - 0.002, $"FastTree {tree}, logistic {linear}");
     }
 
     [Fact]
