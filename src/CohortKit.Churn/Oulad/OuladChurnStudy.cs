@@ -61,8 +61,7 @@ public sealed class OuladChurnStudy
 
     /// <summary>A small grid around the default, for <see cref="OuladChurnStudy(IReadOnlyList{ChurnTrainerOptions}, int, int)"/>:
     /// the default first (200 trees × 20 leaves, rate 0.05, 50 rows per leaf), then slower and shallower or more regularised
-    /// FastTree ensembles and LightGBM, the logistic baseline, and two of the tree settings blended with it
-    /// (<see cref="ChurnModelType.Blend"/>). Fixed in advance of the fold scores; the 2014 rows choose nothing.</summary>
+    /// FastTree ensembles and LightGBM. Fixed in advance, not chosen on any test result.</summary>
     /// <returns>New option objects.</returns>
     public static IReadOnlyList<ChurnTrainerOptions> SelectionCandidates() =>
     [
@@ -71,9 +70,6 @@ public sealed class OuladChurnStudy
         new ChurnTrainerOptions { NumberOfTrees = 400, NumberOfLeaves = 8, MinimumExampleCountPerLeaf = 100 },
         new ChurnTrainerOptions { NumberOfTrees = 300, NumberOfLeaves = 31, MinimumExampleCountPerLeaf = 200, LearningRate = 0.03 },
         new ChurnTrainerOptions { ModelType = ChurnModelType.LightGbm },
-        new ChurnTrainerOptions { ModelType = ChurnModelType.Logistic },
-        new ChurnTrainerOptions { ModelType = ChurnModelType.Blend },
-        new ChurnTrainerOptions { ModelType = ChurnModelType.Blend, NumberOfTrees = 400, NumberOfLeaves = 8, MinimumExampleCountPerLeaf = 100 },
     ];
 
     /// <summary>Builds the rows, trains on 2013 and evaluates on 2014.</summary>
