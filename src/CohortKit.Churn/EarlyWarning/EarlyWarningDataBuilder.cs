@@ -195,10 +195,11 @@ public sealed class EarlyWarningDataBuilder
         {
             var churnDay = ChurnDay(log.ForLearner(row), learners.SignupDates[row].DayNumber, end.DayNumber, o.InactivityDays);
             if (withdrawalDays?[row] is { } w && (churnDay < 0 || w.DayNumber < churnDay)) { churnDay = w.DayNumber; }
-            var lead = churnDay < 0 ? -1 : churnDay - asOf.DayNumber;
-            daysToChurn[row] = lead;
-            eligible[row] = learners.SignupDates[row] <= asOf && (lead < 0 || lead > o.LeadStartDays);
-            churns[row] = eligible[row] && lead > o.LeadStartDays && lead <= o.LeadEndDays;
+            var neverChurns = churnDay < 0;
+            var lead = churnDay - asOf.DayNumber; // negative when the learner churned before the as-of date
+            daysToChurn[row] = neverChurns ? -1 : lead;
+            eligible[row] = learners.SignupDates[row] <= asOf && (neverChurns || lead > o.LeadStartDays);
+            churns[row] = eligible[row] && !neverChurns && lead <= o.LeadEndDays;
         });
         return new EarlyWarningLabels { AsOf = asOf, Eligible = eligible, Churns = churns, DaysToChurn = daysToChurn };
     }
