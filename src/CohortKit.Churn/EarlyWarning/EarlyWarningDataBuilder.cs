@@ -16,7 +16,8 @@ namespace CohortKit.Churn.EarlyWarning;
 /// leaves them unchanged (tested). Labels look ahead by design.</para>
 /// <para><b>Churn</b> is an explicit withdrawal (when given) or <see cref="EarlyWarningOptions.InactivityDays"/> days without
 /// activity, dated on the first inactive day (the day after the last activity, or the signup day). A gap that reaches the end
-/// of the data before X days is censored, not churn. The <b>early-warning label</b> as of D is "churns in (D + lead start,
+/// of the data before X days is censored, not churn; so is the time before the data begin: for a learner who signed up
+/// before the first event of the log, inactivity is counted from that first event's day, not from the signup day. The <b>early-warning label</b> as of D is "churns in (D + lead start,
 /// D + lead end]", over learners signed up by D and not churned by D + lead start.</para>
 /// <para>Thread-safe.</para>
 /// </remarks>
@@ -193,7 +194,7 @@ public sealed class EarlyWarningDataBuilder
         var daysToChurn = new int[n];
         Parallel.For(0, n, row =>
         {
-            var churnDay = ChurnDay(log.ForLearner(row), learners.SignupDates[row].DayNumber, end.DayNumber, o.InactivityDays);
+            var churnDay = ChurnDay(log.ForLearner(row), Math.Max(learners.SignupDates[row].DayNumber, first.DayNumber), end.DayNumber, o.InactivityDays);
             if (withdrawalDays?[row] is { } w && (churnDay < 0 || w.DayNumber < churnDay)) { churnDay = w.DayNumber; }
             var neverChurns = churnDay < 0;
             var lead = churnDay - asOf.DayNumber; // negative when the learner churned before the as-of date
@@ -205,10 +206,11 @@ public sealed class EarlyWarningDataBuilder
     }
 
     /// <summary>The first day of the first gap of at least <paramref name="inactivityDays"/> days without activity (counting from
-    /// the signup day), or −1 when no such gap is complete by <paramref name="endDay"/>.</summary>
-    internal static int ChurnDay(LearnerActivity activity, int signupDay, int endDay, int inactivityDays)
+    /// <paramref name="fromDay"/>: the later of the signup day and the first day of the data), or −1 when no such gap is
+    /// complete by <paramref name="endDay"/>.</summary>
+    internal static int ChurnDay(LearnerActivity activity, int fromDay, int endDay, int inactivityDays)
     {
-        var lastActive = signupDay - 1;
+        var lastActive = fromDay - 1;
         foreach (var ticks in activity.Timestamps)
         {
             var day = (int)(ticks / TimeSpan.TicksPerDay);
