@@ -50,7 +50,11 @@ internal static class FitBgNbdCommand
                 throw new ArgumentException($"{table.FileName}: column '{column}': {e.WithoutParameterName()}");
             }
 
-            if (parse.GetValue(output) is { } outFile)
+            if (!fit.Converged)
+            {
+                console.Error.WriteLine($"cohortkit: fit-bgnbd did not converge ({fit.Outcome}): {fit.Reason}{(parse.GetValue(output) is { } skipped ? $" {skipped.Name} was not written." : string.Empty)}");
+            }
+            else if (parse.GetValue(output) is { } outFile)
             {
                 WritePerCustomer(outFile.FullName, fit.Parameters, ids, x, tx, t);
             }
