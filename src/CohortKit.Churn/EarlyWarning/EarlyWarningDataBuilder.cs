@@ -103,8 +103,8 @@ public sealed class EarlyWarningDataBuilder
     /// <param name="featureNames">The columns to produce (a model's <see cref="Models.IChurnModel.FeatureNames"/>); defaults to
     /// <see cref="FeatureNamesFor(LearnerAttributes)"/>. An indicator for a category these learners lack is all zeros.</param>
     /// <returns>One row per learner.</returns>
-    /// <exception cref="ArgumentException">The log's learner count differs, <paramref name="asOf"/> is before the first event
-    /// (param <c>asOf</c>), or a feature name is unknown (param <c>featureNames</c>).</exception>
+    /// <exception cref="ArgumentException">The log's learner count differs, <paramref name="asOf"/> is before the first event or
+    /// after the last one (param <c>asOf</c>), or a feature name is unknown (param <c>featureNames</c>).</exception>
     public FeatureMatrix Features(LearnerAttributes learners, ActivityLog log, DateOnly asOf, IReadOnlyList<string>? featureNames = null)
         => Features(learners, log, asOf, featureNames, null);
 
@@ -126,6 +126,11 @@ public sealed class EarlyWarningDataBuilder
         if (FirstEventDay(log) is { } firstEvent && asOf < firstEvent)
         {
             throw new ArgumentOutOfRangeException(nameof(asOf), asOf, $"The as-of date {Iso(asOf)} is outside the data: it is before the first event ({Iso(firstEvent)}).");
+        }
+
+        if (LastEventDay(log) is { } lastEvent && asOf > lastEvent)
+        {
+            throw new ArgumentOutOfRangeException(nameof(asOf), asOf, $"The as-of date {Iso(asOf)} is outside the data: it is after the last event ({Iso(lastEvent)}).");
         }
 
         featureNames ??= FeatureNamesFor(learners, temporal);

@@ -137,6 +137,11 @@ public sealed class EarlyWarningDataBuilderTests
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("asOf").WithMessage("*14 + 14 days*");
         FluentActions.Invoking(() => builder.Features(platform.Learners, platform.Activity, Start.AddDays(-3)))
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("asOf");
+        // Scoring long after the data end (the review: 8 months after the last event) is refused too; the last day is fine.
+        var lastDay = DateOnly.FromDayNumber((int)(platform.Activity.Timestamps.ToArray().Max() / TimeSpan.TicksPerDay));
+        FluentActions.Invoking(() => builder.Features(platform.Learners, platform.Activity, lastDay.AddDays(240)))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("asOf").WithMessage("*after the last event*");
+        builder.Features(platform.Learners, platform.Activity, lastDay).Rows.Should().Be(platform.Learners.Count);
     }
 
     [Fact]
