@@ -86,4 +86,14 @@ public sealed class FitBgNbdCommandTests : IDisposable
         code.Should().Be(2);
         stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("BG/NBD fit of 1 customers failed").And.NotContain("InnerOptimizationException");
     }
+
+    [Fact]
+    public void BadInput_DuplicateId_ExitsTwoNamingTheIdAndRows()
+    {
+        var path = Path.Combine(_dir, "dup.csv");
+        File.WriteAllLines(path, ["ID,frequency,recency,T", "1,2,10,20", "2,0,0,20", "1,5,15,30", "3,1,3,12"]);
+        var (code, _, stderr) = CliRunner.Run("churn", "fit-bgnbd", "--input", path, "--json");
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("id '1'").And.Contain("rows 1 and 3");
+    }
 }
