@@ -16,7 +16,8 @@ namespace CohortKit.Churn.EarlyWarning;
 /// leaves them unchanged (tested). Labels look ahead by design.</para>
 /// <para><b>Churn</b> is an explicit withdrawal (when given) or <see cref="EarlyWarningOptions.InactivityDays"/> days without
 /// activity, dated on the first inactive day (the day after the last activity, or the signup day). A gap that reaches the end
-/// of the data before X days is censored, not churn. The <b>early-warning label</b> as of D is "churns in (D + lead start,
+/// of the data before X days is censored, not churn; so is the time before the data begin: for a learner who signed up
+/// before the first event of the log, inactivity is counted from that first event's day, not from the signup day. The <b>early-warning label</b> as of D is "churns in (D + lead start,
 /// D + lead end]", over learners signed up by D and not churned by D + lead start.</para>
 /// <para>Thread-safe.</para>
 /// </remarks>
@@ -102,8 +103,8 @@ public sealed class EarlyWarningDataBuilder
     /// <param name="featureNames">The columns to produce (a model's <see cref="Models.IChurnModel.FeatureNames"/>); defaults to
     /// <see cref="FeatureNamesFor(LearnerAttributes)"/>. An indicator for a category these learners lack is all zeros.</param>
     /// <returns>One row per learner.</returns>
-    /// <exception cref="ArgumentException">The log's learner count differs, <paramref name="asOf"/> is before the first event
-    /// (param <c>asOf</c>), or a feature name is unknown (param <c>featureNames</c>).</exception>
+    /// <exception cref="ArgumentException">The log's learner count differs, <paramref name="asOf"/> is before the first event or
+    /// after the last one (param <c>asOf</c>), or a feature name is unknown (param <c>featureNames</c>).</exception>
     public FeatureMatrix Features(LearnerAttributes learners, ActivityLog log, DateOnly asOf, IReadOnlyList<string>? featureNames = null)
         => Features(learners, log, asOf, featureNames, null);
 
@@ -125,6 +126,11 @@ public sealed class EarlyWarningDataBuilder
         if (FirstEventDay(log) is { } firstEvent && asOf < firstEvent)
         {
             throw new ArgumentOutOfRangeException(nameof(asOf), asOf, $"The as-of date {Iso(asOf)} is outside the data: it is before the first event ({Iso(firstEvent)}).");
+        }
+
+        if (LastEventDay(log) is { } lastEvent && asOf > lastEvent)
+        {
+            throw new ArgumentOutOfRangeException(nameof(asOf), asOf, $"The as-of date {Iso(asOf)} is outside the data: it is after the last event ({Iso(lastEvent)}).");
         }
 
         featureNames ??= FeatureNamesFor(learners, temporal);
@@ -193,21 +199,23 @@ public sealed class EarlyWarningDataBuilder
         var daysToChurn = new int[n];
         Parallel.For(0, n, row =>
         {
-            var churnDay = ChurnDay(log.ForLearner(row), learners.SignupDates[row].DayNumber, end.DayNumber, o.InactivityDays);
+            var churnDay = ChurnDay(log.ForLearner(row), Math.Max(learners.SignupDates[row].DayNumber, first.DayNumber), end.DayNumber, o.InactivityDays);
             if (withdrawalDays?[row] is { } w && (churnDay < 0 || w.DayNumber < churnDay)) { churnDay = w.DayNumber; }
-            var lead = churnDay < 0 ? -1 : churnDay - asOf.DayNumber;
-            daysToChurn[row] = lead;
-            eligible[row] = learners.SignupDates[row] <= asOf && (lead < 0 || lead > o.LeadStartDays);
-            churns[row] = eligible[row] && lead > o.LeadStartDays && lead <= o.LeadEndDays;
+            var neverChurns = churnDay < 0;
+            var lead = churnDay - asOf.DayNumber; // negative when the learner churned before the as-of date
+            daysToChurn[row] = neverChurns ? -1 : lead;
+            eligible[row] = learners.SignupDates[row] <= asOf && (neverChurns || lead > o.LeadStartDays);
+            churns[row] = eligible[row] && !neverChurns && lead <= o.LeadEndDays;
         });
         return new EarlyWarningLabels { AsOf = asOf, Eligible = eligible, Churns = churns, DaysToChurn = daysToChurn };
     }
 
     /// <summary>The first day of the first gap of at least <paramref name="inactivityDays"/> days without activity (counting from
-    /// the signup day), or −1 when no such gap is complete by <paramref name="endDay"/>.</summary>
-    internal static int ChurnDay(LearnerActivity activity, int signupDay, int endDay, int inactivityDays)
+    /// <paramref name="fromDay"/>: the later of the signup day and the first day of the data), or −1 when no such gap is
+    /// complete by <paramref name="endDay"/>.</summary>
+    internal static int ChurnDay(LearnerActivity activity, int fromDay, int endDay, int inactivityDays)
     {
-        var lastActive = signupDay - 1;
+        var lastActive = fromDay - 1;
         foreach (var ticks in activity.Timestamps)
         {
             var day = (int)(ticks / TimeSpan.TicksPerDay);

@@ -13,7 +13,8 @@ public sealed record EarlyWarningLabels
     /// <summary>Gets, per learner row, whether the learner churns in (as-of + lead start, as-of + lead end] (false when not eligible).</summary>
     public required ReadOnlyMemory<bool> Churns { get; init; }
 
-    /// <summary>Gets, per learner row, the days from the as-of date to the churn day, or −1 when the learner does not churn
-    /// within the data (the lead time of a true alert).</summary>
+    /// <summary>Gets, per learner row, the days from the as-of date to the churn day (the lead time of a true alert), or −1 when
+    /// the learner does not churn within the data. A learner who churned before the as-of date also has a negative value here,
+    /// but is never <see cref="Eligible"/>: only eligible rows give meaningful values.</summary>
     public required ReadOnlyMemory<int> DaysToChurn { get; init; }
 }

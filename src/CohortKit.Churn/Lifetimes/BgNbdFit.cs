@@ -12,8 +12,15 @@ public sealed record BgNbdFit
     /// <summary>Gets the maximised log-likelihood (summed over customers, as FHL 2005 report it).</summary>
     public required double LogLikelihood { get; init; }
 
-    /// <summary>Gets whether the optimiser met its gradient tolerance within the iteration limit.</summary>
-    public required bool Converged { get; init; }
+    /// <summary>Gets whether the fit is a maximum: the optimiser met its gradient tolerance within the iteration limit at a point
+    /// inside the parameter space (<see cref="Outcome"/> is <see cref="BgNbdFitOutcome.Converged"/>).</summary>
+    public bool Converged => Outcome == BgNbdFitOutcome.Converged;
+
+    /// <summary>Gets how the fit ended.</summary>
+    public required BgNbdFitOutcome Outcome { get; init; }
+
+    /// <summary>Gets, when the fit is not <see cref="Converged"/>, why, for a person (null when it converged).</summary>
+    public required string? Reason { get; init; }
 
     /// <summary>Gets the optimiser's iterations.</summary>
     public required int Iterations { get; init; }

@@ -48,6 +48,8 @@ public sealed class BgNbdFitter
     /// <returns>The fit.</returns>
     /// <exception cref="ArgumentException">The spans differ in length, are empty, or a value is invalid (the message names the
     /// field and row).</exception>
+    /// <exception cref="BgNbdFitException">The optimiser failed, or the log-likelihood has no finite maximum (the message names
+    /// what failed and where).</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public BgNbdFit Fit(ReadOnlySpan<double> frequency, ReadOnlySpan<double> recency, ReadOnlySpan<double> age, CancellationToken cancellationToken = default)
     {
@@ -69,39 +71,81 @@ public sealed class BgNbdFitter
 
         using var activity = ChurnTelemetry.ActivitySource.StartActivity("BgNbdFitter.Fit");
         var likelihood = new BgNbdLikelihood(frequency.ToArray(), recency.ToArray(), age.ToArray());
+        var best = new double[4];
+        var bestValue = double.NegativeInfinity;
         var objective = ObjectiveFunction.Gradient(p =>
         {
             cancellationToken.ThrowIfCancellationRequested();
             var gradient = new double[4];
-            var value = likelihood.MeanAndGradient(p.AsArray() ?? p.ToArray(), gradient);
+            var point = p.AsArray() ?? p.ToArray();
+            var value = likelihood.MeanAndGradient(point, gradient);
+            if (value > bestValue && point.All(double.IsFinite)) { bestValue = value; point.CopyTo(best, 0); }
             return (-value, Vector<double>.Build.Dense(gradient.Select(g => -g).ToArray()));
         });
         var start = Vector<double>.Build.Dense(4, 0.0); // r = α = a = b = 1
-        var (point, iterations, converged) = Minimise(objective, start);
-        var p = point.ToArray();
+        var customers = frequency.Length;
+        var (p, iterations, outcome) = Minimise(objective, start, best, customers);
+        var gradientAtEnd = new double[4];
+        var logLikelihood = likelihood.MeanAndGradient(p, gradientAtEnd) * customers;
+        var parameters = new BgNbdParameters { R = Math.Exp(p[0]), Alpha = Math.Exp(p[1]), A = Math.Exp(p[2]), B = Math.Exp(p[3]) };
+        if (!double.IsFinite(logLikelihood) || !p.All(double.IsFinite) || !gradientAtEnd.All(double.IsFinite))
+        {
+            throw new BgNbdFitException(customers, $"The BG/NBD fit of {customers} customers found no finite maximum of the log-likelihood: it ended at {Describe(parameters)}, log-likelihood {logLikelihood:G6}.");
+        }
+
+        if (outcome == BgNbdFitOutcome.Converged && gradientAtEnd.Max(Math.Abs) > StationaryTolerance) { outcome = BgNbdFitOutcome.NotStationary; }
+        if (p[2] > DropoutLimitLog && p[3] > DropoutLimitLog) { outcome = BgNbdFitOutcome.DropoutLimit; }
+        else if (p.Any(v => Math.Abs(v) > BoundaryLog)) { outcome = BgNbdFitOutcome.Boundary; }
         ChurnTelemetry.BgNbdFits.Add(1);
         return new BgNbdFit
         {
-            Customers = frequency.Length,
-            Parameters = new BgNbdParameters { R = Math.Exp(p[0]), Alpha = Math.Exp(p[1]), A = Math.Exp(p[2]), B = Math.Exp(p[3]) },
-            LogLikelihood = likelihood.MeanAndGradient(p, new double[4]) * frequency.Length,
-            Converged = converged,
+            Customers = customers,
+            Parameters = parameters,
+            LogLikelihood = logLikelihood,
+            Outcome = outcome,
+            Reason = Reason(outcome, parameters, iterations),
             Iterations = iterations,
         };
     }
 
-    private (Vector<double> Point, int Iterations, bool Converged) Minimise(IObjectiveFunction objective, Vector<double> start)
+    /// <summary>ln(10⁵): a and b both beyond it means the dropout Beta distribution is collapsing to a point.</summary>
+    private const double DropoutLimitLog = 11.512925464970229;
+
+    /// <summary>ln(10⁶): a parameter beyond 10⁶ or below 10⁻⁶ has run to the boundary of the parameter space.</summary>
+    private const double BoundaryLog = 13.815510557964274;
+
+    /// <summary>The largest |gradient| of the mean log-likelihood (in log-parameters) at a point called a maximum; the optimiser's
+    /// own tolerance is tighter, but it may also stop on lack of progress.</summary>
+    private const double StationaryTolerance = 1e-6;
+
+    private (double[] Point, int Iterations, BgNbdFitOutcome Outcome) Minimise(IObjectiveFunction objective, Vector<double> start, double[] best, int customers)
     {
         try
         {
             var result = new BfgsMinimizer(_options.GradientTolerance, 1e-12, 1e-14, _options.MaxIterations).FindMinimum(objective, start);
-            return (result.MinimizingPoint, result.Iterations, true);
+            return (result.MinimizingPoint.ToArray(), result.Iterations, BgNbdFitOutcome.Converged);
         }
         catch (MaximumIterationsException)
         {
-            return (Vector<double>.Build.Dense(4, double.NaN), _options.MaxIterations, false);
+            return (best, _options.MaxIterations, BgNbdFitOutcome.IterationLimit);
+        }
+        catch (OptimizationException e)
+        {
+            var at = new BgNbdParameters { R = Math.Exp(best[0]), Alpha = Math.Exp(best[1]), A = Math.Exp(best[2]), B = Math.Exp(best[3]) };
+            throw new BgNbdFitException(customers, $"The BG/NBD fit of {customers} customers failed: the BFGS optimiser stopped ({e.Message}) near {Describe(at)}; the data may be too few to determine the four parameters.", e);
         }
     }
+
+    private static string? Reason(BgNbdFitOutcome outcome, BgNbdParameters p, int iterations) => outcome switch
+    {
+        BgNbdFitOutcome.Converged => null,
+        BgNbdFitOutcome.IterationLimit => $"the optimiser reached its limit of {iterations} iterations at {Describe(p)}.",
+        BgNbdFitOutcome.NotStationary => $"the optimiser stopped making progress at {Describe(p)}, where the gradient is not zero: not a maximum.",
+        BgNbdFitOutcome.DropoutLimit => FormattableString.Invariant($"a and b grow without bound (a = {p.A:G3}, b = {p.B:G3}) with a/(a + b) = {p.A / (p.A + p.B):G4}: the likelihood rises towards the limit where every customer drops out after each transaction with that one probability; no finite maximum exists, and the figures are a point near that limit."),
+        _ => $"a parameter ran to the boundary of the parameter space ({Describe(p)}): no maximum inside it.",
+    };
+
+    private static string Describe(BgNbdParameters p) => FormattableString.Invariant($"r = {p.R:G4}, α = {p.Alpha:G4}, a = {p.A:G4}, b = {p.B:G4}");
 
     private static bool ContainsRepeat(ReadOnlySpan<double> frequency)
     {

@@ -41,7 +41,9 @@ internal sealed class Calibrator
     public static Calibrator Fit(ProbabilityCalibration method, ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
         => method == ProbabilityCalibration.Platt ? FitPlatt(scores, labels) : FitIsotonic(scores, labels);
 
-    /// <summary>Maximum likelihood of (a, b) by Newton's method with step halving, from a = 1, b = 0 on standardised scores.</summary>
+    /// <summary>Maximum likelihood of (a, b) by Newton's method with step halving, from a = 1, b = 0 on standardised scores.
+    /// When every score is the same (a tree ensemble that made no split) the slope is not identified and the likelihood's
+    /// maximum is the base rate: a = 0, b = logit(churners / rows).</summary>
     private static Calibrator FitPlatt(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
     {
         var n = scores.Length;
@@ -50,7 +52,16 @@ internal sealed class Calibrator
         mean /= n;
         foreach (var s in scores) { sq += (s - mean) * (s - mean); }
         var sd = Math.Sqrt(sq / n);
-        if (sd == 0) { sd = 1; }
+        var constant = true;
+        foreach (var s in scores) { constant &= s == scores[0]; }
+        if (constant) // sd may be a rounding residue then, not 0
+        {
+            var positives = 0;
+            foreach (var y in labels) { if (y) { positives++; } }
+            var churners = Math.Clamp(positives, 0.5, n - 0.5); // a one-class calibration set would give ±∞: half a row keeps it finite
+            return new(ProbabilityCalibration.Platt, 0, Math.Log(churners / (n - churners)), [], []);
+        }
+
         double a = 1, b = 0;
         var loss = Loss(scores, labels, a, b, mean, sd);
         for (var iteration = 0; iteration < 100; iteration++)

@@ -39,6 +39,8 @@ internal static class FitBgNbdCommand
                 throw new CsvFormatException(table.FileName, 1, null, null, "The file has a header but no customers.");
             }
 
+            RequireUniqueIds(table.FileName, parse.GetValue(id)!, ids);
+
             BgNbdFit fit;
             try
             {
@@ -50,7 +52,11 @@ internal static class FitBgNbdCommand
                 throw new ArgumentException($"{table.FileName}: column '{column}': {e.WithoutParameterName()}");
             }
 
-            if (parse.GetValue(output) is { } outFile)
+            if (!fit.Converged)
+            {
+                console.Error.WriteLine($"cohortkit: fit-bgnbd did not converge ({fit.Outcome}): {fit.Reason}{(parse.GetValue(output) is { } skipped ? $" {skipped.Name} was not written." : string.Empty)}");
+            }
+            else if (parse.GetValue(output) is { } outFile)
             {
                 WritePerCustomer(outFile.FullName, fit.Parameters, ids, x, tx, t);
             }
@@ -84,6 +90,19 @@ internal static class FitBgNbdCommand
             return report.Converged ? 0 : CliConsole.Failure;
         });
         return command;
+    }
+
+    /// <summary>Refuses a customer id that occurs on more than one row: each customer is one (x, t_x, T).</summary>
+    private static void RequireUniqueIds(string file, string column, CohortKit.Learners.CategoricalColumn ids)
+    {
+        var firstRow = new Dictionary<int, int>();
+        for (var row = 0; row < ids.Count; row++)
+        {
+            if (!firstRow.TryAdd(ids.Codes[row], row))
+            {
+                throw new ArgumentException($"{file}: column '{column}': id '{ids[row]}' occurs on rows {firstRow[ids.Codes[row]] + 1} and {row + 1}; each customer needs exactly one row.");
+            }
+        }
     }
 
     private static void WritePerCustomer(string path, BgNbdParameters p, CohortKit.Learners.CategoricalColumn ids, double[] x, double[] tx, double[] t)

@@ -89,6 +89,44 @@ public sealed class EarlyWarningDataBuilderTests
     }
 
     [Fact]
+    public void Labels_LearnersChurnedBeforeAsOfOrSignedUpBeforeTheData_FollowTheDocumentedPopulation()
+    {
+        // Seven learners, daily sessions on the days listed (inclusive ranges), 14-day inactivity churn, as of day 40, window (47, 54].
+        // Written out from the rules ("signed up by D and not churned by D + 7"; churn dated the day after the last activity):
+        //   0: active days 0..10, then nothing        -> churns day 11 (before D)         -> not eligible
+        //   1: active days 0..44, then nothing        -> churns day 45 (inside D + 7)     -> not eligible
+        //   2: active days 0..50, then nothing        -> churns day 51 (in (47, 54])      -> eligible, positive
+        //   3: active days 0..99                      -> never churns                     -> eligible, negative
+        //   4: active days 0..60, then nothing        -> churns day 61 (after the window) -> eligible, negative
+        //   5: signs up on day 41, active 41..99      -> not signed up by D               -> not eligible
+        //   6: active 0..5, back on 30..99            -> churned day 6 (first gap of 24 days) -> not eligible
+        //   7: signed up on day −100, before the data begin (day 0), active 0..99 -> the time before the data is censored,
+        //      not inactivity: never churns -> eligible, negative
+        //   8: signed up on day −100, active 0..3     -> churns day 4                     -> not eligible
+        (int Signup, (int From, int To)[] Active)[] people =
+        [
+            (0, [(0, 10)]), (0, [(0, 44)]), (0, [(0, 50)]), (0, [(0, 99)]), (0, [(0, 60)]), (41, [(41, 99)]), (0, [(0, 5), (30, 99)]),
+            (-100, [(0, 99)]), (-100, [(0, 3)]),
+        ];
+        var learners = new LearnerAttributes(
+            people.Select((_, i) => new LearnerId(i + 1)).ToArray(), people.Select(p => Start.AddDays(p.Signup)).ToArray(), []);
+        var rows = new List<int>(); var times = new List<long>();
+        for (var i = 0; i < people.Length; i++)
+        {
+            foreach (var (from, to) in people[i].Active)
+            {
+                for (var d = from; d <= to; d++) { rows.Add(i); times.Add(Ticks(d)); }
+            }
+        }
+
+        var log = ActivityLog.FromUnsorted(people.Length, rows.ToArray(), times.ToArray(),
+            rows.Select(_ => LearnerEventKind.Session).ToArray(), rows.Select(_ => 10f).ToArray());
+        var labels = new EarlyWarningDataBuilder().Labels(learners, log, Start.AddDays(40));
+        labels.Eligible.ToArray().Should().Equal(false, false, true, true, true, false, false, true, false);
+        labels.Churns.ToArray().Should().Equal(false, false, true, false, false, false, false, false, false);
+    }
+
+    [Fact]
     public void Labels_AsOfOutsideTheData_ThrowsNamingAsOf()
     {
         var platform = Simulate(200, 60, 3);
@@ -99,6 +137,11 @@ public sealed class EarlyWarningDataBuilderTests
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("asOf").WithMessage("*14 + 14 days*");
         FluentActions.Invoking(() => builder.Features(platform.Learners, platform.Activity, Start.AddDays(-3)))
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("asOf");
+        // Scoring long after the data end (the review: 8 months after the last event) is refused too; the last day is fine.
+        var lastDay = DateOnly.FromDayNumber((int)(platform.Activity.Timestamps.ToArray().Max() / TimeSpan.TicksPerDay));
+        FluentActions.Invoking(() => builder.Features(platform.Learners, platform.Activity, lastDay.AddDays(240)))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("asOf").WithMessage("*after the last event*");
+        builder.Features(platform.Learners, platform.Activity, lastDay).Rows.Should().Be(platform.Learners.Count);
     }
 
     [Fact]

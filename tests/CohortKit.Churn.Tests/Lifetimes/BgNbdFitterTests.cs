@@ -98,4 +98,39 @@ public sealed class BgNbdFitterTests
         var act = () => new BgNbdFitter(new BgNbdOptions { MaxIterations = maxIterations, GradientTolerance = tolerance });
         act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().BeOneOf("MaxIterations", "GradientTolerance");
     }
+
+    [Fact]
+    public void Fit_MaximumOnlyInTheDropoutLimit_IsNotReportedAsConverged()
+    {
+        // The review's small.csv: the likelihood rises as a, b → ∞ with a/(a + b) → p (tests/reference/churn/bgnbd_dropout_limit.json).
+        var reference = CohortKit.Testing.SharedData.Reference("churn/bgnbd_dropout_limit.json");
+        var limit = reference.GetProperty("limit");
+        var fit = new BgNbdFitter().Fit([2, 0, 5, 1], [10, 0, 15, 3], [10, 20, 30, 12]);
+        fit.Converged.Should().BeFalse();
+        fit.Outcome.Should().Be(BgNbdFitOutcome.DropoutLimit);
+        fit.Reason.Should().Contain("a/(a + b)");
+        fit.LogLikelihood.Should().BeApproximately(limit.GetProperty("logLikelihood").GetDouble(), 1e-5, "the fit is at the supremum, in the limit");
+        (fit.Parameters.A / (fit.Parameters.A + fit.Parameters.B)).Should().BeApproximately(limit.GetProperty("p").GetDouble(), 1e-4);
+        fit.Parameters.R.Should().BeApproximately(limit.GetProperty("r").GetDouble(), 1e-3);
+        fit.Parameters.Alpha.Should().BeApproximately(limit.GetProperty("alpha").GetDouble(), 1e-2);
+    }
+
+    [Fact]
+    public void Fit_EveryRecencyEqualsAge_ReportsABoundaryWithFiniteNumbers()
+    {
+        // The review's allrecT.csv: nobody has dropped out, so the dropout parameter a runs to 0.
+        var fit = new BgNbdFitter().Fit([2, 3, 5], [10, 20, 30], [10, 20, 30]);
+        fit.Converged.Should().BeFalse();
+        fit.Outcome.Should().BeOneOf(BgNbdFitOutcome.Boundary, BgNbdFitOutcome.DropoutLimit);
+        new[] { fit.Parameters.R, fit.Parameters.Alpha, fit.Parameters.A, fit.Parameters.B, fit.LogLikelihood }.Should().OnlyContain(v => double.IsFinite(v));
+    }
+
+    [Fact]
+    public void Fit_SingleCustomer_ThrowsBgNbdFitExceptionNamingTheOptimiser()
+    {
+        // The review's one.csv: the optimiser's internal "line search failed" no longer leaks as MathNet's own exception.
+        FluentActions.Invoking(() => new BgNbdFitter().Fit([2], [5], [10]))
+            .Should().Throw<BgNbdFitException>().WithMessage("*fit of 1 customers failed*BFGS*")
+            .Which.Customers.Should().Be(1);
+    }
 }

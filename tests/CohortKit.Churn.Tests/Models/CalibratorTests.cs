@@ -31,4 +31,23 @@ public sealed class CalibratorTests
         c.Apply(0).Should().Be(0);
         c.Apply(10).Should().Be(1);
     }
+
+    [Theory]
+    [InlineData(ProbabilityCalibration.Platt)]
+    [InlineData(ProbabilityCalibration.Isotonic)]
+    public void Fit_ConstantScores_GivesTheBaseRate(ProbabilityCalibration method)
+    {
+        // A tree ensemble that made no split scores everyone alike. With one score the likelihood depends on σ(a·s + b) only,
+        // maximised at the base rate: 2 churners among 36 rows → P = 2/36 for everyone (Platt: a = 0, b = logit(2/36) = ln(2/34)).
+        var scores = Enumerable.Repeat(0.37, 36).ToArray();
+        var labels = Enumerable.Range(0, 36).Select(i => i < 2).ToArray();
+        var c = Calibrator.Fit(method, scores, labels);
+        c.Apply(0.37).Should().BeApproximately(2.0 / 36, 1e-12);
+        if (method == ProbabilityCalibration.Platt)
+        {
+            c.A.Should().Be(0);
+            c.B.Should().BeApproximately(Math.Log(2.0 / 34), 1e-12);
+            c.Apply(5).Should().BeApproximately(2.0 / 36, 1e-12, "an unseen score has no information either");
+        }
+    }
 }

@@ -55,4 +55,45 @@ public sealed class FitBgNbdCommandTests : IDisposable
         code.Should().Be(2);
         stderr.Should().Contain("no customers");
     }
+
+    [Fact]
+    public void NoInteriorMaximum_ExitsOneWithConvergedFalseAReasonAndNoOutFile()
+    {
+        // The review's small.csv (the supremum only as a, b → ∞) and allrecT.csv (every recency = T: no dropout seen).
+        foreach (var rows in new[] { new[] { "1,2,10,10", "2,0,0,20", "3,5,15,30", "4,1,3,12" }, ["1,2,10,10", "2,3,20,20", "3,5,30,30"] })
+        {
+            var path = Path.Combine(_dir, "boundary.csv");
+            var outFile = Path.Combine(_dir, "boundary.out.csv");
+            File.WriteAllLines(path, ["ID,frequency,recency,T", .. rows]);
+            var (code, stdout, stderr) = CliRunner.Run("churn", "fit-bgnbd", "--input", path, "--out", outFile, "--json");
+            code.Should().Be(1, stderr);
+            stdout.Should().NotContain("NaN");
+            using var doc = JsonDocument.Parse(stdout);
+            doc.RootElement.EnumerateObject().Select(p => p.Name).Should().Equal("n", "r", "alpha", "a", "b", "logLikelihood", "converged");
+            doc.RootElement.GetProperty("converged").GetBoolean().Should().BeFalse();
+            doc.RootElement.GetProperty("logLikelihood").ValueKind.Should().Be(JsonValueKind.Number);
+            stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("did not converge");
+            File.Exists(outFile).Should().BeFalse();
+        }
+    }
+
+    [Fact]
+    public void SingleCustomer_ExitsTwoWithOneLineNamingTheFailure()
+    {
+        var path = Path.Combine(_dir, "one.csv");
+        File.WriteAllLines(path, ["ID,frequency,recency,T", "1,2,5,10"]);
+        var (code, _, stderr) = CliRunner.Run("churn", "fit-bgnbd", "--input", path, "--json");
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("BG/NBD fit of 1 customers failed").And.NotContain("InnerOptimizationException");
+    }
+
+    [Fact]
+    public void BadInput_DuplicateId_ExitsTwoNamingTheIdAndRows()
+    {
+        var path = Path.Combine(_dir, "dup.csv");
+        File.WriteAllLines(path, ["ID,frequency,recency,T", "1,2,10,20", "2,0,0,20", "1,5,15,30", "3,1,3,12"]);
+        var (code, _, stderr) = CliRunner.Run("churn", "fit-bgnbd", "--input", path, "--json");
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("id '1'").And.Contain("rows 1 and 3");
+    }
 }
