@@ -29,7 +29,7 @@ internal static class FitBgNbdCommand
         };
         command.SetAction(parse =>
         {
-            var table = CsvTable.Load(parse.GetValue(input)!.FullName);
+            var table = CsvTable.Load(parse.GetValue(input)!.FullName, requireFinalLineEnd: false); // external exports often lack one
             var ids = table.Categorical(parse.GetValue(id)!);
             var x = table.Numeric(parse.GetValue(frequency)!);
             var tx = table.Numeric(parse.GetValue(recency)!);

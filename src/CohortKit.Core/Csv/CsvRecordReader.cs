@@ -80,6 +80,25 @@ internal sealed class CsvRecordReader : IDisposable
         return new CsvRecordReader(stream, Path.GetFileName(path), ownsStream: true);
     }
 
+    /// <summary>Opens a CSV file whose last line may lack a line end (read whole into memory, a line end added when missing).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist, or the path is a folder.</exception>
+    public static CsvRecordReader OpenTerminated(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"'{path}' is a folder, not a file.", path);
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length > 0 && bytes[^1] is not ((byte)'\n' or (byte)'\r'))
+        {
+            Array.Resize(ref bytes, bytes.Length + 1);
+            bytes[^1] = (byte)'\n';
+        }
+
+        return new CsvRecordReader(new MemoryStream(bytes, writable: false), Path.GetFileName(path), ownsStream: true);
+    }
+
     /// <summary>Reads the next non-empty record.</summary>
     /// <returns><see langword="false"/> at the end of the input.</returns>
     /// <exception cref="CsvFormatException">The record is not valid UTF-8, a quoted field is not closed, the last line has no

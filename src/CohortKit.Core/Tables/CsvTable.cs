@@ -36,10 +36,18 @@ public sealed class CsvTable
     /// <param name="path">The file.</param>
     /// <returns>The table.</returns>
     /// <exception cref="CsvFormatException">The file is empty, a header name repeats, or a line's field count differs from the header's.</exception>
-    public static CsvTable Load(string path)
+    public static CsvTable Load(string path) => Load(path, requireFinalLineEnd: true);
+
+    /// <summary>Loads a CSV file with a header, optionally accepting a last line without a line end: for files exported by
+    /// other tools (CohortKit's own dialect requires one, so that a file still being written is not taken as complete).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="requireFinalLineEnd"><see langword="false"/> to read a last line without a line end as a complete line.</param>
+    /// <returns>The table.</returns>
+    /// <exception cref="CsvFormatException">The file is empty, a header name repeats, or a line's field count differs from the header's.</exception>
+    public static CsvTable Load(string path, bool requireFinalLineEnd)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var reader = CsvRecordReader.Open(path);
+        using var reader = requireFinalLineEnd ? CsvRecordReader.Open(path) : CsvRecordReader.OpenTerminated(path);
         if (!reader.Read())
         {
             throw new CsvFormatException(reader.FileName, 1, null, null, "The file is empty; a header line is required.");

@@ -36,6 +36,21 @@ public sealed class FitBgNbdCommandTests : IDisposable
         double.Parse(first[2], CultureInfo.InvariantCulture).Should().BeApproximately(1.226, 5e-4);
     }
 
+    /// <summary>An exported file whose last line has no line end (as the data set's own
+    /// <c>cdnow_customers_summary_with_transactions.csv</c>) is read whole: the same published fit on all 2,357 customers.</summary>
+    [DataFact("cdnow")]
+    public void Json_CdnowWithoutAFinalLineEnd_ReadsEveryCustomer()
+    {
+        var text = File.ReadAllText(Path.Combine(SharedData.RequireDataset("cdnow"), "cdnow_customers_summary.csv")).TrimEnd('\r', '\n');
+        var input = Path.Combine(_dir, "unterminated.csv");
+        File.WriteAllText(input, text);
+        var (code, stdout, stderr) = CliRunner.Run("churn", "fit-bgnbd", "--input", input, "--json");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        doc.RootElement.GetProperty("n").GetInt32().Should().Be(2357);
+        Math.Round(doc.RootElement.GetProperty("r").GetDouble(), 3).Should().Be(0.243); // Fader, Hardie & Lee (2005)
+    }
+
     [Fact]
     public void BadInput_RecencyAboveAge_ExitsTwoNamingTheColumn()
     {

@@ -100,6 +100,24 @@ public sealed class CsvDialectTests : IDisposable
         act.Should().Throw<CsvFormatException>().WithMessage("*no line end*cut short*").Which.Line.Should().Be(3);
     }
 
+    [Theory]
+    [InlineData("id,x\n1,a\n2,\"b c\"", "b c")]
+    [InlineData("id,x\r\n1,a\r\n2,b", "b")]
+    [InlineData("id,x\n1,a\n2,b\n", "b")]
+    public void CsvTableLoad_FinalLineEndNotRequired_ReadsTheLastLine_ButTheDefaultStillRefusesIt(string content, string last)
+    {
+        var path = Write("external.csv", content);
+        var table = CsvTable.Load(path, requireFinalLineEnd: false);
+        table.RowCount.Should().Be(2);
+        var x = table.Categorical("x");
+        new[] { x[0], x[1] }.Should().Equal("a", last);
+        if (!content.EndsWith('\n'))
+        {
+            var strict = () => CsvTable.Load(path);
+            strict.Should().Throw<CsvFormatException>().WithMessage("*cut short*");
+        }
+    }
+
     [Fact]
     public void Events_CutInsideAValue_Refused()
     {
