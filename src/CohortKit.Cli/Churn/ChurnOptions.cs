@@ -9,7 +9,7 @@ internal static class ChurnOptions
     /// <summary><c>--model</c>: the learner.</summary>
     public static Option<ChurnModelType> Model() => new("--model")
     {
-        Description = "The learner: FastTree (default), LightGbm, Logistic, or Blend (FastTree and Logistic, their calibrated log-odds summed).",
+        Description = "The learner: FastTree (default), LightGbm, Logistic, or Blend (FastTree and Logistic stacked by a logistic regression on their held-out scores).",
         DefaultValueFactory = _ => ChurnModelType.FastTree,
     };
 
