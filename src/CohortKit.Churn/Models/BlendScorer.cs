@@ -1,5 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace CohortKit.Churn.Models;
 
 /// <summary>A weighted sum of member models' raw scores, Σ wₘ·sₘ(x), the weights fitted by stacking
@@ -22,92 +20,12 @@ internal sealed class BlendScorer : RawScorer
 
     public double[] Weights { get; }
 
-    /// <summary>The maximum-likelihood logistic regression of <paramref name="labels"/> on the members' held-out scores (one
-    /// column each, plus an intercept), by Newton's method with step halving on standardised columns; returns the slopes on
-    /// the raw scores (the intercept is left to the calibration that follows).</summary>
+    /// <summary>The slopes of the maximum-likelihood logistic regression of <paramref name="labels"/> on the members'
+    /// held-out scores (one column each, plus an intercept, which is left to the calibration that follows).</summary>
     /// <param name="columns">One array of held-out scores per member, all of the labels' length.</param>
     /// <param name="labels">The held-out rows' outcomes (both classes present).</param>
     /// <returns>One weight per member.</returns>
-    public static double[] StackingWeights(double[][] columns, ReadOnlySpan<bool> labels)
-    {
-        var m = columns.Length;
-        var n = labels.Length;
-        var mean = new double[m];
-        var sd = new double[m];
-        var x = new double[m][];
-        for (var j = 0; j < m; j++)
-        {
-            mean[j] = columns[j].Average();
-            var mj = mean[j];
-            var v = Math.Sqrt(columns[j].Sum(c => (c - mj) * (c - mj)) / n);
-            sd[j] = v > 0 ? v : 1;
-            x[j] = [.. columns[j].Select(c => (c - mj) / sd[j])];
-        }
-
-        var beta = new double[m + 1]; // slopes, then the intercept
-        var y = new double[n];
-        for (var i = 0; i < n; i++) { y[i] = labels[i] ? 1 : 0; }
-        double Loss(double[] b)
-        {
-            var loss = 0.0;
-            for (var i = 0; i < n; i++)
-            {
-                var t = b[m];
-                for (var j = 0; j < m; j++) { t += b[j] * x[j][i]; }
-                var u = y[i] > 0 ? -t : t; // −log-likelihood of the row, stably
-                loss += u > 0 ? u + double.LogP1(Math.Exp(-u)) : double.LogP1(Math.Exp(u));
-            }
-
-            return loss;
-        }
-
-        var current = Loss(beta);
-        for (var iteration = 0; iteration < 100; iteration++)
-        {
-            var gradient = Vector<double>.Build.Dense(m + 1);
-            var hessian = Matrix<double>.Build.Dense(m + 1, m + 1);
-            var row = new double[m + 1];
-            row[m] = 1;
-            for (var i = 0; i < n; i++)
-            {
-                var t = beta[m];
-                for (var j = 0; j < m; j++) { row[j] = x[j][i]; t += beta[j] * row[j]; }
-                var p = 1 / (1 + Math.Exp(-t));
-                var w = Math.Max(p * (1 - p), 1e-12);
-                for (var a = 0; a <= m; a++)
-                {
-                    gradient[a] += (p - y[i]) * row[a];
-                    for (var b = 0; b <= a; b++) { hessian[a, b] += w * row[a] * row[b]; }
-                }
-            }
-
-            for (var a = 0; a <= m; a++)
-            {
-                hessian[a, a] += 1e-9 * n; // keeps the system solvable when two members' scores are collinear
-                for (var b = 0; b < a; b++) { hessian[b, a] = hessian[a, b]; }
-            }
-
-            var direction = hessian.Cholesky().Solve(gradient);
-            var step = 1.0;
-            double[] next;
-            double nextLoss;
-            while (true)
-            {
-                next = [.. beta.Select((b, a) => b - (step * direction[a]))];
-                nextLoss = Loss(next);
-                if (nextLoss <= current || step < 1e-8) { break; }
-                step /= 2;
-            }
-
-            var improvement = current - nextLoss;
-            if (improvement < 0) { break; }
-            beta = next;
-            current = nextLoss;
-            if (direction.L1Norm() * step < 1e-10 || improvement < 1e-14 * n) { break; }
-        }
-
-        return [.. Enumerable.Range(0, m).Select(j => beta[j] / sd[j])];
-    }
+    public static double[] StackingWeights(double[][] columns, ReadOnlySpan<bool> labels) => LogisticFit.Fit(columns, labels, initialSlope: 0).Slopes;
 
     public override double Score(ReadOnlySpan<float> row)
     {

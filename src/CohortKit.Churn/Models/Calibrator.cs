@@ -41,20 +41,15 @@ internal sealed class Calibrator
     public static Calibrator Fit(ProbabilityCalibration method, ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
         => method == ProbabilityCalibration.Platt ? FitPlatt(scores, labels) : FitIsotonic(scores, labels);
 
-    /// <summary>Maximum likelihood of (a, b) by Newton's method with step halving, from a = 1, b = 0 on standardised scores.
+    /// <summary>Maximum likelihood of (a, b) (<see cref="LogisticFit"/>, from a = 1, b = 0 on standardised scores).
     /// When every score is the same (a tree ensemble that made no split) the slope is not identified and the likelihood's
     /// maximum is the base rate: a = 0, b = logit(churners / rows).</summary>
     private static Calibrator FitPlatt(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
     {
         var n = scores.Length;
-        double mean = 0, sq = 0;
-        foreach (var s in scores) { mean += s; }
-        mean /= n;
-        foreach (var s in scores) { sq += (s - mean) * (s - mean); }
-        var sd = Math.Sqrt(sq / n);
         var constant = true;
         foreach (var s in scores) { constant &= s == scores[0]; }
-        if (constant) // sd may be a rounding residue then, not 0
+        if (constant)
         {
             var positives = 0;
             foreach (var y in labels) { if (y) { positives++; } }
@@ -62,51 +57,8 @@ internal sealed class Calibrator
             return new(ProbabilityCalibration.Platt, 0, Math.Log(churners / (n - churners)), [], []);
         }
 
-        double a = 1, b = 0;
-        var loss = Loss(scores, labels, a, b, mean, sd);
-        for (var iteration = 0; iteration < 100; iteration++)
-        {
-            double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
-            for (var i = 0; i < n; i++)
-            {
-                var z = (scores[i] - mean) / sd;
-                var p = 1 / (1 + Math.Exp(-(a * z + b)));
-                var r = p - (labels[i] ? 1 : 0);
-                var w = Math.Max(p * (1 - p), 1e-12);
-                ga += r * z; gb += r;
-                haa += w * z * z; hab += w * z; hbb += w;
-            }
-
-            var det = haa * hbb - hab * hab;
-            if (det <= 0) { break; }
-            var da = (hbb * ga - hab * gb) / det;
-            var db = (haa * gb - hab * ga) / det;
-            var step = 1.0;
-            double next;
-            while ((next = Loss(scores, labels, a - step * da, b - step * db, mean, sd)) > loss && step > 1e-8) { step /= 2; }
-            a -= step * da;
-            b -= step * db;
-            var improvement = loss - next;
-            loss = next;
-            if (Math.Abs(da) + Math.Abs(db) < 1e-10 || improvement < 1e-14 * n) { break; }
-        }
-
-        // back to the raw score: a·(s − μ)/σ + b
-        return new(ProbabilityCalibration.Platt, a / sd, b - a * mean / sd, [], []);
-    }
-
-    private static double Loss(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels, double a, double b, double mean, double sd)
-    {
-        double loss = 0;
-        for (var i = 0; i < scores.Length; i++)
-        {
-            var t = a * (scores[i] - mean) / sd + b;
-            // −log p = log(1 + e^{−t}) for a churner, −log(1 − p) = log(1 + e^{t}) otherwise, computed stably
-            var m = labels[i] ? -t : t;
-            loss += m > 0 ? m + double.LogP1(Math.Exp(-m)) : double.LogP1(Math.Exp(m));
-        }
-
-        return loss;
+        var (slopes, intercept) = LogisticFit.Fit([scores.ToArray()], labels, initialSlope: 1);
+        return new(ProbabilityCalibration.Platt, slopes[0], intercept, [], []);
     }
 
     /// <summary>Pool adjacent violators on the rows sorted by score (ties pooled first).</summary>
