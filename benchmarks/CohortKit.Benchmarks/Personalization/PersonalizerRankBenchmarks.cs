@@ -75,6 +75,20 @@ public class PersonalizerRankBenchmarks
         return result;
     }
 
+    /// <summary>The trained Thompson model's mean θᵀφ and width √(φᵀA⁻¹φ) of every action for context <paramref name="context"/>.</summary>
+    internal void MeansAndWidths(int context, Span<double> means, Span<double> widths)
+    {
+        var phi = new double[Features + 1];
+        phi[0] = 1;
+        _contexts[context].CopyTo(phi, 1);
+        for (var a = 0; a < Actions; a++)
+        {
+            var arm = _thompson.ArmOf(_actions[a].Id);
+            means[a] = arm.Mean(phi);
+            widths[a] = arm.Width(phi);
+        }
+    }
+
     private Personalizer Trained(BanditPolicy policy)
     {
         var engine = new Personalizer(new PersonalizerOptions { ContextFeatures = Features, Policy = { Policy = policy } });

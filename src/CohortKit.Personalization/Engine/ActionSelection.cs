@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using CohortKit.Randomness;
 using MathNet.Numerics.LinearAlgebra;
@@ -49,6 +51,44 @@ internal static class ActionSelection
     private const double Q5 = 16.064177579207;
     private const double Q6 = 1.75566716318264;
     private const double Q7 = 0.0883883476483184;
+
+    /// <summary>h²·S of the trapezoidal rule (<see cref="TryTrapezoid"/>): its error is about exp(−2π²/(h²S)) ≈ 7e-18.</summary>
+    private const double TrapezoidStepConstant = 0.5;
+
+    /// <summary>What the trapezoidal rule's three truncations may cost together.</summary>
+    private const double TrapezoidTolerance = 1e-15;
+
+    /// <summary>The most nodes the trapezoidal rule may take; beyond it (narrow or many factors) Gauss–Legendre panels,
+    /// which put their nodes only where a narrow factor rises, are used.</summary>
+    private const int TrapezoidMaxNodes = 160;
+
+    /// <summary>The most factors the trapezoidal rule takes (its per-factor arrays are on the stack).</summary>
+    private const int TrapezoidMaxFactors = 64;
+
+    /// <summary>Newton steps towards the lower end; each one is a valid end, the last the tightest.</summary>
+    private const int TrapezoidNewtonSteps = 4;
+
+    /// <summary>Groups of four nodes between exact recomputations of a factor's exp(−u²/2) (rounding carried by
+    /// multiplication grows with the square of the steps: 16 groups keep it below 2e-14 relative).</summary>
+    private const int TrapezoidAnchorGroups = 16;
+
+    /// <summary>Each of the trapezoidal rule's truncations may cost a quarter of <see cref="TrapezoidTolerance"/> (lower end,
+    /// factors set to 1, upper end, and a margin); its logarithm.</summary>
+    private static readonly double TrapezoidLogBudget = Math.Log(TrapezoidTolerance / 4);
+
+    /// <summary>Where a single Chernoff term e^(−x²/2) falls below the budget.</summary>
+    private static readonly double TrapezoidReach = Math.Sqrt(-2 * TrapezoidLogBudget);
+
+    /// <summary>Per number of factors n (each may cost budget/n when set to 1): where 1 − Φ(u) ≤ e^(−u²/2)/2 alone is below
+    /// it, and the bound on u² + z² where (1 − Φ(u))(1 − Φ(z)) ≤ e^(−(u² + z²)/2)/4 is.</summary>
+    private static readonly (double Rise, double Joint)[] TrapezoidFactorEnds = [.. Enumerable.Range(0, TrapezoidMaxFactors + 1).Select(n =>
+    {
+        var perFactor = TrapezoidTolerance / 4 / Math.Max(n, 1);
+        return (Math.Sqrt(2 * Math.Log(1 / (2 * perFactor))), 2 * Math.Log(1 / (4 * perFactor)));
+    })];
+
+    /// <summary>The centre of the factors that pad the trapezoidal rule's vectors: far left of any lower end.</summary>
+    private const double TrapezoidPaddingCentre = -1e100;
 
     /// <summary>The smallest width used for a Thompson draw, so that a degenerate (zero) width cannot divide by zero.</summary>
     private const double MinimumSpread = 1e-12;
@@ -142,7 +182,7 @@ internal static class ActionSelection
     /// the rest is integrated by composite <see cref="PanelNodes"/>-point Gauss–Legendre panels no wider than
     /// <see cref="PanelWidth"/> times the narrowest width still rising (a sharp factor is resolved where it rises, and
     /// only there), times √(9/n) when n > <see cref="SmoothFactors"/> factors still rise. The nodes are evaluated four at a time in 256-bit lanes: each factor's Φ as the quotient of
-    /// <see cref="NormalCdfRatio"/>, numerators and denominators multiplied separately and divided once per
+    /// <see cref="NormalCdfRatio(Vector256{double}, out Vector256{double}, out Vector256{double})"/>, numerators and denominators multiplied separately and divided once per
     /// <see cref="FactorsPerDivision"/> factors (decisions.md). Against SciPy's adaptive quadrature the error is below 1e-12 absolute (and 1e-9 relative above 1e-4) for
     /// width ratios from 1 to 1,000
     /// (tests/reference/personalization/thompson_propensity.json).
@@ -169,19 +209,21 @@ internal static class ActionSelection
         Span<double> ends = k <= 64 ? stackalloc double[k] : new double[k];
         var lo = -Cutoff;
         var active = 0;
+        var inverseSa = 1 / sa;
         for (var b = 0; b < k; b++)
         {
             if (b == a) { continue; }
-            var t = (means[b] - ma) / sa;
-            var w = spreads[b] / sa;
+            var t = (means[b] - ma) * inverseSa;
+            var w = spreads[b] * inverseSa;
             lo = Math.Max(lo, t - (Cutoff * w));
             centres[active] = t;
-            inverseWidths[active] = 1 / w;
+            inverseWidths[active] = sa / spreads[b];
             ends[active] = t + (Cutoff * w);
             active++;
         }
 
         if (!(lo < Cutoff)) { return double.Epsilon; } // some factor is below Φ(−C) wherever φ is not negligible
+        if (TryTrapezoid(centres[..active], inverseWidths[..active], out var trapezoid)) { return trapezoid; }
 
         // Keep only the factors that still rise somewhere in [lo, C].
         var kept = 0;
@@ -216,7 +258,7 @@ internal static class ActionSelection
             for (var q = 0; q < PanelNodes; q += Vector256<double>.Count)
             {
                 var x = Vector256.Create(mid) + (Vector256.Create(half) * Vector256.LoadUnsafe(ref nodes[0], (nuint)q));
-                var numerator = Vector256.LoadUnsafe(ref weights[0], (nuint)q) * Vector256.Exp(Vector256.Create(-0.5) * x * x);
+                var numerator = Vector256.LoadUnsafe(ref weights[0], (nuint)q) * VectorExp.Exp(Vector256.Create(-0.5) * x * x);
                 var denominator = Vector256<double>.One;
                 var first = x.GetElement(0); // the nodes ascend: a factor that has reached 1 at the group's first node is 1 at all four
                 var multiplied = 0;
@@ -245,6 +287,224 @@ internal static class ActionSelection
 
         // The chosen action was drawn, so its probability is positive; a tiny one can round to 0.
         return Math.Clamp(p * InverseSqrt2Pi, double.Epsilon, 1);
+    }
+
+    /// <summary>P = ∫ φ(z) Π_b Φ((z − t_b)/w_b) dz by the trapezoidal rule on the whole line, when that needs at most
+    /// <see cref="TrapezoidMaxNodes"/> nodes; false otherwise (the caller then integrates by Gauss–Legendre panels).</summary>
+    /// <remarks>
+    /// <para>The integrand is entire and decays at both ends, so the trapezoidal rule with step h converges geometrically:
+    /// on the strip |Im z| ≤ y it grows at most as exp(S·y²/2) with S = 1 + Σ 1/w_b², and the error is about
+    /// exp(−2π²/(S·h²)); h = √(<see cref="TrapezoidStepConstant"/>/S) makes that e^−39 ≈ 1e-17 (the error measured against
+    /// SciPy grows above 1e-13 only from h²S ≈ 0.7).</para>
+    /// <para>Three truncations, each bounded with the Chernoff bounds Φ(x) ≤ e^(−x²/2) and 1 − Φ(x) ≤ e^(−x²/2)/2
+    /// (x ≤ 0 and x ≥ 0) to <see cref="TrapezoidTolerance"/> in all: below lo the integral is at most Φ(lo)·Π Φ(u_b(lo))
+    /// (every factor rises), and lo is the largest point where that bound's logarithm L (concave, increasing) is at most log ε,
+    /// found by Newton steps from the left, each of which stays left of the root; factor b is set to 1 from e_b on, which
+    /// errs by at most (1 − Φ(u_b(e_b)))·(1 − Φ(e_b)), solved for e_b in closed form; and the nodes end where φ's tail is
+    /// below the tolerance.</para>
+    /// <para>On the equally spaced nodes each factor's exp(−u²/2) is carried from one group of four nodes to the next by two
+    /// multiplications (u grows by δ = h/w_b per node: e ← e·r, r ← r·exp(−16δ²)) and recomputed exactly every
+    /// <see cref="TrapezoidAnchorGroups"/> groups; with |u| below about 9.5 on the nodes where a factor is kept, neither
+    /// overflows.</para>
+    /// </remarks>
+    private static bool TryTrapezoid(ReadOnlySpan<double> centres, ReadOnlySpan<double> inverseWidths, out double probability)
+    {
+        probability = 0;
+        var n = centres.Length;
+        if (n > TrapezoidMaxFactors) { return false; }
+        var logLower = TrapezoidLogBudget;
+        var reach = TrapezoidReach;
+        var (riseEnd, jointEnd) = TrapezoidFactorEnds[n];
+
+        // The factors four to a vector; padding factors are centred far left (u ≥ 0 everywhere, so they add nothing to the
+        // lower end's bound, and their end is before lo, so they are never multiplied).
+        var vectors = (n + Vector256<double>.Count - 1) / Vector256<double>.Count;
+        Span<Vector256<double>> t = stackalloc Vector256<double>[vectors];
+        Span<Vector256<double>> iw = stackalloc Vector256<double>[vectors];
+        Span<Vector256<double>> ends = stackalloc Vector256<double>[vectors];
+        var lanes = MemoryMarshal.Cast<Vector256<double>, double>(t);
+        var inverse = MemoryMarshal.Cast<Vector256<double>, double>(iw);
+        centres.CopyTo(lanes);
+        inverseWidths.CopyTo(inverse);
+        lanes[n..].Fill(TrapezoidPaddingCentre);
+        inverse[n..].Fill(1);
+
+        // Lower end: start at the largest single-term root (a valid bound), then Newton steps on L(z) = log ε (branch-free:
+        // a factor adds −u²/2 to L and −u/w to its slope while u < 0).
+        var start = Vector256.Create(-reach);
+        for (var v = 0; v < vectors; v++) { start = Vector256.Max(start, t[v] - (Vector256.Create(reach) / iw[v])); }
+        var lo = Max(start);
+        for (var iteration = 0; iteration < TrapezoidNewtonSteps; iteration++)
+        {
+            var at = Vector256.Create(lo);
+            var squares = Vector256<double>.Zero;
+            var slopes = Vector256<double>.Zero;
+            for (var v = 0; v < vectors; v++)
+            {
+                var u = Vector256.Min((at - t[v]) * iw[v], Vector256<double>.Zero);
+                squares = Vector256.FusedMultiplyAdd(u, u, squares);
+                slopes = Vector256.FusedMultiplyAdd(u, iw[v], slopes);
+            }
+
+            var below = Math.Min(lo, 0);
+            var value = -0.5 * ((below * below) + Vector256.Sum(squares));
+            var slope = -below - Vector256.Sum(slopes);
+            if (!(slope > 0) || value >= logLower) { break; }
+            lo += (logLower - value) / slope;
+        }
+
+        // Where each factor is set to 1: where 1 − Φ(u) alone is below the budget, or earlier, where
+        // (1 − Φ(u))(1 − Φ(z)) ≤ e^(−(u² + z²)/2)/4 (u, z ≥ 0) is: the larger root of u² + z² = jointEnd. And S for the step.
+        var sums = Vector256<double>.Zero;
+        var lower = Vector256.Create(lo);
+        for (var v = 0; v < vectors; v++)
+        {
+            var centre = t[v];
+            var iw2 = iw[v] * iw[v];
+            var end = centre + (Vector256.Create(riseEnd) / iw[v]);
+            var qa = iw2 + Vector256<double>.One;
+            var qb = Vector256.Create(-2.0) * centre * iw2;
+            var qc = (centre * centre * iw2) - Vector256.Create(jointEnd);
+            var discriminant = (qb * qb) - (Vector256.Create(4.0) * qa * qc);
+            var root = (Vector256.Sqrt(Vector256.Max(discriminant, Vector256<double>.Zero)) - qb) / (qa + qa);
+            var valid = Vector256.GreaterThanOrEqual(discriminant, Vector256<double>.Zero) & Vector256.GreaterThanOrEqual(root, Vector256<double>.Zero)
+                & Vector256.GreaterThanOrEqual(root, centre);
+            end = Vector256.ConditionalSelect(valid, Vector256.Min(end, root), end);
+            ends[v] = end;
+            sums += Vector256.ConditionalSelect(Vector256.GreaterThan(end, lower), iw2, Vector256<double>.Zero);
+        }
+
+        var spreadSum = 1 + Vector256.Sum(sums);
+        var endAt = MemoryMarshal.Cast<Vector256<double>, double>(ends);
+        var h = Math.Sqrt(TrapezoidStepConstant / spreadSum);
+        var first = Math.Floor(lo / h);
+        var groups = (int)Math.Ceiling((Math.Ceiling(reach / h) - first + 1) / Vector256<double>.Count);
+        if (!(groups * Vector256<double>.Count <= TrapezoidMaxNodes)) { return false; }
+
+        var z0 = first * h;
+        var offsets = Vector256.Create(0.0, 1, 2, 3);
+        Span<Vector256<double>> numerators = stackalloc Vector256<double>[groups];
+        Span<Vector256<double>> denominators = stackalloc Vector256<double>[groups];
+        GaussianRun(Vector256.Create(z0) + (offsets * h), h, numerators); // φ·√(2π) at every node
+        denominators.Fill(Vector256<double>.One);
+
+        var multiplied = 0;
+        var touched = 0;
+        for (var b = 0; b < n; b++)
+        {
+            if (endAt[b] <= lo) { continue; }
+            var inverseWidth = inverseWidths[b];
+            // The groups whose first node is before e_b.
+            var used = Math.Min(groups, (int)Math.Ceiling((endAt[b] - z0) / (Vector256<double>.Count * h)));
+            MultiplyFactor(numerators[..used], denominators[..used], (Vector256.Create(z0 - centres[b]) + (offsets * h)) * inverseWidth, h * inverseWidth);
+            touched = Math.Max(touched, used);
+            if (++multiplied == FactorsPerDivision)
+            {
+                for (var g = 0; g < touched; g++) { numerators[g] /= denominators[g]; denominators[g] = Vector256<double>.One; }
+                multiplied = 0;
+                touched = 0;
+            }
+        }
+
+        var sum = Vector256<double>.Zero;
+        for (var g = 0; g < groups; g++) { sum += numerators[g] / denominators[g]; }
+        probability = Math.Clamp(h * Vector256.Sum(sum) * InverseSqrt2Pi, double.Epsilon, 1);
+        return true;
+    }
+
+    /// <summary>The start of a run of exp(−u²/2) over nodes u₀, u₀ + δ, u₀ + 2δ, …, four to a group: the first group's
+    /// values, each lane's ratio to its value one group later, and that ratio's own ratio from group to group, all from one
+    /// vector exponential of (−u₀²/2, −δu₀, −δ²/2, −16δ²) = ln(E, A, B, C): lane j is E·A^j·B^(j²), its ratio
+    /// exp(−4δu_j − 8δ²) = A⁴·B^(16 + 8j), and the ratio's ratio C = exp(−16δ²). The lanes' powers take at most six
+    /// multiplications (a few ulp).</summary>
+    /// <param name="u0">The first node's argument (|u₀| below about 10 where it is used, so nothing overflows).</param>
+    /// <param name="delta">The step from one node to the next (at most about 0.71).</param>
+    private static (Vector256<double> Values, Vector256<double> Ratios, Vector256<double> Growth) Anchor(double u0, double delta)
+    {
+        var logs = Vector256.Create(-0.5 * u0 * u0, -delta * u0, -0.5 * delta * delta, -16 * delta * delta);
+        var exps = VectorExp.Exp(logs);
+        var e = exps.GetElement(0);
+        var a = exps.GetElement(1);
+        var b = exps.GetElement(2);
+        var b2 = b * b;
+        var b4 = b2 * b2;
+        var b8 = b4 * b4;
+        var b16 = b8 * b8;
+        var a2 = a * a;
+        var first = a2 * a2 * b16;
+        var values = Vector256.Create(e, e * a * b, e * a2 * b4, e * a2 * a * b8 * b);
+        var ratios = Vector256.Create(first, first * b8, first * b16, first * b16 * b8);
+        return (values, ratios, Vector256.Create(exps.GetElement(3)));
+    }
+
+    /// <summary>Multiplies one factor Φ(u) into every group's numerator and denominator (Hart 5666 as in
+    /// <see cref="NormalCdfRatio(Vector256{double}, Vector256{double}, out Vector256{double}, out Vector256{double})"/>,
+    /// written out with Estrin's scheme, three levels of fused multiply-adds instead of Horner's chains of six and seven),
+    /// exp(−u²/2) carried from group to group by multiplication and recomputed every <see cref="TrapezoidAnchorGroups"/>.</summary>
+    /// <param name="numerators">Per group of four nodes, the running numerator.</param>
+    /// <param name="denominators">Per group, the running denominator.</param>
+    /// <param name="u">The factor's argument at the first group's four nodes.</param>
+    /// <param name="delta">The argument's step from one node to the next.</param>
+    private static void MultiplyFactor(Span<Vector256<double>> numerators, Span<Vector256<double>> denominators, Vector256<double> u, double delta)
+    {
+        ref var numerator = ref MemoryMarshal.GetReference(numerators);
+        ref var denominator = ref MemoryMarshal.GetReference(denominators);
+        var count = Math.Min(numerators.Length, denominators.Length);
+        var step = Vector256.Create(Vector256<double>.Count * delta);
+        for (var start = 0; start < count; start += TrapezoidAnchorGroups)
+        {
+            var (e, ratio, growth) = Anchor(u.GetElement(0), delta);
+            var end = Math.Min(count, start + TrapezoidAnchorGroups);
+            for (var g = start; g < end; g++)
+            {
+                var x = Vector256.Abs(u);
+                var x2 = x * x;
+                var x4 = x2 * x2;
+                var p01 = Vector256.FusedMultiplyAdd(Vector256.Create(P1), x, Vector256.Create(P0));
+                var p23 = Vector256.FusedMultiplyAdd(Vector256.Create(P3), x, Vector256.Create(P2));
+                var p45 = Vector256.FusedMultiplyAdd(Vector256.Create(P5), x, Vector256.Create(P4));
+                var q01 = Vector256.FusedMultiplyAdd(Vector256.Create(Q1), x, Vector256.Create(Q0));
+                var q23 = Vector256.FusedMultiplyAdd(Vector256.Create(Q3), x, Vector256.Create(Q2));
+                var q45 = Vector256.FusedMultiplyAdd(Vector256.Create(Q5), x, Vector256.Create(Q4));
+                var q67 = Vector256.FusedMultiplyAdd(Vector256.Create(Q7), x, Vector256.Create(Q6));
+                var p = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(Vector256.Create(P6), x2, p45), x4, Vector256.FusedMultiplyAdd(p23, x2, p01));
+                var q = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(q67, x2, q45), x4, Vector256.FusedMultiplyAdd(q23, x2, q01));
+                var tail = e * p;
+                ref var n = ref Unsafe.Add(ref numerator, g);
+                ref var d = ref Unsafe.Add(ref denominator, g);
+                n *= Vector256.ConditionalSelect(Vector256.GreaterThan(u, Vector256<double>.Zero), q - tail, tail);
+                d *= q;
+                e *= ratio;
+                ratio *= growth;
+                u += step;
+            }
+        }
+    }
+
+    private static double Max(Vector256<double> v)
+    {
+        var pair = Vector128.Max(v.GetLower(), v.GetUpper());
+        return Math.Max(pair.GetElement(0), pair.GetElement(1));
+    }
+
+    /// <summary>exp(−z²/2) at the equally spaced nodes starting at <paramref name="start"/> (four per group, step
+    /// <paramref name="h"/>), carried by multiplication and recomputed every <see cref="TrapezoidAnchorGroups"/> groups.</summary>
+    private static void GaussianRun(Vector256<double> start, double h, Span<Vector256<double>> destination)
+    {
+        var z = start;
+        var step = Vector256.Create(Vector256<double>.Count * h);
+        var e = Vector256<double>.Zero;
+        var ratio = Vector256<double>.Zero;
+        var growth = Vector256<double>.Zero;
+        for (var g = 0; g < destination.Length; g++)
+        {
+            if (g % TrapezoidAnchorGroups == 0) { (e, ratio, growth) = Anchor(z.GetElement(0), h); }
+
+            destination[g] = e;
+            e *= ratio;
+            ratio *= growth;
+            z += step;
+        }
     }
 
     /// <summary>Φ(x), the standard normal CDF, by Hart's double-precision rational approximation (algorithm 5666, as
@@ -295,10 +555,16 @@ internal static class ActionSelection
     /// (Q − e·P)/Q above. The quadrature multiplies numerators and denominators separately and divides once per
     /// <see cref="FactorsPerDivision"/> factors. Absolute error of the quotient below 2e-16 on [−7.5, 7.5] (against mpmath;
     /// the tests check it against SciPy's ndtr); the continued fraction of <see cref="NormalCdf"/> is not needed there.</summary>
-    internal static void NormalCdfRatio(Vector256<double> u, out Vector256<double> numerator, out Vector256<double> denominator)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void NormalCdfRatio(Vector256<double> u, out Vector256<double> numerator, out Vector256<double> denominator) =>
+        NormalCdfRatio(u, VectorExp.Exp(Vector256.Create(-0.5) * u * u), out numerator, out denominator);
+
+    /// <summary><see cref="NormalCdfRatio(Vector256{double}, out Vector256{double}, out Vector256{double})"/> given
+    /// <paramref name="e"/> = exp(−u²/2), which the trapezoidal rule carries from node to node by multiplication.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void NormalCdfRatio(Vector256<double> u, Vector256<double> e, out Vector256<double> numerator, out Vector256<double> denominator)
     {
         var z = Vector256.Abs(u);
-        var e = Vector256.Exp(Vector256.Create(-0.5) * z * z);
         var p = Vector256.FusedMultiplyAdd(Vector256.Create(P6), z, Vector256.Create(P5));
         p = Vector256.FusedMultiplyAdd(p, z, Vector256.Create(P4));
         p = Vector256.FusedMultiplyAdd(p, z, Vector256.Create(P3));

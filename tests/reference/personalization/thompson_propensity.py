@@ -59,6 +59,19 @@ for k, ratio, spread in [(24, 3, 0.05), (40, 2, 0.1), (64, 1.5, 0.02)]:
 for i in range(3):
     add(f"trained-model-like, 10 actions, scale 0.5, draw {i + 1}", rng.normal(0.4, 0.2, 10), rng.uniform(0.15, 0.28, 10), 0.5)
 
+# Added 2026-11-29 with the trapezoidal rule (the engine's first choice when it needs at most 160 nodes): draws like the
+# benchmark's trained model, every action of each, and cases at the rule's edges (one factor much narrower, many factors,
+# a rival far ahead, a very wide rival, all rivals far behind).
+for i in range(12):
+    add(f"trapezoid: trained-model-like, 10 actions, scale 0.5, draw {i + 1}", rng.normal(0.4, 0.25, 10), rng.uniform(0.12, 0.3, 10), 0.5)
+for k in [2, 3, 5, 17, 33]:
+    s = np.exp(rng.uniform(-0.7, 0.7, k)) * 0.1
+    add(f"trapezoid: {k} actions, width ratio up to 4, mean sd 0.1", rng.normal(0, 0.1, k), s, 1.0)
+add("trapezoid: one factor 20 times narrower", [0.0, 0.05, -0.1, 0.02], [0.1, 0.005, 0.1, 0.12], 1.0)
+add("trapezoid: a rival 6 widths ahead", [0.0, 0.6, 0.1, -0.05], [0.1, 0.1, 0.08, 0.12], 1.0)
+add("trapezoid: a rival 50 times wider", [0.0, 0.1, -0.2], [0.02, 1.0, 0.03], 1.0)
+add("trapezoid: every rival far behind", [1.0, 0.0, 0.05, -0.1, 0.02], [0.05, 0.05, 0.06, 0.04, 0.05], 1.0)
+
 grid = [float(x) for x in np.concatenate([np.linspace(-37.5, 8.5, 461), [-1e-300, 0.0, 1e-9, 7.07106781186547, -7.07106781186547]])]
 out = {
     "about": "Thompson propensities by scipy.integrate.quad with breakpoints at every factor's transition (SciPy " + scipy.__version__ + ", NumPy " + np.__version__ +
