@@ -133,7 +133,7 @@ internal static class ActionSelection
                 var chosen = 0;
                 for (var a = 0; a < k; a++)
                 {
-                    var draw = means[a] + (options.ThompsonScale * widths[a] * random.NextGaussian());
+                    var draw = means[a] + (options.ThompsonScale * widths[a] * NormalZiggurat.Next(ref random));
                     if (draw > best) { best = draw; chosen = a; }
                 }
 
