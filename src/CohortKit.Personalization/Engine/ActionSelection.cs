@@ -204,26 +204,32 @@ internal static class ActionSelection
         if (k == 1) { return 1; }
         var sa = spreads[a];
         var ma = means[a];
-        Span<double> centres = k <= 64 ? stackalloc double[k] : new double[k];
-        Span<double> inverseWidths = k <= 64 ? stackalloc double[k] : new double[k];
-        Span<double> ends = k <= 64 ? stackalloc double[k] : new double[k];
-        var lo = -Cutoff;
+        // Room for the trapezoidal rule's padding to whole vectors (the Gauss–Legendre panels use the first k − 1).
+        var room = k + Vector256<double>.Count;
+        Span<double> centres = k <= 64 ? stackalloc double[room] : new double[room];
+        Span<double> inverseWidths = k <= 64 ? stackalloc double[room] : new double[room];
         var active = 0;
         var inverseSa = 1 / sa;
         for (var b = 0; b < k; b++)
         {
             if (b == a) { continue; }
-            var t = (means[b] - ma) * inverseSa;
-            var w = spreads[b] * inverseSa;
-            lo = Math.Max(lo, t - (Cutoff * w));
-            centres[active] = t;
+            centres[active] = (means[b] - ma) * inverseSa;
             inverseWidths[active] = sa / spreads[b];
-            ends[active] = t + (Cutoff * w);
             active++;
         }
 
+        if (TryTrapezoid(centres, inverseWidths, active, out var trapezoid)) { return trapezoid; }
+
+        Span<double> ends = k <= 64 ? stackalloc double[k] : new double[k];
+        var lo = -Cutoff;
+        for (var b = 0; b < active; b++)
+        {
+            var w = 1 / inverseWidths[b];
+            lo = Math.Max(lo, centres[b] - (Cutoff * w));
+            ends[b] = centres[b] + (Cutoff * w);
+        }
+
         if (!(lo < Cutoff)) { return double.Epsilon; } // some factor is below Φ(−C) wherever φ is not negligible
-        if (TryTrapezoid(centres[..active], inverseWidths[..active], out var trapezoid)) { return trapezoid; }
 
         // Keep only the factors that still rise somewhere in [lo, C].
         var kept = 0;
@@ -307,10 +313,9 @@ internal static class ActionSelection
     /// <see cref="TrapezoidAnchorGroups"/> groups; with |u| below about 9.5 on the nodes where a factor is kept, neither
     /// overflows.</para>
     /// </remarks>
-    private static bool TryTrapezoid(ReadOnlySpan<double> centres, ReadOnlySpan<double> inverseWidths, out double probability)
+    private static bool TryTrapezoid(Span<double> centres, Span<double> inverseWidths, int n, out double probability)
     {
         probability = 0;
-        var n = centres.Length;
         if (n > TrapezoidMaxFactors) { return false; }
         var logLower = TrapezoidLogBudget;
         var reach = TrapezoidReach;
@@ -319,15 +324,12 @@ internal static class ActionSelection
         // The factors four to a vector; padding factors are centred far left (u ≥ 0 everywhere, so they add nothing to the
         // lower end's bound, and their end is before lo, so they are never multiplied).
         var vectors = (n + Vector256<double>.Count - 1) / Vector256<double>.Count;
-        Span<Vector256<double>> t = stackalloc Vector256<double>[vectors];
-        Span<Vector256<double>> iw = stackalloc Vector256<double>[vectors];
+        var padded = vectors * Vector256<double>.Count;
+        centres[n..padded].Fill(TrapezoidPaddingCentre);
+        inverseWidths[n..padded].Fill(1);
+        var t = MemoryMarshal.Cast<double, Vector256<double>>(centres[..padded]);
+        var iw = MemoryMarshal.Cast<double, Vector256<double>>(inverseWidths[..padded]);
         Span<Vector256<double>> ends = stackalloc Vector256<double>[vectors];
-        var lanes = MemoryMarshal.Cast<Vector256<double>, double>(t);
-        var inverse = MemoryMarshal.Cast<Vector256<double>, double>(iw);
-        centres.CopyTo(lanes);
-        inverseWidths.CopyTo(inverse);
-        lanes[n..].Fill(TrapezoidPaddingCentre);
-        inverse[n..].Fill(1);
 
         // Lower end: start at the largest single-term root (a valid bound), then Newton steps on L(z) = log ε (branch-free:
         // a factor adds −u²/2 to L and −u/w to its slope while u < 0).
@@ -351,6 +353,12 @@ internal static class ActionSelection
             var slope = -below - Vector256.Sum(slopes);
             if (!(slope > 0) || value >= logLower) { break; }
             lo += (logLower - value) / slope;
+        }
+
+        if (!(lo < reach)) // below lo and above reach the integral is within the budget: nothing is left
+        {
+            probability = double.Epsilon;
+            return true;
         }
 
         // Where each factor is set to 1: where 1 − Φ(u) alone is below the budget, or earlier, where

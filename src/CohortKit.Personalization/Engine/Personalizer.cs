@@ -112,9 +112,11 @@ public sealed partial class Personalizer : IDisposable
         Span<double> means = k <= StackLimit ? stackalloc double[k] : new double[k];
         Span<double> widths = k <= StackLimit ? stackalloc double[k] : new double[k];
         var needsWidth = _options.Policy.Policy is BanditPolicy.LinUcb or BanditPolicy.Thompson;
+        var shared = _options.ActionFeatures == 0; // then φ = [1, context] for every action: built once
+        if (shared) { Phi(context, default, phi); }
         for (var a = 0; a < k; a++)
         {
-            Phi(context, actions[a].Features, phi);
+            if (!shared) { Phi(context, actions[a].Features, phi); }
             var arm = arms.TryGetValue(actions[a].Id, out var found) ? found : _prior;
             means[a] = arm.Mean(phi);
             widths[a] = needsWidth ? arm.Width(phi) : 0;
@@ -225,8 +227,10 @@ public sealed partial class Personalizer : IDisposable
             if (!double.IsFinite(context[i])) { throw new ArgumentOutOfRangeException(nameof(context), context[i], $"Context feature {i} is {context[i]}; features must be finite."); }
         }
 
-        if (actions.Count == 0) { throw new ArgumentException("The action set is empty; Rank needs at least one action.", nameof(actions)); }
-        for (var a = 0; a < actions.Count; a++)
+        var k = actions.Count;
+        if (k == 0) { throw new ArgumentException("The action set is empty; Rank needs at least one action.", nameof(actions)); }
+        Span<int> hashes = k <= StackLimit ? stackalloc int[k] : new int[k]; // ids compared only when their hashes agree
+        for (var a = 0; a < k; a++)
         {
             var action = actions[a] ?? throw new ArgumentException($"Action {a} is null.", nameof(actions));
             if (action.Features.Length != _options.ActionFeatures)
@@ -234,9 +238,13 @@ public sealed partial class Personalizer : IDisposable
                 throw new ArgumentException($"Action '{action.Id}' has {action.Features.Length} features; the engine expects {_options.ActionFeatures}.", nameof(actions));
             }
 
+            var hash = hashes[a] = action.Id.GetHashCode(StringComparison.Ordinal);
             for (var b = 0; b < a; b++)
             {
-                if (string.Equals(actions[b].Id, action.Id, StringComparison.Ordinal)) { throw new ArgumentException($"Action id '{action.Id}' appears twice in the action set.", nameof(actions)); }
+                if (hashes[b] == hash && string.Equals(actions[b].Id, action.Id, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"Action id '{action.Id}' appears twice in the action set.", nameof(actions));
+                }
             }
         }
     }

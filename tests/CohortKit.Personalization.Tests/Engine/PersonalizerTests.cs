@@ -26,6 +26,8 @@ public sealed class PersonalizerTests
         FluentActions.Invoking(() => engine.Rank([1, 2, 3], Actions)).Should().Throw<ArgumentException>().WithMessage("The context has 3 features*");
         FluentActions.Invoking(() => engine.Rank([0, 0, double.NaN, 0, 0], Actions)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("Context feature 2 is NaN*");
         FluentActions.Invoking(() => engine.Rank(Context, [Actions[0], Actions[0]])).Should().Throw<ArgumentException>().WithMessage("Action id 'video' appears twice*");
+        var third = new string(['q', 'u', 'i', 'z']); // equal ids in distinct strings, third of three
+        FluentActions.Invoking(() => engine.Rank(Context, [new RankableAction("quiz", 0, 1), Actions[0], new RankableAction(third, 0, 1)])).Should().Throw<ArgumentException>().WithMessage("Action id 'quiz' appears twice*");
         FluentActions.Invoking(() => engine.Rank(Context, [new RankableAction("x", 1)])).Should().Throw<ArgumentException>().WithMessage("Action 'x' has 1 features*");
         FluentActions.Invoking(() => new RankableAction("x", double.PositiveInfinity)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("A feature of action 'x'*");
         engine.PendingCount.Should().Be(0, "a refused call leaves nothing behind");

@@ -64,6 +64,20 @@ public sealed class ThompsonPropensityTests
         ActionSelection.ThompsonProbability(means, widths, 1, 0).Should().BeApproximately(expected, 1e-12);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void ThompsonProbability_ActionFarBehind_IsTheSmallestPositiveNumber(int k)
+    {
+        // Action 0 is 70 standard deviations of the difference behind action 1: its probability, Φ(−70.7) by the two-action
+        // closed form and below it with more rivals, underflows; it was drawn, so the propensity is the smallest positive
+        // double, never 0 (an importance weight 1/p must stay finite).
+        var means = Enumerable.Range(0, k).Select(b => b == 1 ? 10.0 : 0.0).ToArray();
+        var widths = Enumerable.Repeat(0.1, k).ToArray();
+        ActionSelection.ThompsonProbability(means, widths, 1, 0).Should().Be(double.Epsilon);
+        ActionSelection.ThompsonProbability(means, widths, 1, 1).Should().BeApproximately(1, 1e-15);
+    }
+
     [Fact]
     public void Probabilities_Thompson_MatchAdaptiveQuadratureForEveryCase()
     {
