@@ -17,7 +17,6 @@ if (args.Length > 0 && args[0] == "--ann")
     return CohortKit.Benchmarks.Similarity.AnnRun.Run(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), args.Length > 3 ? args[3] : null);
 }
 
-if (args.Length > 0 && args[0] == "--tmp-ab") { return CohortKit.Benchmarks.Personalization.TmpAb.Run(); }
 if (args.Length > 0 && args[0] == "--rank-latency")
 {
     return CohortKit.Benchmarks.Personalization.RankLatencyRun.Run(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
