@@ -445,9 +445,7 @@ internal static class ActionSelection
         return (values, ratios, Vector256.Create(exps.GetElement(3)));
     }
 
-    /// <summary>Multiplies one factor Φ(u) into every group's numerator and denominator (Hart 5666 as in
-    /// <see cref="NormalCdfRatio(Vector256{double}, Vector256{double}, out Vector256{double}, out Vector256{double})"/>,
-    /// written out with Estrin's scheme, three levels of fused multiply-adds instead of Horner's chains of six and seven),
+    /// <summary>Multiplies one factor Φ(u) into every group's numerator and denominator (<see cref="HartRatio"/>), with
     /// exp(−u²/2) carried from group to group by multiplication and recomputed every <see cref="TrapezoidAnchorGroups"/>.</summary>
     /// <param name="numerators">Per group of four nodes, the running numerator.</param>
     /// <param name="denominators">Per group, the running denominator.</param>
@@ -465,23 +463,9 @@ internal static class ActionSelection
             var end = Math.Min(count, start + TrapezoidAnchorGroups);
             for (var g = start; g < end; g++)
             {
-                var x = Vector256.Abs(u);
-                var x2 = x * x;
-                var x4 = x2 * x2;
-                var p01 = Vector256.FusedMultiplyAdd(Vector256.Create(P1), x, Vector256.Create(P0));
-                var p23 = Vector256.FusedMultiplyAdd(Vector256.Create(P3), x, Vector256.Create(P2));
-                var p45 = Vector256.FusedMultiplyAdd(Vector256.Create(P5), x, Vector256.Create(P4));
-                var q01 = Vector256.FusedMultiplyAdd(Vector256.Create(Q1), x, Vector256.Create(Q0));
-                var q23 = Vector256.FusedMultiplyAdd(Vector256.Create(Q3), x, Vector256.Create(Q2));
-                var q45 = Vector256.FusedMultiplyAdd(Vector256.Create(Q5), x, Vector256.Create(Q4));
-                var q67 = Vector256.FusedMultiplyAdd(Vector256.Create(Q7), x, Vector256.Create(Q6));
-                var p = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(Vector256.Create(P6), x2, p45), x4, Vector256.FusedMultiplyAdd(p23, x2, p01));
-                var q = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(q67, x2, q45), x4, Vector256.FusedMultiplyAdd(q23, x2, q01));
-                var tail = e * p;
-                ref var n = ref Unsafe.Add(ref numerator, g);
-                ref var d = ref Unsafe.Add(ref denominator, g);
-                n *= Vector256.ConditionalSelect(Vector256.GreaterThan(u, Vector256<double>.Zero), q - tail, tail);
-                d *= q;
+                var (n, d) = HartRatio(u, e);
+                Unsafe.Add(ref numerator, g) *= n;
+                Unsafe.Add(ref denominator, g) *= d;
                 e *= ratio;
                 ratio *= growth;
                 u += step;
@@ -570,25 +554,29 @@ internal static class ActionSelection
     /// <summary><see cref="NormalCdfRatio(Vector256{double}, out Vector256{double}, out Vector256{double})"/> given
     /// <paramref name="e"/> = exp(−u²/2), which the trapezoidal rule carries from node to node by multiplication.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void NormalCdfRatio(Vector256<double> u, Vector256<double> e, out Vector256<double> numerator, out Vector256<double> denominator)
+    internal static void NormalCdfRatio(Vector256<double> u, Vector256<double> e, out Vector256<double> numerator, out Vector256<double> denominator) =>
+        (numerator, denominator) = HartRatio(u, e);
+
+    /// <summary>Φ(u) = numerator/denominator by Hart 5666 given e = exp(−u²/2): with z = |u|, the tail is e·P(z)/Q(z), so
+    /// Φ = e·P/Q below 0 and (Q − e·P)/Q above; P and Q in Estrin's form (three levels of fused multiply-adds instead of
+    /// Horner's chains of six and seven). The one implementation behind both quadratures.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> Numerator, Vector256<double> Denominator) HartRatio(Vector256<double> u, Vector256<double> e)
     {
-        var z = Vector256.Abs(u);
-        var p = Vector256.FusedMultiplyAdd(Vector256.Create(P6), z, Vector256.Create(P5));
-        p = Vector256.FusedMultiplyAdd(p, z, Vector256.Create(P4));
-        p = Vector256.FusedMultiplyAdd(p, z, Vector256.Create(P3));
-        p = Vector256.FusedMultiplyAdd(p, z, Vector256.Create(P2));
-        p = Vector256.FusedMultiplyAdd(p, z, Vector256.Create(P1));
-        p = Vector256.FusedMultiplyAdd(p, z, Vector256.Create(P0));
-        var q = Vector256.FusedMultiplyAdd(Vector256.Create(Q7), z, Vector256.Create(Q6));
-        q = Vector256.FusedMultiplyAdd(q, z, Vector256.Create(Q5));
-        q = Vector256.FusedMultiplyAdd(q, z, Vector256.Create(Q4));
-        q = Vector256.FusedMultiplyAdd(q, z, Vector256.Create(Q3));
-        q = Vector256.FusedMultiplyAdd(q, z, Vector256.Create(Q2));
-        q = Vector256.FusedMultiplyAdd(q, z, Vector256.Create(Q1));
-        q = Vector256.FusedMultiplyAdd(q, z, Vector256.Create(Q0));
+        var x = Vector256.Abs(u);
+        var x2 = x * x;
+        var x4 = x2 * x2;
+        var p01 = Vector256.FusedMultiplyAdd(Vector256.Create(P1), x, Vector256.Create(P0));
+        var p23 = Vector256.FusedMultiplyAdd(Vector256.Create(P3), x, Vector256.Create(P2));
+        var p45 = Vector256.FusedMultiplyAdd(Vector256.Create(P5), x, Vector256.Create(P4));
+        var q01 = Vector256.FusedMultiplyAdd(Vector256.Create(Q1), x, Vector256.Create(Q0));
+        var q23 = Vector256.FusedMultiplyAdd(Vector256.Create(Q3), x, Vector256.Create(Q2));
+        var q45 = Vector256.FusedMultiplyAdd(Vector256.Create(Q5), x, Vector256.Create(Q4));
+        var q67 = Vector256.FusedMultiplyAdd(Vector256.Create(Q7), x, Vector256.Create(Q6));
+        var p = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(Vector256.Create(P6), x2, p45), x4, Vector256.FusedMultiplyAdd(p23, x2, p01));
+        var q = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(q67, x2, q45), x4, Vector256.FusedMultiplyAdd(q23, x2, q01));
         var tail = e * p;
-        numerator = Vector256.ConditionalSelect(Vector256.GreaterThan(u, Vector256<double>.Zero), q - tail, tail);
-        denominator = q;
+        return (Vector256.ConditionalSelect(Vector256.GreaterThan(u, Vector256<double>.Zero), q - tail, tail), q);
     }
 
     private static void Spreads(ReadOnlySpan<double> widths, double scale, Span<double> spreads)
