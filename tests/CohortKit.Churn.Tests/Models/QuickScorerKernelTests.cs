@@ -125,6 +125,36 @@ public sealed class QuickScorerKernelTests
         checkedRows.Should().Be(4 * block * block);
     }
 
+    /// <summary>Edge shapes of the mask buffer: no tree (the bias alone), only single-leaf trees (no split node, no feature to
+    /// scan), and 300 trees (masks past the stack budget of 256 trees, in a rented buffer): every path gives the walk's bits.</summary>
+    [Theory]
+    [InlineData(0, 20)]
+    [InlineData(5, 1)]
+    [InlineData(300, 20)]
+    public void Score_NoTreesSingleLeavesOrManyTrees_EqualsThePerRowWalk(int treeCount, int maxLeaves)
+    {
+        var random = new Random(17 + treeCount);
+        var trees = Enumerable.Range(0, treeCount).Select(_ => RandomTrees.Tree(random, random.Next(1, maxLeaves + 1), Dimensions, Grid)).ToArray();
+        var scorer = new TreeEnsembleScorer(trees, -1.5);
+        var quick = new QuickScorerEnsemble(trees, -1.5);
+        var data = RandomTrees.Rows(random, 37, Dimensions, Grid);
+        var scores = new double[37];
+        var scalar = new double[37];
+        quick.Score(data, Dimensions, scores);
+        quick.ScoreScalar(data, Dimensions, scalar);
+        for (var r = 0; r < scores.Length; r++)
+        {
+            var walked = BitConverter.DoubleToInt64Bits(scorer.Score(data.AsSpan(r * Dimensions, Dimensions)));
+            BitConverter.DoubleToInt64Bits(scores[r]).Should().Be(walked, $"row {r} (Score)");
+            BitConverter.DoubleToInt64Bits(scalar[r]).Should().Be(walked, $"row {r} (row by row)");
+        }
+
+        if (treeCount == 0)
+        {
+            scores.Should().AllBeEquivalentTo(-1.5);
+        }
+    }
+
     /// <summary>A tree of 33 leaves does not fit a 32-bit lane: QuickScorer scores row by row, the same bits as the walk, and
     /// the vectorised path refuses it by name.</summary>
     [Fact]
