@@ -18,9 +18,9 @@ namespace CohortKit.Churn.Models;
 /// the records read as one stream.</para>
 /// <para>Each lane's exit leaf is then its mask's lowest set bit (a trailing-zero count); the 16 lanes' sums add the same
 /// products weight · leaf to the bias in the same tree order as the scalar path, each lane in its own double: the same bits.</para>
-/// <para>A block scans a node while any of its rows fails it: on 30 features of comparable use, a 16-row block visits ~94 %
-/// of the nodes and an 8-row block ~89 %, so 16 rows halve the visits per row for ~1.7× the work per visit
-/// (docs/decisions.md #69).</para>
+/// <para>A block scans a node while any of its rows fails it: on the benchmark's model (30 features of comparable use) a
+/// 16-row block visits ~94 % of the nodes and an 8-row block ~89 %, so 16 rows nearly halve the visits per row (224 against
+/// 423), each visit updating two vectors instead of one (docs/decisions.md #69).</para>
 /// </remarks>
 internal sealed partial class QuickScorerEnsemble
 {
@@ -36,7 +36,8 @@ internal sealed partial class QuickScorerEnsemble
     /// <summary>Bytes of one tree's masks for a block: 16 lanes of 4 bytes, one cache line.</summary>
     private const int TreeMaskBytes = BlockRows * sizeof(uint);
 
-    /// <summary>Mask buffers up to this size live on the stack (256 trees); larger ones are rented.</summary>
+    /// <summary>Mask buffers up to this size live on the stack (255 trees, with a line of room for alignment); larger ones are
+    /// rented.</summary>
     private const int StackMaskBytes = 16 * 1024;
 
     /// <summary>The node stream of the vectorised path, grouped by feature and sorted by threshold as
