@@ -126,7 +126,7 @@ public sealed class QuickScorerKernelTests
     }
 
     /// <summary>Edge shapes of the mask buffer: no tree (the bias alone), only single-leaf trees (no split node, no feature to
-    /// scan), and 300 trees (masks past the stack budget of 256 trees, in a rented buffer): every path gives the walk's bits.</summary>
+    /// scan), and 300 trees (masks past the stack budget of 255 trees, in a rented buffer): every path gives the walk's bits.</summary>
     [Theory]
     [InlineData(0, 20)]
     [InlineData(5, 1)]
