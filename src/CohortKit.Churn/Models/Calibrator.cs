@@ -30,12 +30,26 @@ internal sealed class Calibrator
     {
         if (Method == ProbabilityCalibration.Platt)
         {
-            return 1 / (1 + Math.Exp(-(A * score + B)));
+            return Platt(score);
         }
 
         var i = Array.BinarySearch(Upper, score);
         if (i < 0) { i = Math.Min(~i, Upper.Length - 1); }
         return Value[i];
+    }
+
+    /// <summary>Maps raw scores to probabilities in place: the same values as <see cref="Apply(double)"/> one by one, with the
+    /// method chosen once (Platt stays on the scalar <see cref="Math.Exp"/>, whose bits a vector exponential would not keep).</summary>
+    public void Apply(Span<double> scores)
+    {
+        if (Method == ProbabilityCalibration.Platt)
+        {
+            foreach (ref var s in scores) { s = Platt(s); }
+        }
+        else
+        {
+            foreach (ref var s in scores) { s = Apply(s); }
+        }
     }
 
     public static Calibrator Fit(ProbabilityCalibration method, ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
@@ -60,6 +74,8 @@ internal sealed class Calibrator
         var (slopes, intercept) = LogisticFit.Fit([scores.ToArray()], labels, initialSlope: 1);
         return new(ProbabilityCalibration.Platt, slopes[0], intercept, [], []);
     }
+
+    private double Platt(double score) => 1 / (1 + Math.Exp(-(A * score + B)));
 
     /// <summary>Pool adjacent violators on the rows sorted by score (ties pooled first).</summary>
     private static Calibrator FitIsotonic(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)

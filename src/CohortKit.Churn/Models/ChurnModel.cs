@@ -45,16 +45,23 @@ public sealed class ChurnModel : IChurnModel
 
         var rows = features.Rows;
         var dims = features.Dimensions;
-        var output = new double[rows];
-        Parallel.For(0, (rows + RowsPerChunk - 1) / RowsPerChunk, chunk =>
+        unsafe
         {
-            var start = chunk * RowsPerChunk;
-            var count = Math.Min(rows, start + RowsPerChunk) - start;
-            var scores = output.AsSpan(start, count);
-            Scorer.ScoreRows(features.AsSpan().Slice(start * dims, count * dims), dims, scores);
-            for (var r = 0; r < count; r++) { scores[r] = Calibrator.Apply(scores[r]); }
-        });
-        output.CopyTo(destination);
+            // Each chunk writes its own slice of the pinned destination (no intermediate buffer: 8 MB a million rows).
+            fixed (double* pinned = destination)
+            {
+                var target = (nint)pinned;
+                Parallel.For(0, (rows + RowsPerChunk - 1) / RowsPerChunk, chunk =>
+                {
+                    var start = chunk * RowsPerChunk;
+                    var count = Math.Min(rows, start + RowsPerChunk) - start;
+                    var scores = new Span<double>((double*)target + start, count);
+                    Scorer.ScoreRows(features.AsSpan().Slice(start * dims, count * dims), dims, scores);
+                    Calibrator.Apply(scores);
+                });
+            }
+        }
+
         ChurnTelemetry.RowsScored.Add(rows);
     }
 

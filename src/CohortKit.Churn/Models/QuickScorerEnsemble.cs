@@ -17,8 +17,9 @@ namespace CohortKit.Churn.Models;
 /// <para>Scores equal <see cref="TreeEnsembleScorer.Score"/> bit for bit: the exit leaves are the same, and the same products
 /// weight · leaf are added to the bias in the same tree order. Trees of at most 64 leaves (one <see cref="ulong"/> mask).</para>
 /// <para>With AVX2 and trees of at most 32 leaves, <see cref="Score"/> runs the vectorised form (V-QuickScorer, Lucchese et al.,
-/// SIGIR 2016) on 8 rows at once (<see cref="ScoreVectorised"/>); otherwise it scores one row at a time
-/// (<see cref="ScoreScalar"/>). Both give the same bits.</para>
+/// SIGIR 2016) on 16 rows at once (<see cref="ScoreVectorised"/>); otherwise it scores one row at a time
+/// (<see cref="ScoreScalar"/>). Both give the same bits, as does the 8-row kernel it replaced
+/// (<see cref="ScoreEightRowBlocks"/>, kept as a benchmark baseline).</para>
 /// <para>Immutable and thread-safe.</para>
 /// </remarks>
 internal sealed partial class QuickScorerEnsemble
@@ -96,13 +97,14 @@ internal sealed partial class QuickScorerEnsemble
         foreach (var n in sorted) { _featureStart[n.Feature + 1]++; }
         for (var f = 0; f < features; f++) { _featureStart[f + 1] += _featureStart[f]; }
         _keep = _leaves <= VectorMaxLeaves ? [.. _entry.Select(KeepMask)] : null;
+        _nodes = _leaves <= VectorMaxLeaves ? VectorNodes(_threshold, _entry) : null;
     }
 
     /// <summary>Gets the number of features the trees split on (the highest split feature + 1).</summary>
     public int Features => _featureStart.Length - 1;
 
-    /// <summary>Scores rows of <paramref name="dimensions"/> features each: 8 rows at once with AVX2 when every tree has at most
-    /// 32 leaves, else one row at a time; the same bits either way.</summary>
+    /// <summary>Scores rows of <paramref name="dimensions"/> features each: 16 rows at once with AVX2 when every tree has at
+    /// most 32 leaves, else one row at a time; the same bits either way.</summary>
     public void Score(ReadOnlySpan<float> data, int dimensions, Span<double> destination)
     {
         if (VectorFits)

@@ -54,7 +54,7 @@ internal sealed class TreeEnsembleScorer(TreeEnsembleScorer.Tree[] trees, double
         return sum;
     }
 
-    /// <summary>Scores rows by QuickScorer (<see cref="QuickScorerEnsemble"/>: 8 rows at once with AVX2 and trees of at most 32
+    /// <summary>Scores rows by QuickScorer (<see cref="QuickScorerEnsemble"/>: 16 rows at once with AVX2 and trees of at most 32
     /// leaves, else row by row) when every tree has at most 64 leaves (and there are at most 65,536 trees), else blocks of rows
     /// tree by tree through the flat layout (<see cref="FlatTreeEnsemble"/>); each equals <see cref="Score"/> bit for bit.</summary>
     public override void ScoreRows(ReadOnlySpan<float> data, int dimensions, Span<double> destination)
@@ -73,6 +73,11 @@ internal sealed class TreeEnsembleScorer(TreeEnsembleScorer.Tree[] trees, double
     /// <exception cref="NotSupportedException">A tree has more than 64 leaves.</exception>
     internal void ScoreRowsByScalarQuickScorer(ReadOnlySpan<float> data, int dimensions, Span<double> destination)
         => (_quickFits ? Quick : throw new NotSupportedException("A tree has more than 64 leaves.")).ScoreScalar(data, dimensions, destination);
+
+    /// <summary>Scores by the 8-row vectorised QuickScorer the 16-row one replaced (decision #66; a benchmark baseline).</summary>
+    /// <exception cref="NotSupportedException">No AVX2, or a tree has more than 32 leaves.</exception>
+    internal void ScoreRowsByEightRowBlocks(ReadOnlySpan<float> data, int dimensions, Span<double> destination)
+        => (_quickFits ? Quick : throw new NotSupportedException("A tree has more than 64 leaves.")).ScoreEightRowBlocks(data, dimensions, destination);
 
     /// <summary>Scores through the flat tree-by-tree layout whatever the leaf count (the blocked walk QuickScorer replaced; kept
     /// for trees of more than 64 leaves and as a benchmark baseline).</summary>
