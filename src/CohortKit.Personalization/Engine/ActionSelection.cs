@@ -257,7 +257,8 @@ internal static class ActionSelection
             }
 
             kept = live;
-            var end = Math.Min(Cutoff, z + (PanelWidth * narrowest * Math.Min(1, Math.Sqrt(SmoothFactors / (double)Math.Max(live, 1)))));
+            // At least one ulp: a factor narrower than z's ulp would otherwise never let z advance (an endless loop).
+            var end = Math.Min(Cutoff, Math.Max(Math.BitIncrement(z), z + (PanelWidth * narrowest * Math.Min(1, Math.Sqrt(SmoothFactors / (double)Math.Max(live, 1))))));
             var half = 0.5 * (end - z);
             var mid = 0.5 * (end + z);
             var panel = 0.0;
@@ -386,8 +387,11 @@ internal static class ActionSelection
         var endAt = MemoryMarshal.Cast<Vector256<double>, double>(ends);
         var h = Math.Sqrt(TrapezoidStepConstant / spreadSum);
         var first = Math.Floor(lo / h);
-        var groups = (int)Math.Ceiling((Math.Ceiling(reach / h) - first + 1) / Vector256<double>.Count);
-        if (!(groups * Vector256<double>.Count <= TrapezoidMaxNodes)) { return false; }
+        // Compared as a double before the cast: a rival ~1e-8 as wide as the chosen action makes the count exceed int's
+        // range, the cast saturate and groups·4 wrap negative, and the stackalloc below then overflowed the stack.
+        var groupCount = Math.Ceiling((Math.Ceiling(reach / h) - first + 1) / Vector256<double>.Count);
+        if (!(groupCount * Vector256<double>.Count <= TrapezoidMaxNodes)) { return false; }
+        var groups = (int)groupCount;
 
         var z0 = first * h;
         var offsets = Vector256.Create(0.0, 1, 2, 3);

@@ -64,6 +64,31 @@ public sealed class ThompsonPropensityTests
         ActionSelection.ThompsonProbability(means, widths, 1, 0).Should().BeApproximately(expected, 1e-12);
     }
 
+    [Fact]
+    public void ThompsonProbability_RivalAMillionthOfAMillionthAsWide_IsTheClosedForm()
+    {
+        // The rival is practically the point 1 (spread 1e-12 against 1): P(N(0, 1) > 1) = 1 − Φ(1), Φ(1) = 0.841344746068542949
+        // (mpmath, 40 digits). The trapezoid's node count (about 1e13) overflowed int, the cast saturated, groups·4 wrapped
+        // negative and passed the 160-node check, and the stackalloc crashed the process with a stack overflow.
+        var means = new[] { 0.0, 1.0 };
+        var widths = new[] { 1.0, 1e-12 };
+        ActionSelection.ThompsonProbability(means, widths, 1, 0).Should().BeApproximately(0.158655253931457051, 1e-12);
+        ActionSelection.ThompsonProbability(means, widths, 1, 1).Should().BeApproximately(0.841344746068542949, 1e-12);
+    }
+
+    [Fact]
+    public async Task ThompsonProbability_RivalNarrowerThanAnUlp_EndsAndIsTheClosedForm()
+    {
+        // The chosen action N(0, 1e4²) against a rival at 4e4 of spread 1e-12 (1e-16 in the chosen's units: a step) and 64
+        // rivals N(0, 1e4²): P = ∫_4^∞ φ(z)Φ(z)^64 dz = (1 − Φ(4)^65)/65 = 3.16391650091095090e-05 (mpmath, 40 digits).
+        // The Gauss–Legendre panels narrower than an ulp of z never advanced z: an endless loop.
+        var means = new[] { 0.0, 4e4 }.Concat(Enumerable.Repeat(0.0, 64)).ToArray();
+        var widths = new[] { 1e4, 3e-13 }.Concat(Enumerable.Repeat(1e4, 64)).ToArray();
+        var task = Task.Run(() => ActionSelection.ThompsonProbability(means, widths, 1, 0));
+        (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(10)))).Should().BeSameAs(task, "the quadrature must end");
+        (await task).Should().BeApproximately(3.16391650091095090e-05, 1e-12);
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(5)]
