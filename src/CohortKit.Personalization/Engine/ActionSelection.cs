@@ -352,6 +352,11 @@ internal static class ActionSelection
             var below = Math.Min(lo, 0);
             var value = -0.5 * ((below * below) + Vector256.Sum(squares));
             var slope = -below - Vector256.Sum(slopes);
+            // Every iterate is a valid lower end (L(lo) ≤ log ε) in exact arithmetic. A factor narrower than an ulp of its
+            // centre rounds its start t − reach·w to t itself, where L = 0: the bound is lost, the factor would be dropped as
+            // "already 1" and nodes just below lo counted it as 1 (0.36 for 1 − Φ(1) = 0.16). Such a step is left to the
+            // Gauss–Legendre panels, which start at lo.
+            if (value > logLower + Math.Log(2)) { return false; }
             if (!(slope > 0) || value >= logLower) { break; }
             lo += (logLower - value) / slope;
         }

@@ -76,6 +76,22 @@ public sealed class ThompsonPropensityTests
         ActionSelection.ThompsonProbability(means, widths, 1, 1).Should().BeApproximately(0.841344746068542949, 1e-12);
     }
 
+    [Theory]
+    [InlineData(1.0, 0.158655253931457051)]
+    [InlineData(0.0, 0.5)]
+    [InlineData(-2.0, 0.977249868051820793)]
+    public void ThompsonProbability_RivalAStepNarrowerThanAnUlp_IsTheClosedForm(double rivalAt, double expected)
+    {
+        // Spreads 1e6 (scale 1e6) and 1e-12 (the floor): in the chosen action's units the rival is a step at rivalAt,
+        // 1e-18 wide, so P(chosen) = 1 − Φ(rivalAt) (mpmath, 40 digits). The step's start rivalAt − 8.5e-18 rounded to
+        // rivalAt, the trapezoid's lower-end bound was lost, and a node up to h below the step counted the rival as 1
+        // (0.359 instead of 0.159).
+        var means = new[] { 0.0, rivalAt * 1e6 };
+        var widths = new[] { 1.0, 1e-18 };
+        ActionSelection.ThompsonProbability(means, widths, 1e6, 0).Should().BeApproximately(expected, 1e-12);
+        ActionSelection.ThompsonProbability(means, widths, 1e6, 1).Should().BeApproximately(1 - expected, 1e-12);
+    }
+
     [Fact]
     public async Task ThompsonProbability_RivalNarrowerThanAnUlp_EndsAndIsTheClosedForm()
     {
