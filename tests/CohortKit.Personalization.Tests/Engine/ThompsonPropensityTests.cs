@@ -105,6 +105,17 @@ public sealed class ThompsonPropensityTests
         (await task).Should().BeApproximately(3.16391650091095090e-05, 1e-12);
     }
 
+    [Fact]
+    public void ThompsonProbability_ManyWideRivalsJustSetToOne_MatchesQuadratureTo1e12()
+    {
+        // 199 rivals 1,000 times as wide, each at −7,503 (its factor Φ((z + 7503)/1000) passes Φ(7.5) at z = −3): each one
+        // set to 1 from its Φ(7.5) on erred by about 3e-14, together 6.1e-12 (the Gauss–Legendre panels; more than 64 rivals).
+        // Expected 1 − 6.206346157e-12 = ∫φ(z)Φ((z + 7503)/1000)^199 dz by mpmath.quad (30 digits).
+        var means = new[] { 0.0 }.Concat(Enumerable.Repeat(-7503.0, 199)).ToArray();
+        var widths = new[] { 1.0 }.Concat(Enumerable.Repeat(1000.0, 199)).ToArray();
+        ActionSelection.ThompsonProbability(means, widths, 1, 0).Should().BeApproximately(0.9999999999937936538, 1e-12);
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(5)]
