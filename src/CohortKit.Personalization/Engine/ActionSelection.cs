@@ -29,6 +29,10 @@ internal static class ActionSelection
     /// <summary>Where φ and the factors' tails are cut: Φ(−7.5) ≈ 3.2e-14.</summary>
     private const double Cutoff = 7.5;
 
+    /// <summary>Where the Gauss–Legendre panels set a factor to 1: 1 − Φ(8.5) ≈ 9.5e-18, so that even 1,000 factors set to 1
+    /// err by less than 1e-14 together (at <see cref="Cutoff"/>, 3.2e-14 each, 65 to 300 wide rivals erred by up to 6e-12).</summary>
+    private const double FactorCutoff = 8.5;
+
     private static readonly double InverseSqrt2Pi = 1 / Math.Sqrt(2 * Math.PI);
 
     /// <summary>Factors multiplied into a node's numerator and denominator between two divisions, counted over the factors
@@ -178,7 +182,7 @@ internal static class ActionSelection
     /// With z the chosen action's standardised draw, t_b = (m_b − m_a)/s_a and w_b = s_b/s_a,
     /// P = ∫ φ(z) Π_{b≠a} Φ((z − t_b)/w_b) dz. Every factor rises from 0 to 1 within ±<see cref="Cutoff"/>·w_b of t_b, and
     /// φ is negligible beyond ±<see cref="Cutoff"/>; so the integral runs from lo = max(−C, max_b t_b − C·w_b) (below lo some
-    /// factor is under Φ(−C) ≈ 3e-14) to C, a factor is dropped once z passes t_b + C·w_b (it is then 1 within 3e-14), and
+    /// factor is under Φ(−C) ≈ 3e-14) to C, a factor is dropped once z passes t_b + <see cref="FactorCutoff"/>·w_b (it is then 1 within 1e-17), and
     /// the rest is integrated by composite <see cref="PanelNodes"/>-point Gauss–Legendre panels no wider than
     /// <see cref="PanelWidth"/> times the narrowest width still rising (a sharp factor is resolved where it rises, and
     /// only there), times √(9/n) when n > <see cref="SmoothFactors"/> factors still rise. The nodes are evaluated four at a time in 256-bit lanes: each factor's Φ as the quotient of
@@ -226,7 +230,7 @@ internal static class ActionSelection
         {
             var w = 1 / inverseWidths[b];
             lo = Math.Max(lo, centres[b] - (Cutoff * w));
-            ends[b] = centres[b] + (Cutoff * w);
+            ends[b] = centres[b] + (FactorCutoff * w);
         }
 
         if (!(lo < Cutoff)) { return double.Epsilon; } // some factor is below Φ(−C) wherever φ is not negligible
@@ -257,7 +261,8 @@ internal static class ActionSelection
             }
 
             kept = live;
-            var end = Math.Min(Cutoff, z + (PanelWidth * narrowest * Math.Min(1, Math.Sqrt(SmoothFactors / (double)Math.Max(live, 1)))));
+            // At least one ulp: a factor narrower than z's ulp would otherwise never let z advance (an endless loop).
+            var end = Math.Min(Cutoff, Math.Max(Math.BitIncrement(z), z + (PanelWidth * narrowest * Math.Min(1, Math.Sqrt(SmoothFactors / (double)Math.Max(live, 1))))));
             var half = 0.5 * (end - z);
             var mid = 0.5 * (end + z);
             var panel = 0.0;
@@ -273,7 +278,7 @@ internal static class ActionSelection
                     if (ends[i] <= first) { continue; }
                     var u = (x - Vector256.Create(centres[i])) * Vector256.Create(inverseWidths[i]);
                     NormalCdfRatio(u, out var n, out var d);
-                    var rising = Vector256.LessThan(u, Vector256.Create(Cutoff));
+                    var rising = Vector256.LessThan(u, Vector256.Create(FactorCutoff));
                     numerator *= Vector256.ConditionalSelect(rising, n, Vector256<double>.One);
                     denominator *= Vector256.ConditionalSelect(rising, d, Vector256<double>.One);
                     if (++multiplied == FactorsPerDivision) // counted, not by index: skipped factors must not delay the division
@@ -351,6 +356,11 @@ internal static class ActionSelection
             var below = Math.Min(lo, 0);
             var value = -0.5 * ((below * below) + Vector256.Sum(squares));
             var slope = -below - Vector256.Sum(slopes);
+            // Every iterate is a valid lower end (L(lo) ≤ log ε) in exact arithmetic. A factor narrower than an ulp of its
+            // centre rounds its start t − reach·w to t itself, where L = 0: the bound is lost, the factor would be dropped as
+            // "already 1" and nodes just below lo counted it as 1 (0.36 for 1 − Φ(1) = 0.16). Such a step is left to the
+            // Gauss–Legendre panels, which start at lo.
+            if (value > logLower + Math.Log(2)) { return false; }
             if (!(slope > 0) || value >= logLower) { break; }
             lo += (logLower - value) / slope;
         }
@@ -386,8 +396,11 @@ internal static class ActionSelection
         var endAt = MemoryMarshal.Cast<Vector256<double>, double>(ends);
         var h = Math.Sqrt(TrapezoidStepConstant / spreadSum);
         var first = Math.Floor(lo / h);
-        var groups = (int)Math.Ceiling((Math.Ceiling(reach / h) - first + 1) / Vector256<double>.Count);
-        if (!(groups * Vector256<double>.Count <= TrapezoidMaxNodes)) { return false; }
+        // Compared as a double before the cast: a rival ~1e-8 as wide as the chosen action makes the count exceed int's
+        // range, the cast saturate and groups·4 wrap negative, and the stackalloc below then overflowed the stack.
+        var groupCount = Math.Ceiling((Math.Ceiling(reach / h) - first + 1) / Vector256<double>.Count);
+        if (!(groupCount * Vector256<double>.Count <= TrapezoidMaxNodes)) { return false; }
+        var groups = (int)groupCount;
 
         var z0 = first * h;
         var offsets = Vector256.Create(0.0, 1, 2, 3);

@@ -98,7 +98,8 @@ public sealed partial class Personalizer : IDisposable
     /// <returns>The decision; pass its <see cref="RankResult.EventId"/> to <see cref="Reward"/>.</returns>
     /// <exception cref="ArgumentException">The action set is empty, two actions share an id, a length is wrong, or in
     /// apprentice mode the baseline is missing or not among the actions.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A context feature is not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A context feature is not finite, or so large that an action's predicted
+    /// reward or width overflows.</exception>
     public RankResult Rank(ReadOnlySpan<double> context, IReadOnlyList<RankableAction> actions, string? baselineActionId = null)
     {
         ArgumentNullException.ThrowIfNull(actions);
@@ -120,6 +121,7 @@ public sealed partial class Personalizer : IDisposable
             var arm = arms.TryGetValue(actions[a].Id, out var found) ? found : _prior;
             means[a] = arm.Mean(phi);
             widths[a] = needsWidth ? arm.Width(phi) : 0;
+            if (!double.IsFinite(means[a]) || !double.IsFinite(widths[a])) { ThrowNotFinite(nameof(context), actions[a].Id, means[a], widths[a]); }
         }
 
         var eventId = Interlocked.Increment(ref _lastEventId);
@@ -248,6 +250,12 @@ public sealed partial class Personalizer : IDisposable
             }
         }
     }
+
+    /// <summary>A prediction or width that overflowed (features near 1e154 or beyond, or huge rewards): refused, since an
+    /// infinite width made every Thompson propensity the smallest double and a NaN mean made the choice arbitrary.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNotFinite(string parameter, string actionId, double mean, double width) => throw new ArgumentOutOfRangeException(
+        parameter, $"For action '{actionId}' this context gives the predicted reward {mean} and width {width}; they must be finite: the context's features (or the learned rewards) are too large for double precision; rescale them.");
 
     private static int BaselineIndex(IReadOnlyList<RankableAction> actions, string? baselineActionId)
     {

@@ -33,6 +33,20 @@ public sealed class PersonalizerTests
         engine.PendingCount.Should().Be(0, "a refused call leaves nothing behind");
     }
 
+    [Theory]
+    [InlineData(BanditPolicy.Thompson)]
+    [InlineData(BanditPolicy.LinUcb)]
+    public void Rank_ContextWhoseWidthOverflows_IsRefusedNamingTheContext(BanditPolicy policy)
+    {
+        // Finite features of 1e160: φᵀA⁻¹φ = |φ|² under the prior is about 1e320, beyond double, so the width is infinite.
+        // Thompson returned the propensity 5e-324 for what are two identical untrained actions (exactly 1/3 each).
+        using var engine = new Personalizer(Options(policy));
+        FluentActions.Invoking(() => engine.Rank([1e160, 0, 0, 0, 0], Actions)).Should().Throw<ArgumentOutOfRangeException>()
+            .WithMessage("For action 'video'*must be finite*").Which.ParamName.Should().Be("context");
+        engine.PendingCount.Should().Be(0);
+        engine.Rank(Context, Actions).Propensity.Should().BeGreaterThan(0);
+    }
+
     [Fact]
     public void Reward_UnknownAlreadyRewardedOrNonFinite_IsRefused_AndNeverChangesTheModel()
     {

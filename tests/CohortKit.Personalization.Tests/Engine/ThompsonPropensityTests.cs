@@ -64,6 +64,58 @@ public sealed class ThompsonPropensityTests
         ActionSelection.ThompsonProbability(means, widths, 1, 0).Should().BeApproximately(expected, 1e-12);
     }
 
+    [Fact]
+    public void ThompsonProbability_RivalAMillionthOfAMillionthAsWide_IsTheClosedForm()
+    {
+        // The rival is practically the point 1 (spread 1e-12 against 1): P(N(0, 1) > 1) = 1 − Φ(1), Φ(1) = 0.841344746068542949
+        // (mpmath, 40 digits). The trapezoid's node count (about 1e13) overflowed int, the cast saturated, groups·4 wrapped
+        // negative and passed the 160-node check, and the stackalloc crashed the process with a stack overflow.
+        var means = new[] { 0.0, 1.0 };
+        var widths = new[] { 1.0, 1e-12 };
+        ActionSelection.ThompsonProbability(means, widths, 1, 0).Should().BeApproximately(0.158655253931457051, 1e-12);
+        ActionSelection.ThompsonProbability(means, widths, 1, 1).Should().BeApproximately(0.841344746068542949, 1e-12);
+    }
+
+    [Theory]
+    [InlineData(1.0, 0.158655253931457051)]
+    [InlineData(0.0, 0.5)]
+    [InlineData(-2.0, 0.977249868051820793)]
+    public void ThompsonProbability_RivalAStepNarrowerThanAnUlp_IsTheClosedForm(double rivalAt, double expected)
+    {
+        // Spreads 1e6 (scale 1e6) and 1e-12 (the floor): in the chosen action's units the rival is a step at rivalAt,
+        // 1e-18 wide, so P(chosen) = 1 − Φ(rivalAt) (mpmath, 40 digits). The step's start rivalAt − 8.5e-18 rounded to
+        // rivalAt, the trapezoid's lower-end bound was lost, and a node up to h below the step counted the rival as 1
+        // (0.359 instead of 0.159).
+        var means = new[] { 0.0, rivalAt * 1e6 };
+        var widths = new[] { 1.0, 1e-18 };
+        ActionSelection.ThompsonProbability(means, widths, 1e6, 0).Should().BeApproximately(expected, 1e-12);
+        ActionSelection.ThompsonProbability(means, widths, 1e6, 1).Should().BeApproximately(1 - expected, 1e-12);
+    }
+
+    [Fact]
+    public async Task ThompsonProbability_RivalNarrowerThanAnUlp_EndsAndIsTheClosedForm()
+    {
+        // The chosen action N(0, 1e4²) against a rival at 4e4 of spread 1e-12 (1e-16 in the chosen's units: a step) and 64
+        // rivals N(0, 1e4²): P = ∫_4^∞ φ(z)Φ(z)^64 dz = (1 − Φ(4)^65)/65 = 3.16391650091095090e-05 (mpmath, 40 digits).
+        // The Gauss–Legendre panels narrower than an ulp of z never advanced z: an endless loop.
+        var means = new[] { 0.0, 4e4 }.Concat(Enumerable.Repeat(0.0, 64)).ToArray();
+        var widths = new[] { 1e4, 3e-13 }.Concat(Enumerable.Repeat(1e4, 64)).ToArray();
+        var task = Task.Run(() => ActionSelection.ThompsonProbability(means, widths, 1, 0));
+        (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(10)))).Should().BeSameAs(task, "the quadrature must end");
+        (await task).Should().BeApproximately(3.16391650091095090e-05, 1e-12);
+    }
+
+    [Fact]
+    public void ThompsonProbability_ManyWideRivalsJustSetToOne_MatchesQuadratureTo1e12()
+    {
+        // 199 rivals 1,000 times as wide, each at −7,503 (its factor Φ((z + 7503)/1000) passes Φ(7.5) at z = −3): each one
+        // set to 1 from its Φ(7.5) on erred by about 3e-14, together 6.1e-12 (the Gauss–Legendre panels; more than 64 rivals).
+        // Expected 1 − 6.206346157e-12 = ∫φ(z)Φ((z + 7503)/1000)^199 dz by mpmath.quad (30 digits).
+        var means = new[] { 0.0 }.Concat(Enumerable.Repeat(-7503.0, 199)).ToArray();
+        var widths = new[] { 1.0 }.Concat(Enumerable.Repeat(1000.0, 199)).ToArray();
+        ActionSelection.ThompsonProbability(means, widths, 1, 0).Should().BeApproximately(0.9999999999937936538, 1e-12);
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(5)]
