@@ -406,7 +406,7 @@ internal static class ActionSelection
         var offsets = Vector256.Create(0.0, 1, 2, 3);
         Span<Vector256<double>> numerators = stackalloc Vector256<double>[groups];
         Span<Vector256<double>> denominators = stackalloc Vector256<double>[groups];
-        GaussianRun(Vector256.Create(z0) + (offsets * h), h, numerators); // φ·√(2π) at every node
+        GaussianRun(z0, h, numerators); // φ·√(2π) at every node
         denominators.Fill(Vector256<double>.One);
 
         var multiplied = 0;
@@ -494,21 +494,18 @@ internal static class ActionSelection
 
     /// <summary>exp(−z²/2) at the equally spaced nodes starting at <paramref name="start"/> (four per group, step
     /// <paramref name="h"/>), carried by multiplication and recomputed every <see cref="TrapezoidAnchorGroups"/> groups.</summary>
-    private static void GaussianRun(Vector256<double> start, double h, Span<Vector256<double>> destination)
+    private static void GaussianRun(double start, double h, Span<Vector256<double>> destination)
     {
-        var z = start;
-        var step = Vector256.Create(Vector256<double>.Count * h);
         var e = Vector256<double>.Zero;
         var ratio = Vector256<double>.Zero;
         var growth = Vector256<double>.Zero;
         for (var g = 0; g < destination.Length; g++)
         {
-            if (g % TrapezoidAnchorGroups == 0) { (e, ratio, growth) = Anchor(z.GetElement(0), h); }
+            if (g % TrapezoidAnchorGroups == 0) { (e, ratio, growth) = Anchor(start + (g * Vector256<double>.Count * h), h); }
 
             destination[g] = e;
             e *= ratio;
             ratio *= growth;
-            z += step;
         }
     }
 
@@ -562,13 +559,7 @@ internal static class ActionSelection
     /// the tests check it against SciPy's ndtr); the continued fraction of <see cref="NormalCdf"/> is not needed there.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void NormalCdfRatio(Vector256<double> u, out Vector256<double> numerator, out Vector256<double> denominator) =>
-        NormalCdfRatio(u, VectorExp.Exp(Vector256.Create(-0.5) * u * u), out numerator, out denominator);
-
-    /// <summary><see cref="NormalCdfRatio(Vector256{double}, out Vector256{double}, out Vector256{double})"/> given
-    /// <paramref name="e"/> = exp(−u²/2), which the trapezoidal rule carries from node to node by multiplication.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void NormalCdfRatio(Vector256<double> u, Vector256<double> e, out Vector256<double> numerator, out Vector256<double> denominator) =>
-        (numerator, denominator) = HartRatio(u, e);
+        (numerator, denominator) = HartRatio(u, VectorExp.Exp(Vector256.Create(-0.5) * u * u));
 
     /// <summary>Φ(u) = numerator/denominator by Hart 5666 given e = exp(−u²/2): with z = |u|, the tail is e·P(z)/Q(z), so
     /// Φ = e·P/Q below 0 and (Q − e·P)/Q above; P and Q in Estrin's form (three levels of fused multiply-adds instead of
