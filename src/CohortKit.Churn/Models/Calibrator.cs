@@ -26,17 +26,7 @@ internal sealed class Calibrator
 
     public static Calibrator Restore(ProbabilityCalibration method, double a, double b, double[] upper, double[] value) => new(method, a, b, upper, value);
 
-    public double Apply(double score)
-    {
-        if (Method == ProbabilityCalibration.Platt)
-        {
-            return Platt(score);
-        }
-
-        var i = Array.BinarySearch(Upper, score);
-        if (i < 0) { i = Math.Min(~i, Upper.Length - 1); }
-        return Value[i];
-    }
+    public double Apply(double score) => Method == ProbabilityCalibration.Platt ? Platt(score) : Isotonic(score);
 
     /// <summary>Maps raw scores to probabilities in place: the same values as <see cref="Apply(double)"/> one by one, with the
     /// method chosen once (Platt stays on the scalar <see cref="Math.Exp"/>, whose bits a vector exponential would not keep).</summary>
@@ -48,7 +38,7 @@ internal sealed class Calibrator
         }
         else
         {
-            foreach (ref var s in scores) { s = Apply(s); }
+            foreach (ref var s in scores) { s = Isotonic(s); }
         }
     }
 
@@ -76,6 +66,14 @@ internal sealed class Calibrator
     }
 
     private double Platt(double score) => 1 / (1 + Math.Exp(-(A * score + B)));
+
+    /// <summary>The value of the first isotonic step whose upper end is at or above the score (the last step above them all).</summary>
+    private double Isotonic(double score)
+    {
+        var i = Array.BinarySearch(Upper, score);
+        if (i < 0) { i = Math.Min(~i, Upper.Length - 1); }
+        return Value[i];
+    }
 
     /// <summary>Pool adjacent violators on the rows sorted by score (ties pooled first).</summary>
     private static Calibrator FitIsotonic(ReadOnlySpan<double> scores, ReadOnlySpan<bool> labels)
