@@ -93,6 +93,13 @@ public sealed class ChurnModelTrainer : IChurnModelTrainer
                 throw new ArgumentException($"Cross-fitted calibration over {o.CalibrationFolds} folds needs at least {o.CalibrationFolds} churners and non-churners; there are {positives} churners among {features.Rows} rows.", nameof(labels));
             }
 
+            if (o.CalibrationEnsemble)
+            {
+                var ensemble = FitEnsemble(features, labels);
+                ChurnTelemetry.ModelsTrained.Add(1);
+                return ensemble;
+            }
+
             // Out-of-fold raw scores of every row, each from a model that never saw it; then the model on every row.
             var fold = Tabular.CrossValidator.AssignFolds(labels, o.CalibrationFolds, o.Seed);
             for (var m = 0; m < types.Length; m++) { held[m] = new double[features.Rows]; }
@@ -143,6 +150,54 @@ public sealed class ChurnModelTrainer : IChurnModelTrainer
         var calibrator = Calibrator.Fit(o.Calibration, calScores, calLabels);
         ChurnTelemetry.ModelsTrained.Add(1);
         return new ChurnModel(o.ModelType, [.. features.FeatureNames], scorer, calibrator);
+    }
+
+    /// <summary>The fold models, each Platt-calibrated on its own held-out fold, folded into one tree ensemble whose raw score is
+    /// the mean of the members' calibrated log-odds: member k's tree weights scaled by a_k / K, the bias Σ (a_k·bias_k + b_k) / K,
+    /// and an identity Platt map.</summary>
+    private ChurnModel FitEnsemble(FeatureMatrix features, ReadOnlySpan<bool> labels)
+    {
+        var members = FitCalibratedFoldMembers(features, labels);
+        var k = members.Length;
+        var trees = new List<TreeEnsembleScorer.Tree>();
+        var bias = 0.0;
+        foreach (var (scorer, calibrator) in members)
+        {
+            var scale = calibrator.A / k;
+            trees.AddRange(scorer.Trees.Select(t => t with { Weight = t.Weight * scale }));
+            bias += (calibrator.A * scorer.Bias + calibrator.B) / k;
+        }
+
+        var merged = new TreeEnsembleScorer([.. trees], bias);
+        return new ChurnModel(_options.ModelType, [.. features.FeatureNames], merged, Calibrator.Restore(ProbabilityCalibration.Platt, 1, 0, [], []));
+    }
+
+    /// <summary>The members of <see cref="ChurnTrainerOptions.CalibrationEnsemble"/>: for each of the stratified folds, the trees
+    /// trained on the other folds and Platt's map fitted on their scores of the fold.</summary>
+    private (TreeEnsembleScorer Scorer, Calibrator Calibrator)[] FitCalibratedFoldMembers(FeatureMatrix features, ReadOnlySpan<bool> labels)
+    {
+        var o = _options;
+        var dims = features.Dimensions;
+        var data = features.AsSpan();
+        var fold = Tabular.CrossValidator.AssignFolds(labels, o.CalibrationFolds, o.Seed);
+        var members = new (TreeEnsembleScorer, Calibrator)[o.CalibrationFolds];
+        for (var k = 0; k < members.Length; k++)
+        {
+            int[] fitRows = [.. Enumerable.Range(0, fold.Length).Where(i => fold[i] != k)];
+            int[] heldRows = [.. Enumerable.Range(0, fold.Length).Where(i => fold[i] == k)];
+            var scorer = (TreeEnsembleScorer)FitScorer(o.ModelType, features, labels, fitRows);
+            var scores = new double[heldRows.Length];
+            var heldLabels = new bool[heldRows.Length];
+            for (var i = 0; i < heldRows.Length; i++)
+            {
+                scores[i] = scorer.Score(data.Slice(heldRows[i] * dims, dims));
+                heldLabels[i] = labels[heldRows[i]];
+            }
+
+            members[k] = (scorer, Calibrator.Fit(ProbabilityCalibration.Platt, scores, heldLabels));
+        }
+
+        return members;
     }
 
     private RawScorer FitScorer(ChurnModelType type, FeatureMatrix features, ReadOnlySpan<bool> labels, int[] rows)

@@ -42,6 +42,16 @@ public sealed class ChurnTrainerOptions
     /// <value>The default value is 0 (hold out <see cref="CalibrationFraction"/>).</value>
     public int CalibrationFolds { get; set; }
 
+    /// <summary>Gets or sets whether the model is the ensemble of the <see cref="CalibrationFolds"/> fold models instead of one
+    /// model refitted on every row: member k is trained on the other k − 1 folds and Platt-calibrated on fold k, and the model's
+    /// log-odds are the mean of the members' calibrated log-odds (scikit-learn's <c>CalibratedClassifierCV(ensemble=True)</c>,
+    /// which averages probabilities instead). Averaging reduces the variance of the boosted trees (subsample bagging), and on
+    /// the log-odds scale the members fold into one tree ensemble, so a model of k members is one model file and scores k
+    /// times the trees of one member. Needs <see cref="CalibrationFolds"/> ≥ 2, <see cref="ProbabilityCalibration.Platt"/>
+    /// and a tree learner (<see cref="ChurnModelType.FastTree"/> or <see cref="ChurnModelType.LightGbm"/>).</summary>
+    /// <value>The default value is <see langword="false"/> (one model on every row, or on the rows not held out).</value>
+    public bool CalibrationEnsemble { get; set; }
+
     /// <summary>Gets or sets the seed of the calibration split and of the learners.</summary>
     /// <value>The default value is 42.</value>
     public int Seed { get; set; } = 42;

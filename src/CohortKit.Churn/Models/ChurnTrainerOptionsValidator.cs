@@ -30,5 +30,11 @@ internal sealed class ChurnTrainerOptionsValidator : IValidateOptions<ChurnTrain
         if (!(o.L2Regularization >= 0 && double.IsFinite(o.L2Regularization))) { yield return new(nameof(o.L2Regularization), o.L2Regularization, "L2Regularization must be finite and ≥ 0."); }
         if (!(o.CalibrationFraction is >= 0.05 and <= 0.5)) { yield return new(nameof(o.CalibrationFraction), o.CalibrationFraction, "CalibrationFraction must be in [0.05, 0.5]."); }
         if (o.CalibrationFolds is not 0 and (< 2 or > 20)) { yield return new(nameof(o.CalibrationFolds), o.CalibrationFolds, "CalibrationFolds must be 0 (a held-out share) or from 2 to 20."); }
+        if (o.CalibrationEnsemble)
+        {
+            if (o.CalibrationFolds < 2) { yield return new(nameof(o.CalibrationEnsemble), o.CalibrationEnsemble, "CalibrationEnsemble needs CalibrationFolds of 2 or more (its members are the fold models)."); }
+            if (o.Calibration != ProbabilityCalibration.Platt) { yield return new(nameof(o.CalibrationEnsemble), o.CalibrationEnsemble, "CalibrationEnsemble needs Platt calibration (the members are averaged on the log-odds scale)."); }
+            if (o.ModelType is not (ChurnModelType.FastTree or ChurnModelType.LightGbm)) { yield return new(nameof(o.CalibrationEnsemble), o.CalibrationEnsemble, $"CalibrationEnsemble needs a tree learner (FastTree or LightGbm), not {o.ModelType}."); }
+        }
     }
 }
