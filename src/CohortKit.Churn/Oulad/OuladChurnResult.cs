@@ -21,6 +21,9 @@ public sealed record OuladChurnResult
     /// <summary>Gets the feature names, in column order.</summary>
     public required IReadOnlyList<string> FeatureNames { get; init; }
 
+    /// <summary>Gets a copy of the settings the final model was trained with (the chosen candidate's, with selection).</summary>
+    public required ChurnTrainerOptions Trainer { get; init; }
+
     /// <summary>Gets the metrics on the test rows (2014 presentations), with the ROC curve and the calibration curve.</summary>
     public required ChurnEvaluation Test { get; init; }
 
@@ -39,6 +42,9 @@ public sealed record OuladModelSelection
 {
     /// <summary>Gets the number of folds (by registration).</summary>
     public required int Folds { get; init; }
+
+    /// <summary>Gets copies of the candidates' settings, in the order given.</summary>
+    public required IReadOnlyList<ChurnTrainerOptions> Candidates { get; init; }
 
     /// <summary>Gets each candidate's mean fold AUC, in candidate order.</summary>
     public required IReadOnlyList<double> CandidateAuc { get; init; }

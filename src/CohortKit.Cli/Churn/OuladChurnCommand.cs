@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Serialization;
+using CohortKit.Churn.Models;
 using CohortKit.Churn.Oulad;
 using CohortKit.Cli.Output;
 using Spectre.Console;
@@ -30,10 +31,14 @@ internal static class OuladChurnCommand
         {
             Description = "Choose the model among a fixed grid of FastTree and LightGBM settings by 5-fold cross-validation on the 2013 rows (folds by registration); the test set sees only the chosen model.",
         };
+        var ensemble = new Option<bool>("--ensemble")
+        {
+            Description = "Train the model (or, with --select, every candidate) as a calibration ensemble of 5 fold models, each Platt-calibrated on its own fold and averaged on the log-odds scale.",
+        };
         var json = CommonOptions.Json();
         var command = new Command("oulad", "OULAD withdrawal: eventual (as of day 14/30/60/90) or the 7-14-day early warning; train on 2013, test on 2014, beside the peer's AUC.")
         {
-            path, task, asOf, charts, select, json,
+            path, task, asOf, charts, select, ensemble, json,
         };
         command.SetAction(parse =>
         {
@@ -51,7 +56,11 @@ internal static class OuladChurnCommand
             OuladChurnResult result;
             try
             {
-                var study = parse.GetValue(select) ? new OuladChurnStudy(OuladChurnStudy.SelectionCandidates()) : new OuladChurnStudy();
+                var asEnsemble = parse.GetValue(ensemble);
+                Func<ChurnTrainerOptions, ChurnTrainerOptions> shape = o => asEnsemble ? OuladChurnStudy.AsEnsemble(o) : o;
+                var study = parse.GetValue(select)
+                    ? new OuladChurnStudy([.. OuladChurnStudy.SelectionCandidates().Select(shape)])
+                    : new OuladChurnStudy(shape(new ChurnTrainerOptions()));
                 result = study.Run(data, kind, day ?? 30);
             }
             catch (ArgumentOutOfRangeException e) when (e.ParamName == "asOfDay")
@@ -148,6 +157,9 @@ internal sealed record OuladChurnReport : ChurnMetricFields
 
     public SelectionReport? Selection { get; init; }
 
+    /// <summary>Whether the model was a calibration ensemble (<c>--ensemble</c>).</summary>
+    public required bool Ensemble { get; init; }
+
     [SetsRequiredMembers]
     private OuladChurnReport(OuladChurnResult r, string task)
         : base(r.Test)
@@ -160,6 +172,7 @@ internal sealed record OuladChurnReport : ChurnMetricFields
         PeerAuc = OuladChurnCommand.PeerAuc(r.Task, r.AsOfDay);
         LeadTime = r.LeadTimes is { } l ? LeadTimeReport.From(l) : null;
         Selection = r.Selection is { } s ? SelectionReport.From(s) : null;
+        Ensemble = r.Trainer.CalibrationEnsemble;
     }
 
     public static OuladChurnReport From(OuladChurnResult r, string task) => new(r, task);
@@ -179,13 +192,13 @@ internal sealed record SelectionReport
     public static SelectionReport From(OuladModelSelection s) => new()
     {
         Folds = s.Folds,
-        Candidates = [.. OuladChurnStudy.SelectionCandidates().Select(Describe)],
+        Candidates = [.. s.Candidates.Select(Describe)],
         CandidateAuc = s.CandidateAuc,
         SelectedIndex = s.SelectedIndex,
     };
 
-    private static string Describe(CohortKit.Churn.Models.ChurnTrainerOptions o) => string.Create(
-        CultureInfo.InvariantCulture, $"{o.ModelType} {o.NumberOfTrees}x{o.NumberOfLeaves} rate {o.LearningRate} min-leaf {o.MinimumExampleCountPerLeaf}");
+    private static string Describe(ChurnTrainerOptions o) => string.Create(
+        CultureInfo.InvariantCulture, $"{o.ModelType} {o.NumberOfTrees}x{o.NumberOfLeaves} rate {o.LearningRate} min-leaf {o.MinimumExampleCountPerLeaf}{(o.CalibrationEnsemble ? $" ensemble of {o.CalibrationFolds}" : "")}");
 }
 
 /// <summary>A confidence interval in the JSON.</summary>

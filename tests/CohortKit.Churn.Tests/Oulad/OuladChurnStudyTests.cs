@@ -73,6 +73,19 @@ public sealed class OuladChurnStudyTests(OuladChurnFixture fixture, ITestOutputH
         FluentActions.Invoking(() => new OuladChurnStudy([new ChurnTrainerOptions { NumberOfTrees = 0 }])).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("NumberOfTrees");
     }
 
+    [Fact]
+    public void AsEnsemble_CopiesTheSettingsAsAFoldEnsemble_AndRefusesWhatCannotBeOne()
+    {
+        var given = new ChurnTrainerOptions { NumberOfTrees = 77 };
+        var ensemble = OuladChurnStudy.AsEnsemble(given);
+        (ensemble.CalibrationEnsemble, ensemble.CalibrationFolds, ensemble.NumberOfTrees).Should().Be((true, 5, 77));
+        (given.CalibrationEnsemble, given.CalibrationFolds).Should().Be((false, 0), "the given settings are not changed");
+        FluentActions.Invoking(() => OuladChurnStudy.AsEnsemble(new ChurnTrainerOptions { ModelType = ChurnModelType.Logistic }))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(ChurnTrainerOptions.CalibrationEnsemble));
+        FluentActions.Invoking(() => OuladChurnStudy.AsEnsemble(given, folds: 1))
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName(nameof(ChurnTrainerOptions.CalibrationFolds));
+    }
+
     private OuladChurnResult Timed(Func<OuladChurnResult> run, string name)
     {
         var clock = Stopwatch.StartNew();
