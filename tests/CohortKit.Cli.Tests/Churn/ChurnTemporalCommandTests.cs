@@ -153,6 +153,24 @@ public sealed class ChurnTemporalCommandTests(TemporalTrainFixture data) : IClas
         File.Exists(Path.Combine(_dir, "never.csv")).Should().BeFalse();
     }
 
+    [Fact]
+    public void TrainTemporal_EventBeforeSignup_ExitsTwoNamingTheOptionAndLearner()
+    {
+        // move the first event's learner's signup to the day after that event
+        var first = File.ReadLines(data.Events).Skip(1).First().Split(',');
+        var eventDay = DateOnly.ParseExact(first[1][..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var learners = File.ReadAllLines(data.Learners);
+        var row = Array.FindIndex(learners, l => l.StartsWith(first[0] + ",", StringComparison.Ordinal));
+        var cells = learners[row].Split(',');
+        cells[1] = TemporalTrainFixture.Iso(eventDay.AddDays(1));
+        learners[row] = string.Join(',', cells);
+        var moved = Path.Combine(_dir, "learners.csv");
+        File.WriteAllLines(moved, learners);
+        var (code, _, stderr) = CliRunner.Run("churn", "train", "--learners", moved, "--events", data.Events, "--as-of", TemporalTrainFixture.Iso(TemporalTrainFixture.AsOf), "--temporal");
+        code.Should().Be(2);
+        stderr.Trim().Split('\n').Should().ContainSingle().Which.Should().StartWith("cohortkit: --temporal:").And.Contain($"learner_id {first[0]}").And.Contain("signup_date");
+    }
+
     private static Dictionary<long, double> Scores(string path)
         => File.ReadLines(path).Skip(1).Select(l => l.Split(','))
             .ToDictionary(p => long.Parse(p[0], CultureInfo.InvariantCulture), p => double.Parse(p[1], CultureInfo.InvariantCulture));
