@@ -99,7 +99,6 @@ public sealed class ChurnModel : IChurnModel
         ArgumentNullException.ThrowIfNull(stream);
         var dto = new ModelFile
         {
-            Temporal = Temporal is null ? null : TemporalModelSection.From(Temporal),
             Version = FormatVersion,
             ModelType = ModelType,
             FeatureNames = _featureNames,
@@ -108,6 +107,7 @@ public sealed class ChurnModel : IChurnModel
             PlattB = Calibrator.B,
             IsotonicUpper = Calibrator.Upper,
             IsotonicValue = Calibrator.Value,
+            Temporal = Temporal is null ? null : TemporalModelSection.From(Temporal),
         };
         switch (Scorer)
         {
