@@ -135,7 +135,7 @@ public sealed class EarlyWarningDataBuilder
 
         featureNames ??= FeatureNamesFor(learners, temporal);
         var indicators = Indicators(learners, featureNames);
-        var wantsTemporal = featureNames.Any(n => n == TemporalStateFeatures.HazardName || n.StartsWith(TemporalStateFeatures.StatePrefix, StringComparison.Ordinal));
+        var wantsTemporal = featureNames.Any(TemporalStateFeatures.IsColumn);
         if (wantsTemporal && temporal is null)
         {
             throw new ArgumentException("The features include Temporal's state or hazard, but no TemporalStateFeatures was given.", nameof(temporal));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CohortKit.Events;
 using CohortKit.Learners;
 using CohortKit.Temporal.Progression;
@@ -15,6 +16,9 @@ namespace CohortKit.Churn.EarlyWarning;
 /// date — because a model fitted on later periods carries the future into the feature.</para>
 /// <para>A learner with no full period yet (signed up within the last period) has every indicator 0 and the hazard of
 /// <see cref="LearnerState.Onboarding"/>. Immutable and thread-safe.</para>
+/// <para>A <see cref="Models.ChurnModel"/> trained on these columns carries this object (<see cref="Models.ChurnModel.WithTemporal"/>)
+/// and saves it with the model when <see cref="Hazard"/> is a <see cref="TransitionMatrix"/>, so that scoring rebuilds the
+/// same columns.</para>
 /// </remarks>
 /// <param name="Progression">Classifies the states (its options set the period length and the churn rule).</param>
 /// <param name="Hazard">The hazard per state, e.g. a <see cref="TransitionMatrix"/>.</param>
@@ -29,6 +33,40 @@ public sealed record TemporalStateFeatures(ProgressionModel Progression, IChurnH
     /// <summary>The names this adds, in column order: one indicator per state, then the hazard.</summary>
     public static IReadOnlyList<string> Names { get; } =
         [.. Enum.GetValues<LearnerState>().Select(s => StatePrefix + s), HazardName];
+
+    /// <summary>Fits Temporal's state model and its Markov hazard on training data only: the states of the periods that lie
+    /// fully inside the days from the log's first event to <paramref name="trainUntil"/> (Temporal's observation window, so a
+    /// learner who signed up before the log begins, whose early periods are unobserved, adds no transition), and
+    /// <see cref="ProgressionModel.Fit(LearnerStateHistory, DateOnly?)"/> with <paramref name="trainUntil"/>. No event after
+    /// <paramref name="trainUntil"/> reaches the hazard.</summary>
+    /// <param name="learners">The learners.</param>
+    /// <param name="log">Their events (only the first event's day and the events on or before <paramref name="trainUntil"/> are used).</param>
+    /// <param name="trainUntil">The last training day, e.g. the training as-of date.</param>
+    /// <param name="options">The state rules; null for the defaults (weekly periods, churned after three inactive weeks).</param>
+    /// <returns>The features' state model and hazard.</returns>
+    /// <exception cref="ArgumentException">The log is empty or its learner count differs, an event precedes its learner's signup
+    /// (from <see cref="ProgressionModel.Classify"/>), or <paramref name="trainUntil"/> is before the first event (param
+    /// <c>trainUntil</c>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the parameter name is the option's).</exception>
+    public static TemporalStateFeatures Fit(LearnerAttributes learners, ActivityLog log, DateOnly trainUntil, ProgressionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(learners);
+        ArgumentNullException.ThrowIfNull(log);
+        var progression = new ProgressionModel(options ?? new ProgressionOptions());
+        var first = ObservationWindow.Spanning(log).Start;
+        if (trainUntil < first)
+        {
+            throw new ArgumentOutOfRangeException(nameof(trainUntil), trainUntil, string.Create(CultureInfo.InvariantCulture, $"The training day {trainUntil:yyyy-MM-dd} is before the first event ({first:yyyy-MM-dd})."));
+        }
+
+        var history = progression.Classify(learners, log, new ObservationWindow(first, trainUntil));
+        return new(progression, progression.Fit(history, trainUntil));
+    }
+
+    /// <summary>Whether a feature name is one of this type's columns.</summary>
+    /// <param name="name">The feature name.</param>
+    /// <returns>True for <see cref="HazardName"/> and every name starting with <see cref="StatePrefix"/>.</returns>
+    internal static bool IsColumn(string name) => name == HazardName || name.StartsWith(StatePrefix, StringComparison.Ordinal);
 
     /// <summary>Each learner's state as of the end of <paramref name="asOf"/>, or null when no full period ends by then.</summary>
     /// <param name="learners">The learners.</param>

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using CohortKit.Churn.EarlyWarning;
 using CohortKit.Features;
 
 namespace CohortKit.Churn.Models;
@@ -12,12 +14,13 @@ public sealed class ChurnModel : IChurnModel
     private const int RowsPerChunk = 4096;
     private readonly string[] _featureNames;
 
-    internal ChurnModel(ChurnModelType type, string[] featureNames, RawScorer scorer, Calibrator calibrator)
+    internal ChurnModel(ChurnModelType type, string[] featureNames, RawScorer scorer, Calibrator calibrator, TemporalStateFeatures? temporal = null)
     {
         ModelType = type;
         _featureNames = featureNames;
         Scorer = scorer;
         Calibrator = calibrator;
+        Temporal = temporal;
     }
 
     /// <summary>Gets the learner that produced the model.</summary>
@@ -28,6 +31,11 @@ public sealed class ChurnModel : IChurnModel
 
     /// <inheritdoc />
     public IReadOnlyList<string> FeatureNames => _featureNames;
+
+    /// <summary>Gets Temporal's state model and hazard that the model's <c>temporal_*</c> columns are built with
+    /// (pass it to <see cref="EarlyWarningDataBuilder.Features(Learners.LearnerAttributes, Events.ActivityLog, DateOnly, IReadOnlyList{string}?, TemporalStateFeatures?)"/>
+    /// when scoring), or null when the model has none.</summary>
+    public TemporalStateFeatures? Temporal { get; }
 
     internal RawScorer Scorer { get; }
 
@@ -65,8 +73,27 @@ public sealed class ChurnModel : IChurnModel
         ChurnTelemetry.RowsScored.Add(rows);
     }
 
-    /// <summary>Writes the model as JSON (trees or weights, calibration, feature names).</summary>
+    /// <summary>A copy of this model that carries <paramref name="temporal"/>, the state model and hazard its
+    /// <c>temporal_*</c> columns were built with, so that <see cref="Save"/> stores them and scoring rebuilds the same columns.</summary>
+    /// <param name="temporal">The state model and hazard the training features used.</param>
+    /// <returns>The model with <see cref="Temporal"/> set; the scorer and calibration are shared.</returns>
+    /// <exception cref="ArgumentException">The model has no <c>temporal_*</c> column (param <c>temporal</c>).</exception>
+    public ChurnModel WithTemporal(TemporalStateFeatures temporal)
+    {
+        ArgumentNullException.ThrowIfNull(temporal);
+        if (!_featureNames.Any(TemporalStateFeatures.IsColumn))
+        {
+            throw new ArgumentException("The model has no temporal_* feature column, so it has no use for Temporal's state model and hazard.", nameof(temporal));
+        }
+
+        return new ChurnModel(ModelType, _featureNames, Scorer, Calibrator, temporal);
+    }
+
+    /// <summary>Writes the model as JSON (trees or weights, calibration, feature names, and <see cref="Temporal"/>'s state rules
+    /// and transition matrix when present).</summary>
     /// <param name="stream">Where to write.</param>
+    /// <exception cref="InvalidOperationException"><see cref="Temporal"/>'s hazard is not a
+    /// <see cref="Temporal.Progression.TransitionMatrix"/>; nothing is written.</exception>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -80,6 +107,7 @@ public sealed class ChurnModel : IChurnModel
             PlattB = Calibrator.B,
             IsotonicUpper = Calibrator.Upper,
             IsotonicValue = Calibrator.Value,
+            Temporal = Temporal is null ? null : TemporalModelSection.From(Temporal),
         };
         switch (Scorer)
         {
@@ -106,7 +134,8 @@ public sealed class ChurnModel : IChurnModel
     /// <summary>Reads a model written by <see cref="Save"/>.</summary>
     /// <param name="stream">Where to read.</param>
     /// <returns>The model.</returns>
-    /// <exception cref="InvalidDataException">The content is not a CohortKit churn model of a known version, or is inconsistent.</exception>
+    /// <exception cref="InvalidDataException">The content is not a CohortKit churn model of a known version, or is inconsistent
+    /// (including a malformed <c>Temporal</c> section, or <c>temporal_*</c> columns without one; the message names it).</exception>
     public static ChurnModel Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -139,7 +168,12 @@ public sealed class ChurnModel : IChurnModel
             throw new InvalidDataException("The isotonic calibration's blocks are missing or inconsistent.");
         }
 
-        return new ChurnModel(dto.ModelType, names, scorer, calibrator);
+        if (dto.Temporal is null && names.FirstOrDefault(TemporalStateFeatures.IsColumn) is { } column)
+        {
+            throw new InvalidDataException($"The model's features include Temporal's '{column}', but the file has no Temporal section (state rules and hazard).");
+        }
+
+        return new ChurnModel(dto.ModelType, names, scorer, calibrator, dto.Temporal?.ToFeatures());
     }
 
     private static void WriteTrees(ModelFile dto, TreeEnsembleScorer t)
@@ -217,6 +251,9 @@ public sealed class ChurnModel : IChurnModel
         public double LinearBias { get; set; }
 
         public double[]? BlendWeights { get; set; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public TemporalModelSection? Temporal { get; set; }
     }
 
     private sealed class TreeFile

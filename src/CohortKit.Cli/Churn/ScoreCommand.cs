@@ -13,7 +13,7 @@ internal static class ScoreCommand
 {
     public static Command Create(CliConsole console)
     {
-        var model = new Option<FileInfo>("--model") { Description = "A model written by churn train --out.", Required = true };
+        var model = new Option<FileInfo>("--model") { Description = "A model written by churn train --out (a --temporal model carries its state rules and hazard).", Required = true };
         var learners = new Option<FileInfo>("--learners") { Description = "learners.csv (CohortKit format).", Required = true };
         var events = new Option<FileInfo>("--events") { Description = "events.csv (CohortKit format).", Required = true };
         var asOf = new Option<DateOnly>("--as-of") { Description = "Score with features as of this date (yyyy-MM-dd).", Required = true };
@@ -30,7 +30,7 @@ internal static class ScoreCommand
             CohortKit.Features.FeatureMatrix features;
             try
             {
-                features = builder.Features(people, log, day, fitted.FeatureNames);
+                features = builder.Features(people, log, day, fitted.FeatureNames, fitted.Temporal);
             }
             catch (ArgumentOutOfRangeException e) when (e.ParamName == "asOf")
             {

@@ -23,10 +23,14 @@ internal static class TrainCommand
         var inactivity = new Option<int>("--inactivity") { Description = "Days without activity that count as churn.", DefaultValueFactory = _ => 14 };
         var model = ChurnOptions.Model();
         var output = new Option<FileInfo?>("--out") { Description = "Write the fitted model (JSON) here, for churn score." };
+        var temporal = new Option<bool>("--temporal")
+        {
+            Description = "Add Temporal's weekly engagement state (temporal_state=<state> indicators) and its churn hazard (temporal_hazard, a Markov transition matrix fitted on the periods up to --as-of) as features; the model file keeps both for churn score.",
+        };
         var json = CommonOptions.Json();
         var command = new Command("train", "Train the early-warning churn model; evaluate it one week later (a time-based split) when the data allows.")
         {
-            learners, events, asOf, lead, inactivity, model, output, json,
+            learners, events, asOf, lead, inactivity, model, output, temporal, json,
         };
         command.SetAction(parse =>
         {
@@ -35,8 +39,10 @@ internal static class TrainCommand
             var people = LearnerCsv.Load(parse.GetValue(learners)!.FullName);
             var log = ActivityCsv.Load(parse.GetValue(events)!.FullName, people);
             var day = parse.GetValue(asOf);
-            var (trainFeatures, trainLabels) = Rows(builder, people, log, day, null);
+            var states = parse.GetValue(temporal) ? FitTemporal(people, log, day) : null;
+            var (trainFeatures, trainLabels) = Rows(builder, people, log, day, null, states);
             var fitted = new ChurnModelTrainer(new ChurnTrainerOptions { ModelType = parse.GetValue(model) }).Fit(trainFeatures, trainLabels);
+            if (states is not null) { fitted = fitted.WithTemporal(states); }
             if (parse.GetValue(output) is { } file)
             {
                 using var stream = File.Create(file.FullName);
@@ -47,7 +53,7 @@ internal static class TrainCommand
             var testDay = day.AddDays(7);
             try
             {
-                var (testFeatures, testLabels) = Rows(builder, people, log, testDay, fitted.FeatureNames);
+                var (testFeatures, testLabels) = Rows(builder, people, log, testDay, fitted.FeatureNames, fitted.Temporal);
                 var scores = new double[testFeatures.Rows];
                 fitted.PredictProbabilities(testFeatures, scores);
                 test = ChurnMetrics.Evaluate(scores, testLabels);
@@ -65,6 +71,7 @@ internal static class TrainCommand
                 TestAsOf = test is null ? null : testDay,
                 Test = test is null ? null : new ChurnMetricsReport(test),
                 Model = parse.GetValue(output)?.FullName,
+                Temporal = states is not null,
             };
             if (parse.GetValue(json))
             {
@@ -94,8 +101,21 @@ internal static class TrainCommand
             : throw new ArgumentException($"--lead {text}: expected START-END in days with END > START, e.g. 7-14.");
     }
 
+    /// <summary>Temporal's state model (default rules) and hazard fitted on the periods up to the training as-of date only.</summary>
+    private static TemporalStateFeatures FitTemporal(CohortKit.Learners.LearnerAttributes people, CohortKit.Events.ActivityLog log, DateOnly day)
+    {
+        try
+        {
+            return TemporalStateFeatures.Fit(people, log, day);
+        }
+        catch (ArgumentException e) when (e.ParamName is "log" or "trainUntil")
+        {
+            throw new ArgumentException($"--temporal: {e.Message.Split(" (Parameter")[0]}", e);
+        }
+    }
+
     /// <summary>The eligible learners' features and labels as of a day.</summary>
-    internal static (CohortKit.Features.FeatureMatrix Features, bool[] Labels) Rows(EarlyWarningDataBuilder builder, CohortKit.Learners.LearnerAttributes people, CohortKit.Events.ActivityLog log, DateOnly day, IReadOnlyList<string>? names)
+    internal static (CohortKit.Features.FeatureMatrix Features, bool[] Labels) Rows(EarlyWarningDataBuilder builder, CohortKit.Learners.LearnerAttributes people, CohortKit.Events.ActivityLog log, DateOnly day, IReadOnlyList<string>? names, TemporalStateFeatures? temporal)
     {
         EarlyWarningLabels labels;
         try
@@ -107,7 +127,7 @@ internal static class TrainCommand
             throw new ArgumentException($"--as-of {day:yyyy-MM-dd}: {e.Message.Split(" (Parameter")[0]}", e);
         }
 
-        var features = builder.Features(people, log, day, names);
+        var features = builder.Features(people, log, day, names, temporal);
         var rows = Enumerable.Range(0, people.Count).Where(r => labels.Eligible.Span[r]).ToArray();
         if (rows.Length == 0) { throw new ArgumentException($"--as-of {day:yyyy-MM-dd}: no learner is in the population (signed up and not yet churned); the training set is empty."); }
         return (CrossValidator.Subset(features, rows), rows.Select(r => labels.Churns.Span[r]).ToArray());
@@ -128,6 +148,8 @@ internal sealed record TrainReport
     public ChurnMetricsReport? Test { get; init; }
 
     public string? Model { get; init; }
+
+    public required bool Temporal { get; init; }
 }
 
 /// <summary>The test metrics every churn command prints, named as in the issue's JSON contracts (one list of fields, inherited
