@@ -21,6 +21,10 @@ public sealed record OuladChurnResult
     /// <summary>Gets the feature names, in column order.</summary>
     public required IReadOnlyList<string> FeatureNames { get; init; }
 
+    /// <summary>Gets the as-of days of the eventual task's training rows (<see cref="OuladChurnStudy.PoolDays"/>; the as-of day
+    /// alone by default); empty for the early warning, whose rows are every week.</summary>
+    public required IReadOnlyList<int> TrainingDays { get; init; }
+
     /// <summary>Gets a copy of the settings the final model was trained with (the chosen candidate's, with selection).</summary>
     public required ChurnTrainerOptions Trainer { get; init; }
 

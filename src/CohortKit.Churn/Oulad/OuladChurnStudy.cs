@@ -21,6 +21,7 @@ public sealed class OuladChurnStudy
     private readonly ChurnModelTrainer[] _candidates;
     private readonly int _folds;
     private readonly int _seed;
+    private readonly int _poolDays;
 
     /// <summary>Creates a study with the default trainer (FastTree, Platt).</summary>
     public OuladChurnStudy()
@@ -57,6 +58,24 @@ public sealed class OuladChurnStudy
         _candidates = [.. candidates.Select(c => new ChurnModelTrainer(c ?? throw new ArgumentException("A candidate is null.", nameof(candidates))))];
         _folds = folds;
         _seed = seed;
+    }
+
+    /// <summary>Gets the pooling half-width in days of the eventual task's training rows: with p &gt; 0 the model also trains on the
+    /// 2013 rows as of D − p and D + p (each row with its own features, label and <c>as_of_day</c>; days before 0 are skipped),
+    /// a registration's rows kept together in the selection folds, whose AUC is then measured on the day-D rows only. The
+    /// test rows stay those of day D. 0 (the default) trains on day D only. The early warning, whose rows are already weekly,
+    /// ignores it.</summary>
+    /// <value>From 0 to 60.</value>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside 0 … 60.</exception>
+    public int PoolDays
+    {
+        get => _poolDays;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(PoolDays));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 60, nameof(PoolDays));
+            _poolDays = value;
+        }
     }
 
     /// <summary>A small grid around the default, for <see cref="OuladChurnStudy(IReadOnlyList{ChurnTrainerOptions}, int, int)"/>:
@@ -110,13 +129,18 @@ public sealed class OuladChurnStudy
 
         using var activity = ChurnTelemetry.ActivitySource.StartActivity("OuladChurnStudy.Run");
         var builder = new OuladFeatureBuilder(data);
-        var train = OuladSamples.Build(registrations, task, asOfDay, OuladSamples.IsTrain);
+        int[] trainingDays = task == OuladChurnTask.Eventual && _poolDays > 0
+            ? [.. new[] { asOfDay - _poolDays, asOfDay, asOfDay + _poolDays }.Where(d => d >= 0 && d < longest)]
+            : [asOfDay];
+        var train = trainingDays.Length == 1
+            ? OuladSamples.Build(registrations, task, asOfDay, OuladSamples.IsTrain)
+            : [.. trainingDays.SelectMany(d => OuladSamples.Build(registrations, task, d, OuladSamples.IsTrain)).OrderBy(s => s.Row).ThenBy(s => s.Day)];
         var test = OuladSamples.Build(registrations, task, asOfDay, OuladSamples.IsTest);
         if (test.Count == 0) { throw new ArgumentException($"No 2014 registration is still registered on day {asOfDay}; the test set is empty.", nameof(asOfDay)); }
         var trainLabels = train.Select(s => s.Label).ToArray();
         var trainFeatures = builder.Build(train);
         cancellationToken.ThrowIfCancellationRequested();
-        var selection = _candidates.Length > 1 ? Select(train, trainFeatures, trainLabels, cancellationToken) : null;
+        var selection = _candidates.Length > 1 ? Select(train, trainFeatures, trainLabels, trainingDays.Length > 1 ? asOfDay : null, cancellationToken) : null;
         var trainer = _candidates[selection?.SelectedIndex ?? 0];
         if (selection is not null)
         {
@@ -141,6 +165,7 @@ public sealed class OuladChurnStudy
             TrainPositives = trainLabels.Count(y => y),
             FeatureNames = builder.Names,
             Trainer = trainer.Options,
+            TrainingDays = task == OuladChurnTask.Eventual ? trainingDays : [],
             Test = evaluation,
             Auc = AucInterval.Compute(scores, labels, test.Select(s => s.Row).ToArray()),
             LeadTimes = task == OuladChurnTask.EarlyWarning ? LeadTimes(registrations, test, scores) : null,
@@ -148,8 +173,9 @@ public sealed class OuladChurnStudy
         };
     }
 
-    /// <summary>Cross-validates every candidate on the training rows with folds by registration (shuffled with the seed).</summary>
-    private OuladModelSelection Select(List<OuladSample> train, FeatureMatrix features, bool[] labels, CancellationToken cancellationToken)
+    /// <summary>Cross-validates every candidate on the training rows with folds by registration (shuffled with the seed); with
+    /// <paramref name="scoredDay"/>, a fold's AUC is measured on its rows of that day only (pooled days train, never score).</summary>
+    private OuladModelSelection Select(List<OuladSample> train, FeatureMatrix features, bool[] labels, int? scoredDay, CancellationToken cancellationToken)
     {
         var registrations = train.Select(s => s.Row).Distinct().ToArray();
         new Random(_seed).Shuffle(registrations);
@@ -158,7 +184,7 @@ public sealed class OuladChurnStudy
         var fold = train.Select(s => foldOf[s.Row]).ToArray();
         var folds = Enumerable.Range(0, _folds).Select(k => (
             Fit: Enumerable.Range(0, fold.Length).Where(i => fold[i] != k).ToArray(),
-            Held: Enumerable.Range(0, fold.Length).Where(i => fold[i] == k).ToArray())).ToArray();
+            Held: Enumerable.Range(0, fold.Length).Where(i => fold[i] == k && (scoredDay is null || train[i].Day == scoredDay)).ToArray())).ToArray();
         var auc = new double[_candidates.Length];
         for (var c = 0; c < _candidates.Length; c++)
         {

@@ -35,10 +35,14 @@ internal static class OuladChurnCommand
         {
             Description = "Train the model (or, with --select, every candidate) as a calibration ensemble of 5 fold models, each Platt-calibrated on its own fold and averaged on the log-odds scale.",
         };
+        var pool = new Option<int>("--pool-days")
+        {
+            Description = "--task eventual: also train on the 2013 rows as of D - N and D + N (0: day D only; at most 60). The test rows stay those of day D.",
+        };
         var json = CommonOptions.Json();
         var command = new Command("oulad", "OULAD withdrawal: eventual (as of day 14/30/60/90) or the 7-14-day early warning; train on 2013, test on 2014, beside the peer's AUC.")
         {
-            path, task, asOf, charts, select, ensemble, json,
+            path, task, asOf, charts, select, ensemble, pool, json,
         };
         command.SetAction(parse =>
         {
@@ -47,6 +51,13 @@ internal static class OuladChurnCommand
             if (kind == OuladChurnTask.EarlyWarning && day is not null)
             {
                 throw new ArgumentException("--as-of applies to --task eventual only; the early warning uses every weekly day.");
+            }
+
+            var poolDays = parse.GetValue(pool);
+            if (poolDays is < 0 or > 60) { throw new ArgumentException($"--pool-days {poolDays}: must be from 0 to 60."); }
+            if (kind == OuladChurnTask.EarlyWarning && poolDays != 0)
+            {
+                throw new ArgumentException("--pool-days applies to --task eventual only; the early warning's rows are already weekly.");
             }
 
             var directory = parse.GetValue(path)!.FullName;
@@ -59,8 +70,8 @@ internal static class OuladChurnCommand
                 var asEnsemble = parse.GetValue(ensemble);
                 Func<ChurnTrainerOptions, ChurnTrainerOptions> shape = o => asEnsemble ? OuladChurnStudy.AsEnsemble(o) : o;
                 var study = parse.GetValue(select)
-                    ? new OuladChurnStudy([.. OuladChurnStudy.SelectionCandidates().Select(shape)])
-                    : new OuladChurnStudy(shape(new ChurnTrainerOptions()));
+                    ? new OuladChurnStudy([.. OuladChurnStudy.SelectionCandidates().Select(shape)]) { PoolDays = poolDays }
+                    : new OuladChurnStudy(shape(new ChurnTrainerOptions())) { PoolDays = poolDays };
                 result = study.Run(data, kind, day ?? 30);
             }
             catch (ArgumentOutOfRangeException e) when (e.ParamName == "asOfDay")
@@ -160,6 +171,9 @@ internal sealed record OuladChurnReport : ChurnMetricFields
     /// <summary>Whether the model was a calibration ensemble (<c>--ensemble</c>).</summary>
     public required bool Ensemble { get; init; }
 
+    /// <summary>The as-of days of the training rows (<c>--pool-days</c>); null for the early warning.</summary>
+    public required IReadOnlyList<int>? TrainingDays { get; init; }
+
     [SetsRequiredMembers]
     private OuladChurnReport(OuladChurnResult r, string task)
         : base(r.Test)
@@ -173,6 +187,7 @@ internal sealed record OuladChurnReport : ChurnMetricFields
         LeadTime = r.LeadTimes is { } l ? LeadTimeReport.From(l) : null;
         Selection = r.Selection is { } s ? SelectionReport.From(s) : null;
         Ensemble = r.Trainer.CalibrationEnsemble;
+        TrainingDays = r.Task == OuladChurnTask.Eventual ? r.TrainingDays : null;
     }
 
     public static OuladChurnReport From(OuladChurnResult r, string task) => new(r, task);

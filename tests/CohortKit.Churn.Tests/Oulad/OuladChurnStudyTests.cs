@@ -73,6 +73,33 @@ public sealed class OuladChurnStudyTests(OuladChurnFixture fixture, ITestOutputH
         FluentActions.Invoking(() => new OuladChurnStudy([new ChurnTrainerOptions { NumberOfTrees = 0 }])).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("NumberOfTrees");
     }
 
+    /// <summary>Pooling: the training rows are the 2013 registrations still registered on each of D − 7, D, D + 7 (counted here
+    /// from the registration days), the test rows those of day D alone; the early warning ignores it.</summary>
+    [DataFact("oulad_studentvle_parquet")]
+    public void Run_PoolDays_TrainsOnTheRowsOfThreeDays_AndTestsOnDayD()
+    {
+        var registrations = fixture.Data.Registrations;
+        int Eligible(int day, string year) => Enumerable.Range(0, registrations.Count).Count(r =>
+            registrations.Presentation[r].StartsWith(year, StringComparison.Ordinal)
+            && !(registrations.RegistrationDays[r] > day)
+            && !(registrations.UnregistrationDays[r] <= day));
+        var quick = new ChurnTrainerOptions { NumberOfTrees = 20 };
+        var result = new OuladChurnStudy(quick) { PoolDays = 7 }.Run(fixture.Data, OuladChurnTask.Eventual, 14);
+        result.TrainingDays.Should().Equal(7, 14, 21);
+        result.TrainRows.Should().Be(Eligible(7, "2013") + Eligible(14, "2013") + Eligible(21, "2013"));
+        result.Test.Count.Should().Be(Eligible(14, "2014"));
+        new OuladChurnStudy(quick) { PoolDays = 7 }.Run(fixture.Data, OuladChurnTask.Eventual, 3).TrainingDays.Should().Equal(3, 10);
+        var unpooled = new OuladChurnStudy(quick).Run(fixture.Data, OuladChurnTask.Eventual, 14);
+        unpooled.TrainingDays.Should().Equal(14);
+        unpooled.TrainRows.Should().Be(Eligible(14, "2013"));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(61)]
+    public void PoolDays_OutOfRange_ThrowsNamingIt(int days) =>
+        FluentActions.Invoking(() => new OuladChurnStudy { PoolDays = days }).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("PoolDays");
+
     [Fact]
     public void AsEnsemble_CopiesTheSettingsAsAFoldEnsemble_AndRefusesWhatCannotBeOne()
     {

@@ -28,4 +28,15 @@ public sealed class OuladChurnCommandTests
         root.GetProperty("auc").GetDouble().Should().BeInRange(interval.GetProperty("low").GetDouble(), interval.GetProperty("high").GetDouble());
         root.GetProperty("peerAuc").GetDouble().Should().Be(0.702);
     }
+
+    [Theory]
+    [InlineData("eventual", "61", "--pool-days 61: must be from 0 to 60.")]
+    [InlineData("eventual", "-1", "--pool-days -1: must be from 0 to 60.")]
+    [InlineData("early-warning", "7", "--pool-days applies to --task eventual only")]
+    public void PoolDays_BadValueOrTask_ExitsTwoNamingIt(string task, string days, string message)
+    {
+        var (code, _, stderr) = CliRunner.Run("churn", "oulad", "--path", Path.GetTempPath(), "--task", task, "--pool-days", days);
+        code.Should().Be(2);
+        stderr.Should().Contain(message);
+    }
 }
