@@ -110,6 +110,30 @@ public sealed class ChurnModelTrainerTests
         reloaded.Should().Equal(probabilities);
     }
 
+    /// <summary>LightGBM on rows it cannot split (one constant feature) with as many churners as not: ML.NET then fails to build
+    /// its model (an ArgumentNullException naming no option: `churn train-table --model LightGbm` exited 2 with "Value cannot be
+    /// null."). The model is the constant score FastTree gives in that case, so everyone gets the calibration rows' churn rate,
+    /// here exactly 1/2 (200 churners among 400 rows; stratified calibration rows and folds keep the halves).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fit_LightGbmOnRowsItCannotSplit_GivesEveryoneTheChurnRate(bool ensemble)
+    {
+        var features = new FeatureMatrix(400, 1, ["constant"]);
+        features.AsSpan().Fill(1);
+        var labels = Enumerable.Range(0, 400).Select(i => i % 2 == 0).ToArray();
+        var options = new ChurnTrainerOptions { ModelType = ChurnModelType.LightGbm, NumberOfTrees = 20, CalibrationFolds = ensemble ? 4 : 0, CalibrationEnsemble = ensemble };
+        var model = new ChurnModelTrainer(options).Fit(features, labels);
+        var probabilities = new double[features.Rows];
+        model.PredictProbabilities(features, probabilities);
+        probabilities.Should().OnlyContain(p => Math.Abs(p - 0.5) < 1e-12);
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        stream.Position = 0;
+        ChurnModel.Load(stream).PredictProbabilities(features, probabilities);
+        probabilities.Should().OnlyContain(p => Math.Abs(p - 0.5) < 1e-12, "the file of a model with no tree loads");
+    }
+
     [Theory]
     [InlineData(0, ProbabilityCalibration.Platt, ChurnModelType.FastTree, "CalibrationFolds")]
     [InlineData(5, ProbabilityCalibration.Isotonic, ChurnModelType.FastTree, "Platt")]
