@@ -234,7 +234,17 @@ public sealed class ChurnModelTrainer : IChurnModelTrainer
                     Verbose = false,
                     Silent = true,
                 });
-                return FromEnsemble(trainer.Fit(view).Model.SubModel.TrainedTreeEnsemble);
+                try
+                {
+                    return FromEnsemble(trainer.Fit(view).Model.SubModel.TrainedTreeEnsemble);
+                }
+                catch (ArgumentNullException e) when (e.StackTrace?.Contains("CreatePredictor", StringComparison.Ordinal) == true)
+                {
+                    // LightGBM found no split (too few rows per leaf, or constant features) and, with as many churners as not,
+                    // kept no tree at all, which ML.NET cannot convert. Its score is then the constant 0: no trees, no bias,
+                    // the same constant-score model FastTree gives, which the calibration maps to the churn rate.
+                    return new TreeEnsembleScorer([], 0);
+                }
             }
 
             default:

@@ -43,7 +43,7 @@ public sealed class ChurnTrainerOptions
     public int CalibrationFolds { get; set; }
 
     /// <summary>Gets or sets whether the model is the ensemble of the <see cref="CalibrationFolds"/> fold models instead of one
-    /// model refitted on every row: member k is trained on the other k − 1 folds and Platt-calibrated on fold k, and the model's
+    /// model refitted on every row: member i of k is trained on the other k − 1 folds and Platt-calibrated on fold i, and the model's
     /// log-odds are the mean of the members' calibrated log-odds (scikit-learn's <c>CalibratedClassifierCV(ensemble=True)</c>,
     /// which averages probabilities instead). Averaging reduces the variance of the boosted trees (subsample bagging), and on
     /// the log-odds scale the members fold into one tree ensemble, so a model of k members is one model file and scores k

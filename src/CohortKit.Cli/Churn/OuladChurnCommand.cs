@@ -127,7 +127,9 @@ internal static class OuladChurnCommand
     private static void Print(CliConsole console, OuladChurnReport r)
     {
         var what = r.Task == "eventual" ? $"Eventual withdrawal as of day {r.AsOf}" : "Early warning (withdrawal in (D+7, D+14], weekly D)";
-        console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: trained on {r.TrainRows:N0} rows (2013), tested on {r.TestRows:N0} rows (2014), positive rate {r.PositiveRate:0.0000}."));
+        var days = r.TrainingDays is { Count: > 1 } pooled ? $", as of days {string.Join(", ", pooled)}" : "";
+        var model = r.Ensemble ? " by a calibration ensemble" : "";
+        console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: trained{model} on {r.TrainRows:N0} rows (2013{days}), tested on {r.TestRows:N0} rows (2014), positive rate {r.PositiveRate:0.0000}."));
         var peer = r.PeerAuc is { } p ? string.Create(CultureInfo.InvariantCulture, $"; peer {p:0.000}") : "";
         console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ROC AUC {r.Auc:0.000} (95% CI {r.AucInterval.Low:0.000}-{r.AucInterval.High:0.000}{peer}), PR AUC {r.PrAuc:0.000}, Brier {r.Brier:0.0000}."));
         console.Ansi.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Balanced accuracy {r.BalancedAccuracy:0.000}, accuracy {r.Accuracy:0.000} (majority class {r.MajorityAccuracy:0.000}); top 10 %: precision {r.TopDecilePrecision:0.000}, recall {r.TopDecileRecall:0.000}."));

@@ -4,6 +4,7 @@ using CohortKit.Features;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
 
 namespace CohortKit.Churn.Tests.Models;
 
@@ -65,12 +66,14 @@ public sealed class ChurnModelTrainerTests
     /// directly on the other folds, with Platt's map fitted here by Newton's method on its scores of its own fold. Recomputed
     /// member by member outside the trainer and compared with the folded single ensemble; then checked against the known
     /// probabilities.</summary>
-    [Fact]
-    public void Fit_CalibrationEnsemble_IsTheMeanLogOddsOfThePlattCalibratedFoldModels()
+    [Theory]
+    [InlineData(ChurnModelType.FastTree)]
+    [InlineData(ChurnModelType.LightGbm)]
+    public void Fit_CalibrationEnsemble_IsTheMeanLogOddsOfThePlattCalibratedFoldModels(ChurnModelType type)
     {
         var (train, trainLabels, _) = SyntheticChurn.Generate(4000, 1);
         var (test, testLabels, truth) = SyntheticChurn.Generate(4000, 2);
-        var options = new ChurnTrainerOptions { NumberOfTrees = 60, CalibrationFolds = 4, CalibrationEnsemble = true };
+        var options = new ChurnTrainerOptions { ModelType = type, NumberOfTrees = 60, CalibrationFolds = 4, CalibrationEnsemble = true };
         var model = new ChurnModelTrainer(options).Fit(train, trainLabels);
         var fold = CohortKit.Churn.Tabular.CrossValidator.AssignFolds(trainLabels, 4, options.Seed);
         var expected = new double[test.Rows];
@@ -78,7 +81,7 @@ public sealed class ChurnModelTrainerTests
         {
             var fit = Enumerable.Range(0, train.Rows).Where(i => fold[i] != k).ToArray();
             var held = Enumerable.Range(0, train.Rows).Where(i => fold[i] == k).ToArray();
-            var member = DirectFastTree(train, trainLabels, fit, options);
+            var member = DirectTrees(train, trainLabels, fit, options);
             var (a, b) = PlattByNewton(member(train, held), [.. held.Select(i => trainLabels[i])]);
             var testScores = member(test, [.. Enumerable.Range(0, test.Rows)]);
             for (var r = 0; r < test.Rows; r++) { expected[r] += (a * testScores[r] + b) / 4; }
@@ -107,6 +110,30 @@ public sealed class ChurnModelTrainerTests
         reloaded.Should().Equal(probabilities);
     }
 
+    /// <summary>LightGBM on rows it cannot split (one constant feature) with as many churners as not: ML.NET then fails to build
+    /// its model (an ArgumentNullException naming no option: `churn train-table --model LightGbm` exited 2 with "Value cannot be
+    /// null."). The model is the constant score FastTree gives in that case, so everyone gets the calibration rows' churn rate,
+    /// here exactly 1/2 (200 churners among 400 rows; stratified calibration rows and folds keep the halves).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fit_LightGbmOnRowsItCannotSplit_GivesEveryoneTheChurnRate(bool ensemble)
+    {
+        var features = new FeatureMatrix(400, 1, ["constant"]);
+        features.AsSpan().Fill(1);
+        var labels = Enumerable.Range(0, 400).Select(i => i % 2 == 0).ToArray();
+        var options = new ChurnTrainerOptions { ModelType = ChurnModelType.LightGbm, NumberOfTrees = 20, CalibrationFolds = ensemble ? 4 : 0, CalibrationEnsemble = ensemble };
+        var model = new ChurnModelTrainer(options).Fit(features, labels);
+        var probabilities = new double[features.Rows];
+        model.PredictProbabilities(features, probabilities);
+        probabilities.Should().OnlyContain(p => Math.Abs(p - 0.5) < 1e-12);
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        stream.Position = 0;
+        ChurnModel.Load(stream).PredictProbabilities(features, probabilities);
+        probabilities.Should().OnlyContain(p => Math.Abs(p - 0.5) < 1e-12, "the file of a model with no tree loads");
+    }
+
     [Theory]
     [InlineData(0, ProbabilityCalibration.Platt, ChurnModelType.FastTree, "CalibrationFolds")]
     [InlineData(5, ProbabilityCalibration.Isotonic, ChurnModelType.FastTree, "Platt")]
@@ -119,18 +146,25 @@ public sealed class ChurnModelTrainerTests
             .WithParameterName(nameof(ChurnTrainerOptions.CalibrationEnsemble)).WithMessage($"*{reason}*");
     }
 
-    /// <summary>ML.NET's FastTree trained on the given rows with the options' settings; returns its raw scores of given rows.</summary>
-    private static Func<FeatureMatrix, int[], double[]> DirectFastTree(FeatureMatrix features, bool[] labels, int[] rows, ChurnTrainerOptions options)
+    /// <summary>ML.NET's FastTree or LightGBM trained on the given rows with the options' settings; returns its raw scores of given rows.</summary>
+    private static Func<FeatureMatrix, int[], double[]> DirectTrees(FeatureMatrix features, bool[] labels, int[] rows, ChurnTrainerOptions options)
     {
         var ml = new MLContext(options.Seed);
         var schema = SchemaDefinition.Create(typeof(ChurnModelTrainer.TrainingRow));
         schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, features.Dimensions);
         var data = rows.Select(r => new ChurnModelTrainer.TrainingRow { Label = labels[r], Features = features.Row(r).ToArray() }).ToArray();
-        var fitted = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            NumberOfTrees = options.NumberOfTrees, NumberOfLeaves = options.NumberOfLeaves, LearningRate = options.LearningRate,
-            MinimumExampleCountPerLeaf = options.MinimumExampleCountPerLeaf, Seed = options.Seed,
-        }).Fit(ml.Data.LoadFromEnumerable(data, schema));
+        var view = ml.Data.LoadFromEnumerable(data, schema);
+        ITransformer fitted = options.ModelType == ChurnModelType.LightGbm
+            ? ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+            {
+                NumberOfIterations = options.NumberOfTrees, NumberOfLeaves = options.NumberOfLeaves, LearningRate = options.LearningRate,
+                MinimumExampleCountPerLeaf = options.MinimumExampleCountPerLeaf, Seed = options.Seed, Silent = true,
+            }).Fit(view)
+            : ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+            {
+                NumberOfTrees = options.NumberOfTrees, NumberOfLeaves = options.NumberOfLeaves, LearningRate = options.LearningRate,
+                MinimumExampleCountPerLeaf = options.MinimumExampleCountPerLeaf, Seed = options.Seed,
+            }).Fit(view);
         return (matrix, which) =>
         {
             var input = which.Select(r => new ChurnModelTrainer.TrainingRow { Label = false, Features = matrix.Row(r).ToArray() }).ToArray();

@@ -36,6 +36,28 @@ public sealed class OuladFeatureLeakageTests(OuladChurnFixture fixture) : IClass
         }
     }
 
+    /// <summary>Pooled training rows (<see cref="OuladChurnStudy.PoolDays"/>): a registration's rows as of D − 7, D and D + 7 are
+    /// built together (the clicks read once, up to the latest day), yet each row must equal the row built alone as of its own day,
+    /// so that the day-D and D − 7 rows read nothing of the later days.</summary>
+    [DataFact("oulad_studentvle_parquet")]
+    public void Build_PooledDaysOfOneRegistration_EachRowEqualsItsDayBuiltAlone()
+    {
+        var data = fixture.Data;
+        var builder = new OuladFeatureBuilder(data);
+        var presentation = data.Registrations.Presentation.Categories.First(p => p.StartsWith("2013", StringComparison.Ordinal));
+        int[] rows = [.. Enumerable.Range(0, data.Registrations.Count).Where(r => data.Registrations.Presentation[r] == presentation)];
+        int[] days = [6, 13, 20];
+        var pooled = builder.Build([.. rows.SelectMany(r => days.Select(d => new OuladSample(r, d, false)))]);
+        for (var k = 0; k < days.Length; k++)
+        {
+            var alone = builder.Build([.. rows.Select(r => new OuladSample(r, days[k], false))]);
+            for (var i = 0; i < rows.Length; i++)
+            {
+                pooled.Row(i * days.Length + k).SequenceEqual(alone.Row(i)).Should().BeTrue($"registration row {rows[i]} as of day {days[k]}");
+            }
+        }
+    }
+
     /// <summary>The other registrations as known at calendar day <paramref name="now"/> of a presentation starting on
     /// <paramref name="start"/>: unregistrations after now removed, results of presentations not ended by the start reversed.</summary>
     private static OuladStudentHistory Truncate(OuladStudentHistory history, int start, int now) => history with

@@ -29,6 +29,18 @@ public sealed class OuladChurnCommandTests
         root.GetProperty("peerAuc").GetDouble().Should().Be(0.702);
     }
 
+    /// <summary>The text output names the pooled training days and the ensemble (it said "trained on 24,361 rows (2013)" as if
+    /// they were one row per registration). Row counts from pandas on the OULAD CSVs: 2013 registrations registered on or before
+    /// the day (or with no date) and not unregistered by it, on days 3 and 10 (3 − 7 &lt; 0 is skipped): 12,220 + 12,141; 2014 on day
+    /// 3: 16,988, of which 4,459 Withdrawn (0.2625).</summary>
+    [DataFact("oulad_studentvle_parquet")]
+    public void EventualPooledEnsemble_Text_NamesTheTrainingDaysAndTheEnsemble()
+    {
+        var (code, stdout, stderr) = CliRunner.Run("churn", "oulad", "--path", SharedData.RequireDataset("oulad"), "--task", "eventual", "--as-of", "3", "--pool-days", "7", "--ensemble");
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("trained by a calibration ensemble on 24,361 rows (2013, as of days 3, 10), tested on 16,988 rows (2014), positive rate 0.2625.");
+    }
+
     [Theory]
     [InlineData("eventual", "61", "--pool-days 61: must be from 0 to 60.")]
     [InlineData("eventual", "-1", "--pool-days -1: must be from 0 to 60.")]
