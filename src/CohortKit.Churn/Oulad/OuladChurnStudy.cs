@@ -42,7 +42,8 @@ public sealed class OuladChurnStudy
     /// <summary>Creates a study that chooses its trainer on the training presentations only: each candidate is cross-validated
     /// on the 2013 rows (folds by registration, so a registration's weekly rows never sit on both sides), the one with the
     /// highest mean fold AUC is refitted on all 2013 rows (with calibration cross-fitted over the same number of folds,
-    /// <see cref="ChurnTrainerOptions.CalibrationFolds"/>, so no row is held out of the model), and only that model sees 2014.</summary>
+    /// <see cref="ChurnTrainerOptions.CalibrationFolds"/>, so no row is held out of the model; a calibration ensemble keeps its
+    /// own member count), and only that model sees 2014.</summary>
     /// <param name="candidates">The settings to choose from (e.g. <see cref="SelectionCandidates"/>); each validated now. On a
     /// tie the earlier candidate wins.</param>
     /// <param name="folds">The number of folds, from 2 to 20.</param>
@@ -145,9 +146,10 @@ public sealed class OuladChurnStudy
         var trainer = _candidates[selection?.SelectedIndex ?? 0];
         if (selection is not null)
         {
-            // The chosen settings, refitted with cross-fitted calibration so that the final model sees every 2013 row.
+            // The chosen settings, refitted with cross-fitted calibration so that the final model sees every 2013 row; a
+            // calibration ensemble already uses every row and keeps the member count it was cross-validated with.
             var final = trainer.Options;
-            final.CalibrationFolds = _folds;
+            if (!final.CalibrationEnsemble) { final.CalibrationFolds = _folds; }
             trainer = new ChurnModelTrainer(final);
         }
 

@@ -89,6 +89,21 @@ public sealed class OuladChurnStudyTests(OuladChurnFixture fixture, ITestOutputH
         result.Test.Auc.Should().BeGreaterThan(0.65);
     }
 
+    /// <summary>A chosen calibration ensemble is refitted as the ensemble that was cross-validated: its own member count (3),
+    /// not the selection's folds (5), which the refit used to impose on it, so the model tested was not the one chosen.</summary>
+    [DataFact("oulad_studentvle_parquet")]
+    public void Run_WithEnsembleCandidates_RefitsTheChosenEnsembleWithItsOwnMembers()
+    {
+        ChurnTrainerOptions[] candidates =
+        [
+            OuladChurnStudy.AsEnsemble(new ChurnTrainerOptions { NumberOfTrees = 5 }, folds: 3),
+            OuladChurnStudy.AsEnsemble(new ChurnTrainerOptions { NumberOfTrees = 5, NumberOfLeaves = 4 }, folds: 3),
+        ];
+        var result = new OuladChurnStudy(candidates, folds: 5).Run(fixture.Data, OuladChurnTask.Eventual, 14);
+        result.Selection!.Selected.CalibrationFolds.Should().Be(3);
+        (result.Trainer.CalibrationEnsemble, result.Trainer.CalibrationFolds).Should().Be((true, 3));
+    }
+
     [Fact]
     public void Constructor_BadCandidatesOrFolds_ThrowsNamingThem()
     {
