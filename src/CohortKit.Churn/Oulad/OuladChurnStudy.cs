@@ -96,7 +96,7 @@ public sealed class OuladChurnStudy
     /// <summary>The given settings as a calibration ensemble of <paramref name="folds"/> fold models
     /// (<see cref="ChurnTrainerOptions.CalibrationEnsemble"/>): each member trained on the other folds and Platt-calibrated on
     /// its own, averaged on the log-odds scale. On the 2013 rows it raised the 5-fold AUC of the default FastTree at every as-of
-    /// day (docs/churn.md, "Calibration ensemble").</summary>
+    /// day (docs/churn.md, the OULAD section, "Calibration ensemble and pooled days").</summary>
     /// <param name="options">The settings (a tree learner with Platt calibration); copied, not changed.</param>
     /// <param name="folds">The number of members, from 2 to 20.</param>
     /// <returns>New settings.</returns>
