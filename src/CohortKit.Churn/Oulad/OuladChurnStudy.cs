@@ -62,10 +62,9 @@ public sealed class OuladChurnStudy
     }
 
     /// <summary>Gets the pooling half-width in days of the eventual task's training rows: with p &gt; 0 the model also trains on the
-    /// 2013 rows as of D − p and D + p (each row with its own features, label and <c>as_of_day</c>; days before 0 or after the longest presentation's last day are
-    /// skipped),
-    /// a registration's rows kept together in the selection folds, whose AUC is then measured on the day-D rows only. The
-    /// test rows stay those of day D. 0 (the default) trains on day D only. The early warning, whose rows are already weekly,
+    /// 2013 rows as of D − p and D + p (each row with its own features, label and <c>as_of_day</c>; days before 0 or after the
+    /// longest presentation's last day are skipped), a registration's rows kept together in the selection folds, whose AUC is
+    /// then measured on the day-D rows only. The test rows stay those of day D. 0 (the default) trains on day D only. The early warning, whose rows are already weekly,
     /// ignores it.</summary>
     /// <value>From 0 to 60.</value>
     /// <exception cref="ArgumentOutOfRangeException">Set outside 0 … 60.</exception>
