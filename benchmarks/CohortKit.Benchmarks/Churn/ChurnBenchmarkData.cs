@@ -23,4 +23,12 @@ internal static class ChurnBenchmarkData
 
         return (features, labels);
     }
+
+    /// <summary>A copy of the first <paramref name="rows"/> rows of <paramref name="features"/> (the labelled training rows).</summary>
+    public static FeatureMatrix Head(FeatureMatrix features, int rows)
+    {
+        var head = new FeatureMatrix(rows, features.Dimensions);
+        features.AsSpan()[..(rows * features.Dimensions)].CopyTo(head.AsSpan());
+        return head;
+    }
 }

@@ -24,8 +24,7 @@ public class ChurnEnsembleScoringBenchmarks
     {
         const int TrainRows = 20_000;
         (_features, var labels) = ChurnBenchmarkData.Generate(Rows, TrainRows);
-        var train = new FeatureMatrix(TrainRows, Dimensions);
-        for (var r = 0; r < TrainRows; r++) { _features.Row(r).CopyTo(train.Row(r)); }
+        var train = ChurnBenchmarkData.Head(_features, TrainRows);
 
         _single = new ChurnModelTrainer(new ChurnTrainerOptions { NumberOfTrees = 200, NumberOfLeaves = 20 }).Fit(train, labels);
         _ensemble = new ChurnModelTrainer(new ChurnTrainerOptions { NumberOfTrees = 200, NumberOfLeaves = 20, CalibrationFolds = 5, CalibrationEnsemble = true }).Fit(train, labels);

@@ -27,8 +27,7 @@ public class ChurnScoringBenchmarks
     {
         const int TrainRows = 20_000;
         (_features, var labels) = ChurnBenchmarkData.Generate(Rows, TrainRows);
-        var train = new FeatureMatrix(TrainRows, Dimensions);
-        for (var r = 0; r < TrainRows; r++) { _features.Row(r).CopyTo(train.Row(r)); }
+        var train = ChurnBenchmarkData.Head(_features, TrainRows);
 
         _model = new ChurnModelTrainer(new ChurnTrainerOptions { NumberOfTrees = 200, NumberOfLeaves = 20 }).Fit(train, labels);
         _scores = new double[Rows];
