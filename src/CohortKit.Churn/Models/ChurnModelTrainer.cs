@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using CohortKit.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -93,15 +94,10 @@ public sealed class ChurnModelTrainer : IChurnModelTrainer
                 throw new ArgumentException($"Cross-fitted calibration over {o.CalibrationFolds} folds needs at least {o.CalibrationFolds} churners and non-churners; there are {positives} churners among {features.Rows} rows.", nameof(labels));
             }
 
-            if (o.CalibrationEnsemble)
-            {
-                var ensemble = FitEnsemble(features, labels);
-                ChurnTelemetry.ModelsTrained.Add(1);
-                return ensemble;
-            }
-
-            // Out-of-fold raw scores of every row, each from a model that never saw it; then the model on every row.
+            // Out-of-fold raw scores of every row, each from a model that never saw it; then the model on every row (or, for a
+            // calibration ensemble, the fold models themselves).
             var fold = Tabular.CrossValidator.AssignFolds(labels, o.CalibrationFolds, o.Seed);
+            var foldScorers = new RawScorer[o.CalibrationFolds];
             for (var m = 0; m < types.Length; m++) { held[m] = new double[features.Rows]; }
             for (var k = 0; k < o.CalibrationFolds; k++)
             {
@@ -109,11 +105,19 @@ public sealed class ChurnModelTrainer : IChurnModelTrainer
                 for (var m = 0; m < types.Length; m++)
                 {
                     var foldScorer = FitScorer(types[m], features, labels, foldRows);
+                    foldScorers[k] = foldScorer; // one type only when it is used (the validator refuses an ensemble of blends)
                     for (var i = 0; i < fold.Length; i++)
                     {
                         if (fold[i] == k) { held[m][i] = foldScorer.Score(data.Slice(i * dims, dims)); }
                     }
                 }
+            }
+
+            if (o.CalibrationEnsemble)
+            {
+                var ensemble = FoldEnsemble(foldScorers, fold, held[0], labels, features.FeatureNames);
+                ChurnTelemetry.ModelsTrained.Add(1);
+                return ensemble;
             }
 
             calLabels = labels.ToArray();
@@ -152,52 +156,32 @@ public sealed class ChurnModelTrainer : IChurnModelTrainer
         return new ChurnModel(o.ModelType, [.. features.FeatureNames], scorer, calibrator);
     }
 
-    /// <summary>The fold models, each Platt-calibrated on its own held-out fold, folded into one tree ensemble whose raw score is
-    /// the mean of the members' calibrated log-odds: member k's tree weights scaled by a_k / K, the bias Σ (a_k·bias_k + b_k) / K,
-    /// and an identity Platt map.</summary>
-    private ChurnModel FitEnsemble(FeatureMatrix features, ReadOnlySpan<bool> labels)
+    /// <summary>The fold models, each Platt-calibrated on its own fold's out-of-fold scores, folded into one tree ensemble whose
+    /// raw score is the mean of the members' calibrated log-odds: member k's tree weights scaled by a_k / K, the bias
+    /// Σ (a_k·bias_k + b_k) / K, and an identity Platt map.</summary>
+    private ChurnModel FoldEnsemble(RawScorer[] foldScorers, int[] fold, double[] outOfFold, ReadOnlySpan<bool> labels, IReadOnlyList<string> featureNames)
     {
-        var members = FitCalibratedFoldMembers(features, labels);
-        var k = members.Length;
+        var k = foldScorers.Length;
         var trees = new List<TreeEnsembleScorer.Tree>();
         var bias = 0.0;
-        foreach (var (scorer, calibrator) in members)
+        for (var j = 0; j < k; j++)
         {
+            var scores = new List<double>();
+            var foldLabels = new List<bool>();
+            for (var i = 0; i < fold.Length; i++)
+            {
+                if (fold[i] == j) { scores.Add(outOfFold[i]); foldLabels.Add(labels[i]); }
+            }
+
+            var calibrator = Calibrator.Fit(ProbabilityCalibration.Platt, CollectionsMarshal.AsSpan(scores), CollectionsMarshal.AsSpan(foldLabels));
+            var scorer = (TreeEnsembleScorer)foldScorers[j];
             var scale = calibrator.A / k;
             trees.AddRange(scorer.Trees.Select(t => t with { Weight = t.Weight * scale }));
             bias += (calibrator.A * scorer.Bias + calibrator.B) / k;
         }
 
         var merged = new TreeEnsembleScorer([.. trees], bias);
-        return new ChurnModel(_options.ModelType, [.. features.FeatureNames], merged, Calibrator.Restore(ProbabilityCalibration.Platt, 1, 0, [], []));
-    }
-
-    /// <summary>The members of <see cref="ChurnTrainerOptions.CalibrationEnsemble"/>: for each of the stratified folds, the trees
-    /// trained on the other folds and Platt's map fitted on their scores of the fold.</summary>
-    private (TreeEnsembleScorer Scorer, Calibrator Calibrator)[] FitCalibratedFoldMembers(FeatureMatrix features, ReadOnlySpan<bool> labels)
-    {
-        var o = _options;
-        var dims = features.Dimensions;
-        var data = features.AsSpan();
-        var fold = Tabular.CrossValidator.AssignFolds(labels, o.CalibrationFolds, o.Seed);
-        var members = new (TreeEnsembleScorer, Calibrator)[o.CalibrationFolds];
-        for (var k = 0; k < members.Length; k++)
-        {
-            int[] fitRows = [.. Enumerable.Range(0, fold.Length).Where(i => fold[i] != k)];
-            int[] heldRows = [.. Enumerable.Range(0, fold.Length).Where(i => fold[i] == k)];
-            var scorer = (TreeEnsembleScorer)FitScorer(o.ModelType, features, labels, fitRows);
-            var scores = new double[heldRows.Length];
-            var heldLabels = new bool[heldRows.Length];
-            for (var i = 0; i < heldRows.Length; i++)
-            {
-                scores[i] = scorer.Score(data.Slice(heldRows[i] * dims, dims));
-                heldLabels[i] = labels[heldRows[i]];
-            }
-
-            members[k] = (scorer, Calibrator.Fit(ProbabilityCalibration.Platt, scores, heldLabels));
-        }
-
-        return members;
+        return new ChurnModel(_options.ModelType, [.. featureNames], merged, Calibrator.Restore(ProbabilityCalibration.Platt, 1, 0, [], []));
     }
 
     private RawScorer FitScorer(ChurnModelType type, FeatureMatrix features, ReadOnlySpan<bool> labels, int[] rows)
